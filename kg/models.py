@@ -1,0 +1,148 @@
+"""Pydantic models: the contract between the stages (read -> extract -> resolve -> store -> load/view).
+
+The extraction models serialise to exactly the extraction format of ../shared/FORMAT.md.
+The graph models (Graph*) are what the embedded store hands to the Neo4j loader and the HTML view.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kg.ontology import EntityType, RelationType
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class Article(_Model):
+    """One article as the reader produces it. `text` is the plain body; all offsets index it."""
+
+    id: str = Field(description="Stable id derived from the content (title, date, text)")
+    path: str = Field(description="Input path (for JSON Lines: path#line)")
+    title: str = ""
+    date: Optional[str] = Field(default=None, description="ISO date or datetime prefix, e.g. 2022-01-07")
+    url: Optional[str] = None
+    categories: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    text: str = Field(description="Plain text, paragraphs separated by a blank line")
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+class Span(_Model):
+    """A span of the article text: text[start:end] == text."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+
+class Mention(Span):
+    pass
+
+
+class Evidence(Span):
+    pass
+
+
+class RelationProperties(_Model):
+    """Relation properties of the ontology; absent ones are omitted on output."""
+
+    date: Optional[str] = Field(default=None, description="ISO prefix as precise as the text allows")
+    amount: Optional[float] = Field(default=None, description="Base units (yuan, dollars)")
+    currency: Optional[str] = Field(default=None, description="ISO 4217 code, e.g. CNY, USD")
+    amount_text: Optional[str] = Field(default=None, description="The amount as written")
+    role: Optional[str] = Field(default=None, description="Title or role as written")
+    stake: Optional[str] = Field(default=None, description="Share as written, e.g. 51%")
+    agreement: Optional[str] = Field(default=None, description="Agreement title as written")
+
+
+class ExtractedEntity(_Model):
+    id: str = Field(description="Article-local id, e.g. e1")
+    name: str = Field(description="Canonical (fullest) name in the article")
+    type: EntityType
+    aliases: list[str] = Field(default_factory=list)
+    mentions: list[Mention] = Field(default_factory=list)
+
+
+class ExtractedRelation(_Model):
+    type: RelationType
+    source: str = Field(description="Article-local entity id")
+    target: str = Field(description="Article-local entity id")
+    properties: RelationProperties = Field(default_factory=RelationProperties)
+    evidence: Evidence
+    confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+
+
+class ArticleRef(_Model):
+    id: str
+    path: str
+    title: str = ""
+    date: Optional[str] = None
+    url: Optional[str] = None
+
+
+class Extraction(_Model):
+    """One line of `kg extract` output."""
+
+    article: ArticleRef
+    entities: list[ExtractedEntity] = Field(default_factory=list)
+    relations: list[ExtractedRelation] = Field(default_factory=list)
+
+    def to_json_dict(self) -> dict:
+        """The FORMAT.md shape: None-valued properties dropped."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+# --------------------------------------------------------------------------- graph (store -> loader/view)
+
+
+class GraphArticle(_Model):
+    id: str
+    title: str = ""
+    date: Optional[str] = None
+    url: Optional[str] = None
+    path: str = ""
+
+
+class GraphEntity(_Model):
+    id: str = Field(description="Deterministic canonical id")
+    name: str
+    type: EntityType
+    aliases: list[str] = Field(default_factory=list, description="Sorted, without the name itself")
+    article_ids: list[str] = Field(default_factory=list, description="Sorted ids of articles mentioning it")
+
+
+class GraphEvidence(_Model):
+    article_id: str
+    text: str = Field(description="The supporting sentence")
+    start: int
+    end: int
+
+
+class GraphRelation(_Model):
+    id: str = Field(description="Deterministic id from type, endpoints and distinguishing properties")
+    type: RelationType
+    source: str = Field(description="Entity id (for symmetric types the smaller id)")
+    target: str
+    properties: RelationProperties = Field(default_factory=RelationProperties)
+    evidence: list[GraphEvidence] = Field(default_factory=list)
+
+    @property
+    def article_ids(self) -> list[str]:
+        return sorted({e.article_id for e in self.evidence})
+
+
+class Graph(_Model):
+    """A whole graph (or a view of it), sorted by id everywhere so it compares byte for byte."""
+
+    articles: list[GraphArticle] = Field(default_factory=list)
+    entities: list[GraphEntity] = Field(default_factory=list)
+    relations: list[GraphRelation] = Field(default_factory=list)
