@@ -1,0 +1,216 @@
+"""`kg extract`, `kg eval`, `kg schemas`: thin wrappers over kg.ingest, kg.evaluate and kg.schemas."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kg.commands.common import console, err_console, library_errors, print_json
+from kg.evaluate import EvalReport
+from kg.ingest.decode import DEFAULT_MAX_MB
+from kg.ingest.pipeline import Failure
+
+PATHS_HELP = (
+    "Article files or directories (.md .markdown .html .htm .txt .jsonl); directories are read recursively."
+)
+MAX_MB_HELP = "Reject input files larger than this many MB without reading them."
+EVAL_PATHS_HELP = "Article files/directories (extracted now) or .jsonl files written by `kg extract`."
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[tuple[Callable[[int, int], None], list[str]]]:
+    """A rich progress bar on stderr; yields (on_progress, warnings) and prints warnings afterwards."""
+    warnings: list[str] = []
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,  # no stray control output in pipes and logs
+    ) as progress:
+        task = progress.add_task(label, total=None)
+
+        def on_progress(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield on_progress, warnings
+    for w in warnings:
+        err_console.print(f"Warning: {w}", markup=False, highlight=False, soft_wrap=True)
+
+
+def _print_failures(failed: list[Failure]) -> None:
+    for f in failed:
+        where = f"{f.path}: " if f.path else ""
+        err_console.print(f"Error: {where}{f.error}", markup=False, highlight=False, soft_wrap=True)
+
+
+def _print_details(report: EvalReport) -> None:
+    """Per article, its false positives/negatives; articles without any are left out."""
+    clean = 0
+    for a in report.per_article:
+        rows = [
+            f"  {label}: {item}"
+            for label, items in (
+                ("entity FP", a.entity_false_positives),
+                ("entity FN", a.entity_false_negatives),
+                ("relation FP", a.relation_false_positives),
+                ("relation FN", a.relation_false_negatives),
+            )
+            for item in items
+        ]
+        if not rows:
+            clean += 1
+            continue
+        console.print(f"\n{a.path}", markup=False, highlight=False, soft_wrap=True)
+        for row in rows:
+            console.print(row, markup=False, highlight=False, soft_wrap=True)
+    console.print(
+        f"\n{clean} of {len(report.per_article)} article(s) without errors", markup=False, highlight=False
+    )
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}"
+
+
+def extract_cmd(
+    paths: Annotated[list[Path], typer.Argument(help=PATHS_HELP, show_default=False)],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Output JSON Lines file (written atomically).")
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a JSON summary on stdout, not a table.")
+    ] = False,
+    max_mb: Annotated[float, typer.Option("--max-mb", min=0.001, help=MAX_MB_HELP)] = DEFAULT_MAX_MB,
+) -> None:
+    """Extract entities and relations from articles into a JSON Lines file (one article per line)."""
+    from kg.ingest.pipeline import extract_to_jsonl
+
+    with library_errors(), _progress("Extracting") as (on_progress, warnings):
+        summary = extract_to_jsonl(
+            paths, output, max_mb=max_mb, on_warning=warnings.append, on_progress=on_progress
+        )
+    if as_json:
+        print_json(
+            {
+                "articles": summary.articles,
+                "failed": [f.model_dump() for f in summary.failed],
+                "per_article": [a.model_dump() for a in summary.per_article],
+            }
+        )
+    else:
+        table = Table(title=None)
+        table.add_column("article", overflow="fold")
+        table.add_column("entities", justify="right")
+        table.add_column("relations", justify="right")
+        for a in summary.per_article:
+            table.add_row(a.path, str(a.entities), str(a.relations))
+        if summary.per_article:
+            console.print(table)
+        console.print(
+            f"Extracted {summary.articles} article(s): {summary.entities} entities, {summary.relations} "
+            f"relations -> {summary.output}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    _print_failures(summary.failed)
+    if summary.failed:
+        err_console.print(f"{len(summary.failed)} input(s) failed", markup=False, highlight=False)
+        raise typer.Exit(1)
+
+
+def eval_cmd(
+    paths: Annotated[list[Path], typer.Argument(help=EVAL_PATHS_HELP, show_default=False)],
+    gold: Annotated[
+        Path, typer.Option("--gold", help="Directory of gold files NAME.json for articles NAME.*")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON on stdout.")] = False,
+    details: Annotated[
+        bool, typer.Option("--details", help="List false positives/negatives per article.")
+    ] = False,
+    max_mb: Annotated[float, typer.Option("--max-mb", min=0.001, help=MAX_MB_HELP)] = DEFAULT_MAX_MB,
+) -> None:
+    """Score extractions against gold annotations: entity and relation precision, recall, F1."""
+    from kg.evaluate import evaluate_paths
+
+    with library_errors(), _progress("Evaluating") as (on_progress, warnings):
+        report = evaluate_paths(
+            gold, paths, max_mb=max_mb, on_warning=warnings.append, on_progress=on_progress
+        )
+    if as_json:
+        data = report.model_dump(mode="json")
+        if not details:
+            for a in data["per_article"]:
+                for k in (
+                    "entity_false_positives",
+                    "entity_false_negatives",
+                    "relation_false_positives",
+                    "relation_false_negatives",
+                ):
+                    a.pop(k)
+        print_json(data)
+    else:
+        table = Table(title=f"kg eval: {report.articles} article(s) against {report.gold_dir}")
+        for col in ("scope", "tp", "fp", "fn", "P %", "R %", "F1 %"):
+            table.add_column(col, justify="left" if col == "scope" else "right")
+
+        def row(name: str, s) -> None:
+            table.add_row(
+                name, str(s.tp), str(s.fp), str(s.fn), _pct(s.precision), _pct(s.recall), _pct(s.f1)
+            )
+
+        row("entities", report.entities)
+        for t, s in report.entities_by_type.items():
+            row(f"  {t}", s)
+        row("relations", report.relations)
+        for t, s in report.relations_by_type.items():
+            row(f"  {t}", s)
+        console.print(table)
+        ev = report.evidence
+        share = "n/a" if ev.share is None else f"{_pct(ev.share)}%"
+        console.print(f"Evidence exact: {ev.exact}/{ev.total} ({share})", markup=False, highlight=False)
+        if details:
+            _print_details(report)
+    for path in report.missing_gold:
+        err_console.print(
+            f"Warning: {path}: no gold file in {report.gold_dir}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    _print_failures(report.failed)
+    if report.failed:
+        err_console.print(f"{len(report.failed)} input(s) failed", markup=False, highlight=False)
+        raise typer.Exit(1)
+
+
+def schemas_cmd(
+    out: Annotated[Path, typer.Option("--out", help="Directory to write the *.schema.json files to.")] = Path(
+        "schemas"
+    ),
+) -> None:
+    """Write JSON Schemas of the article, extraction line, graph and gold file formats."""
+    from kg.schemas import write_schemas
+
+    with library_errors():
+        written = write_schemas(out)
+    for p in written:
+        console.print(f"wrote {p}", markup=False, highlight=False, soft_wrap=True)
+
+
+def register(app: typer.Typer, export_app: typer.Typer) -> None:
+    app.command("extract")(extract_cmd)
+    app.command("eval")(eval_cmd)
+    app.command("schemas")(schemas_cmd)
+
+
+__all__ = ["register"]

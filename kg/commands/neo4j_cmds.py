@@ -1,0 +1,124 @@
+"""`kg load` and `kg query`: thin wrappers over kg.neo4j (loader, query)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kg.commands.common import console, err_console, library_errors, print_json
+
+URI_HELP = "Neo4j URI (env NEO4J_URI, else neo4j://localhost:7687)."
+USER_HELP = "Neo4j user (env NEO4J_USERNAME, else neo4j). The password comes only from env NEO4J_PASSWORD."
+DATABASE_HELP = "Neo4j database (env NEO4J_DATABASE, else the server's default)."
+
+Uri = Annotated[str | None, typer.Option("--uri", help=URI_HELP, show_default=False)]
+User = Annotated[str | None, typer.Option("--user", help=USER_HELP, show_default=False)]
+Database = Annotated[str | None, typer.Option("--database", help=DATABASE_HELP, show_default=False)]
+
+
+def register(app: typer.Typer, export_app: typer.Typer) -> None:
+    app.command("load")(load)
+    app.command("query")(query)
+
+
+def load(
+    db: Annotated[Path, typer.Option("--db", help="The embedded store to load.")] = Path("kg.db"),
+    uri: Uri = None,
+    user: User = None,
+    database: Database = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Rows per transaction.")] = 2000,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the statements and row counts; do not connect.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Load the store into Neo4j (MERGE on ids; re-loading is a no-op; removed items are deleted)."""
+    from kg.neo4j import loader
+    from kg.neo4j.connection import read_settings
+
+    with library_errors():
+        if dry_run:
+            data = loader.dry_run_store(str(db), batch_size)
+            if as_json:
+                print_json(data)
+            else:
+                _print_plan(data)
+            return
+        settings = read_settings(uri, user, database)
+        if as_json:
+            summary = loader.load_store(str(db), settings, batch_size=batch_size)
+            print_json({"uri": settings.safe_uri, **summary.as_dict()})
+            return
+        from rich.progress import Progress
+
+        bar = Progress(console=err_console, transient=True, disable=not err_console.is_terminal)
+        task = bar.add_task("loading", total=None)
+
+        def started(total: int) -> None:
+            bar.update(task, total=total)
+            bar.start()
+
+        try:
+            summary = loader.load_store(
+                str(db),
+                settings,
+                batch_size=batch_size,
+                on_connected=started,
+                progress=lambda kind, n: bar.update(task, advance=n, description=kind),
+            )
+        finally:
+            bar.stop()
+        _print_summary(settings.safe_uri, summary.as_dict())
+
+
+def _print_plan(data: dict) -> None:
+    out = console.out
+    for s in data["statements"]:
+        out(f"// {s['kind']}: {s['rows']} rows in {s['batches']} batch(es)", highlight=False)
+        out(s["cypher"] + ";", highlight=False)
+    for s in data["retraction_reads"]:
+        out(f"// {s['kind']}: then deletes what the store no longer has, in batches", highlight=False)
+        out(s["cypher"] + ";", highlight=False)
+    out(
+        f"// batch size {data['batch_size']}; round trips without retractions: "
+        f"{data['round_trips_without_retractions']}",
+        highlight=False,
+    )
+
+
+def _print_summary(uri: str, s: dict) -> None:
+    out = console.out
+    out(f"Loaded into {uri}", highlight=False)
+    for kind in ("articles", "entities", "mentions", "relations"):
+        k = s[kind]
+        out(
+            f"  {kind:<10} created {k['created']:>6}  updated {k['updated']:>6}  deleted {k['deleted']:>6}",
+            highlight=False,
+        )
+    out(
+        f"  properties set {s['properties_set']}, labels added {s['labels_added']}, "
+        f"removed {s['labels_removed']}, round trips {s['round_trips']}",
+        highlight=False,
+    )
+
+
+def query(
+    cypher: Annotated[str | None, typer.Argument(help="A Cypher statement (or use --file).")] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the statement from a file.")] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="k=v (a string) or k:=json; repeatable.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    uri: Uri = None,
+    user: User = None,
+    database: Database = None,
+) -> None:
+    """Run a read-only Cypher query against Neo4j and print the records."""
+    from kg.neo4j.connection import read_settings
+    from kg.neo4j.query import query_neo4j
+
+    with library_errors():
+        out = query_neo4j(read_settings(uri, user, database), cypher, file, param or [], fmt)
+        console.out(out, highlight=False)

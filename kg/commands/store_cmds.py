@@ -1,0 +1,174 @@
+"""Store commands: build, forget, stats, entities, show, explain, export json|graphml|csv."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from kg.commands.common import console, err_console, library_errors, print_json
+
+Opt = typer.Option
+DB = Annotated[Path, Opt("--db", help="Embedded store (SQLite file).")]
+JSON = Annotated[bool, Opt("--json", help="Machine-readable JSON on stdout.")]
+
+
+def _out(line: str) -> None:
+    console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def build(
+    paths: Annotated[list[Path], typer.Argument(help="Article files or directories.")],
+    db: DB = Path("kg.db"),
+    jobs: Annotated[int, Opt("--jobs", "-j", min=1, help="Worker processes for reading + extraction.")] = 1,
+    aliases: Annotated[Path | None, Opt("--aliases", help="User alias file (aliases.yaml).")] = None,
+    extractor: Annotated[str, Opt(help="Extractor as module:function.", hidden=True)] = "kg.extract:extract_article",
+    batch: Annotated[int, Opt(min=1, help="Articles per store transaction.")] = 200,
+    as_json: JSON = False,
+) -> None:
+    """Read, extract, resolve and store articles (incremental: unchanged articles are skipped)."""
+    from kg.pipeline import build_store
+
+    progress = Progress(TextColumn("building"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=err_console, transient=True, disable=as_json or not err_console.is_terminal)
+    with library_errors(), progress:
+        task = progress.add_task("build", total=None)
+        summary = build_store(
+            paths, db, jobs=jobs, aliases=aliases, extractor=extractor, batch=batch,
+            on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
+    if as_json:
+        print_json(summary.model_dump(mode="json"))
+    else:
+        ok = summary.new + summary.changed + summary.unchanged + summary.duplicate
+        _out(f"Built {summary.db} from {summary.files} files in {summary.seconds:.2f} s")
+        _out(f"articles: {summary.new} new, {summary.changed} changed, {summary.unchanged} unchanged, "
+             f"{summary.duplicate} duplicate, {len(summary.failed)} failed ({ok} stored)")
+        _out(f"entities: {summary.entities}, relations: {summary.relations}, evidence: {summary.evidence}")
+        for rtype, n in summary.relations_by_type.items():
+            _out(f"  {rtype}: {n}")
+    for f in summary.failed:
+        err_console.print(f"failed: {f.path}: {f.error}", markup=False, highlight=False, soft_wrap=True)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+def forget(
+    refs: Annotated[list[str], typer.Argument(help="Article path or id (as stored).")],
+    db: DB = Path("kg.db"),
+) -> None:
+    """Retract articles: their facts disappear, shared facts lose only their evidence."""
+    from kg.pipeline import forget_articles
+
+    with library_errors():
+        removed = forget_articles(refs, db)
+    _out(f"Forgot {len(removed)} article(s): {', '.join(removed)}")
+
+
+def stats(db: DB = Path("kg.db"), as_json: JSON = False) -> None:
+    """Counts of articles, entities and relations (by type)."""
+    from kg.store.query import store_stats
+
+    with library_errors():
+        s = store_stats(db)
+    if as_json:
+        print_json(s)
+        return
+    _out(f"{s['db']}: {s['articles']} articles, {s['entities']} entities, {s['relations']} relations, "
+         f"{s['evidence']} evidence, {s['mentions']} mentions")
+    for label, key in (("entities", "entities_by_type"), ("relations", "relations_by_type")):
+        _out(f"{label} by type:")
+        for t, n in s[key].items():
+            _out(f"  {t}: {n}")
+
+
+def entities(
+    db: DB = Path("kg.db"),
+    etype: Annotated[str | None, Opt("--type", help="Only this entity type, e.g. Bank.")] = None,
+    search: Annotated[str | None, Opt("--search", help="Substring of the name or an alias.")] = None,
+    as_json: JSON = False,
+) -> None:
+    """List entities (sorted by type, then name)."""
+    from kg.store.query import list_entities
+
+    with library_errors():
+        rows = list_entities(db, etype=etype, search=search)
+    if as_json:
+        print_json(rows)
+        return
+    for r in rows:
+        als = f"  (= {', '.join(r['aliases'])})" if r["aliases"] else ""
+        _out(f"{r['type']:<15} {r['name']}{als}  [{r['articles']} articles, {r['relations']} relations] {r['id']}")
+    _out(f"{len(rows)} entities")
+
+
+def show(name: Annotated[str, typer.Argument(help="Entity name or alias.")], db: DB = Path("kg.db"),
+         as_json: JSON = False) -> None:
+    """An entity's facts by relation type, with dates, amounts and evidence sentences."""
+    from kg.store.query import show_entity
+
+    with library_errors():
+        d = show_entity(db, name)
+    if as_json:
+        print_json(d)
+        return
+    als = f" (= {', '.join(d['aliases'])})" if d["aliases"] else ""
+    _out(f"{d['name']} [{d['type']}] {d['id']}{als}")
+    for rtype, facts in d["facts"].items():
+        _out(f"{rtype} ({len(facts)})")
+        for f in facts:
+            props = ", ".join(f"{k}={v}" for k, v in f["properties"].items())
+            _out(f"  {f['source']} -> {f['target']}" + (f"  [{props}]" if props else ""))
+            for ev in f["evidence"]:
+                _out(f"    「{ev['sentence']}」 — {ev['title']} ({ev['date'] or 'undated'})")
+    if not d["facts"]:
+        _out("  (no relations)")
+
+
+def explain(name: Annotated[str, typer.Argument(help="Entity name or alias.")], db: DB = Path("kg.db"),
+            as_json: JSON = False) -> None:
+    """Why these names are one entity: the cluster, each merge with its rule, the source articles."""
+    from kg.store.query import explain_entity
+
+    with library_errors():
+        d = explain_entity(db, name)
+    if as_json:
+        print_json(d)
+        return
+    _out(f"{d['name']} [{d['type']}] {d['id']} key={d['key']}")
+    _out(f"cluster: {', '.join([d['name'], *d['aliases']])}")
+    for m in d["merges"]:
+        _out(f"  {m['a']} = {m['b']}  by {m['rule']}" + (f" ({m['detail']})" if m["detail"] else ""))
+    for s in d["sources"]:
+        als = f" (aliases: {', '.join(s['aliases'])})" if s["aliases"] else ""
+        _out(f"  in {s['article_id']} {s['title']}: {s['name']}{als}")
+
+
+def _export(fmt: str):
+    def command(
+        db: DB = Path("kg.db"),
+        out: Annotated[Path, Opt("-o", "--out", help="Output file (csv: a directory).")] = Path(f"kg.{fmt}"),
+    ) -> None:
+        from kg.store import export
+
+        with library_errors():
+            report = getattr(export, f"export_{fmt}")(db, out)
+        _out(f"Exported {report['entities']} entities and {report['relations']} relations to {report['output']}")
+
+    command.__doc__ = {"json": "All entities, relations and evidence as sorted JSON (byte-comparable).",
+                       "graphml": "GraphML via networkx (list attributes as JSON text).",
+                       "csv": "CSV directory for `neo4j-admin database import` (array delimiter ;)."}[fmt]
+    return command
+
+
+def register(app: typer.Typer, export_app: typer.Typer) -> None:
+    app.command("build")(build)
+    app.command("forget")(forget)
+    app.command("stats")(stats)
+    app.command("entities")(entities)
+    app.command("show")(show)
+    app.command("explain")(explain)
+    for fmt in ("json", "graphml", "csv"):
+        export_app.command(fmt)(_export(fmt))

@@ -1,0 +1,434 @@
+"""Entity candidates from the grammar of Chinese news text.
+
+Organisations: a suffix (有限公司, 集团, 银行, 分行, 管委会, 控股 ...) and the name body before it, whose left
+edge is the last boundary (punctuation, digits, cue words such as 与/旗下/通过/签署) in the run of name
+characters. Places: zone/administrative suffixes and a small gazetteer. People: a chain of titles followed by
+a 2-3 character name starting with a known surname, 女士/先生, and bare names inside lists of organisations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from kg.extract import lexicon as lx
+
+CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+@dataclass
+class Cand:
+    """One candidate surface at one place; `kind` tells which grammar found it (for validation)."""
+
+    start: int
+    end: int
+    text: str
+    type: str
+    kind: str = "suffix"
+
+
+def _sorted_alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+_ORG_SUFFIX_TYPE: dict[str, str] = {}
+for _w in lx.STRONG_COMPANY_SUFFIXES + lx.WEAK_COMPANY_SUFFIXES:
+    _ORG_SUFFIX_TYPE[_w] = "Company"
+for _w in lx.FUND_SUFFIXES:
+    _ORG_SUFFIX_TYPE[_w] = "Fund"
+for _w in lx.GOV_SUFFIXES:
+    _ORG_SUFFIX_TYPE[_w] = "GovernmentBody"
+for _w in lx.BANK_SUFFIXES:
+    _ORG_SUFFIX_TYPE[_w] = "Bank"
+_WEAK = frozenset(lx.WEAK_COMPANY_SUFFIXES)
+
+ORG_SUFFIX_RE = re.compile(
+    r"(?P<paren>[(（](?:集团|控股|中国|香港|北京|上海)[)）](?:股份)?有限(?:责任)?公司|(?:合伙企业)?[(（]有限合伙[)）])|(?P<suf>"
+    + _sorted_alt(_ORG_SUFFIX_TYPE)
+    + ")"
+)
+# After a weak suffix these words make it an industry noun (新能源汽车产业), not a name.
+_WEAK_NEXT = re.compile(r"化|大|小|多|少|规模|额|金额|者|人|方|机构|主体|需求|环境|力度|进度|子公司|孙公司|发展|合作|方面|产业|行业|领域|企业|产品|板块|市场|技术|赛道|服务|公司|业务|工厂|项目|集群|供应|能力|资源|园区|股东|报|类|等")
+_QUANT_RE = re.compile(r"[一二两三四五六七八九十几多数]+[家个名位只项条笔]")
+_DIGIT_OR_QUANT = re.compile(r"\d")
+
+REGION_SUFFIX_RE = re.compile(_sorted_alt(lx.REGION_SUFFIXES))
+_MULTI_ZONE = frozenset(s for s in lx.REGION_SUFFIXES if len(s) >= 2)
+
+
+_PROVINCE_RE = re.compile("(?:" + "|".join(lx.PROVINCES) + ")(?:省|市|自治区)?")
+
+
+def left_edge(text: str, pos: int, limit: int = 22) -> int:
+    """Start of the name ending at `pos`: back over name characters, then after the last cue word."""
+    i = pos
+    while i > 0 and pos - i < limit:
+        ch = text[i - 1]
+        if ch in "年月日号" and i >= 2 and text[i - 2].isdigit():
+            break
+        if is_cjk(ch) or (ch.isascii() and ch.isalpha()):
+            i -= 1
+        elif ch in ")）":
+            j = max(text.rfind("(", max(0, i - 9), i - 1), text.rfind("（", max(0, i - 9), i - 1))
+            if j < 0 or not all(is_cjk(c) for c in text[j + 1 : i - 1]):
+                break
+            i = j
+        else:
+            break
+    run = text[i:pos]
+    cut = 0
+    for m in lx.LEFT_CUE_RE.finditer(run):
+        if m.group("keep") is None:
+            cut = max(cut, m.end())
+    for m in _QUANT_RE.finditer(run):
+        cut = max(cut, m.end())
+    return i + cut
+
+
+_GENERIC_NOUN_RE = re.compile(r"企业|机构|平台|单位|主体")
+
+
+def _inner_cut(body: str) -> int:
+    """Offset where the name really starts inside a run: after a stop character (江苏省属国有…), or after a
+    generic noun when a place name follows (国有能源企业江苏省国信 -> 江苏省国信)."""
+    cut = 0
+    for k, ch in enumerate(body):
+        if ch in lx.STOP_CHARS:
+            cut = k + 1
+    for m in _GENERIC_NOUN_RE.finditer(body, cut):
+        if lx.PLACE_RE.match(body, m.end()) and len(body) - m.end() >= 3:
+            cut = m.end()
+    return cut
+
+
+def _generic(body: str) -> bool:
+    """True when the body is made only of generic words (金融服务, 国内第二大 ...)."""
+    if body in lx.GENERIC_BODIES:
+        return True
+    n = len(body)
+    ok = [False] * (n + 1)
+    ok[0] = True
+    for k in range(n):
+        if not ok[k]:
+            continue
+        for L in range(1, min(5, n - k) + 1):
+            if body[k : k + L] in lx.GENERIC_BODIES:
+                ok[k + L] = True
+    return ok[n]
+
+
+def _strip_place(body: str) -> str:
+    m = re.match(_sorted_alt(lx.NAME_PREFIXES), body)
+    return body[m.end() :] if m else body
+
+
+def valid_org_body(body: str, weak: bool) -> bool:
+    if len(body) < 2 or any(c in lx.STOP_CHARS for c in body) or _DIGIT_OR_QUANT.search(body):
+        return False
+    if _generic(body):
+        return False
+    if weak:
+        if len(body) > 6:
+            return False
+        rest = _strip_place(body)
+        if not rest or _generic(rest) or len(body) < 2:
+            return False
+    return True
+
+
+def find_org_candidates(text: str) -> list[Cand]:
+    out: list[Cand] = []
+    for m in ORG_SUFFIX_RE.finditer(text):
+        suf = m.group("suf")
+        if m.group("paren"):
+            etype, weak = "Company", False
+        else:
+            etype, weak = _ORG_SUFFIX_TYPE[suf], suf in _WEAK
+        if weak and _WEAK_NEXT.match(text, m.end()):
+            continue
+        start = left_edge(text, m.start())
+        body = text[start : m.start()]
+        start += _inner_cut(body)
+        body = text[start : m.start()]
+        if m.group("paren") and "有限合伙" in m.group("paren"):
+            etype = "Fund" if "基金" in body else "Company"
+        if not valid_org_body(body, weak):
+            continue
+        out.append(Cand(start, m.end(), text[start : m.end()], etype, "suffix"))
+    # known short names (support list only)
+    for name, etype in lx.KNOWN_ORGS.items():
+        for km in re.finditer(re.escape(name), text):
+            out.append(Cand(km.start(), km.end(), name, etype, "known"))
+    return out
+
+
+def find_region_candidates(text: str) -> list[Cand]:
+    out: list[Cand] = []
+    for m in REGION_SUFFIX_RE.finditer(text):
+        suf = m.group(0)
+        if suf in ("区", "市", "省", "县") and m.end() < len(text) and text[m.end()] in "场域级内外属委长":
+            if not lx.GOV_SUFFIX_AFTER_RE.match(text, m.end()):
+                continue
+        start = left_edge(text, m.start(), limit=12)
+        body = text[start : m.start()]
+        start += _inner_cut(body)
+        body = text[start : m.start()]
+        if len(body) < 2 or any(c in lx.STOP_CHARS for c in body) or _DIGIT_OR_QUANT.search(body):
+            continue
+        place = lx.PLACE_RE.match(body)
+        if suf in _MULTI_ZONE:
+            inner = lx.PLACE_RE.search(body)
+            if inner and inner.start() > 0:
+                start += inner.start()
+                body = body[inner.start() :]
+                place = inner
+            if not (place or len(body) <= 3) or _generic(body):
+                continue
+        else:
+            # 北京市 / 青浦区人民政府: a gazetteer place, or a 2-char body governed by a government word
+            gov_after = lx.GOV_SUFFIX_AFTER_RE.match(text, m.end())
+            pm = _PROVINCE_RE.match(body)
+            if pm and len(body) - pm.end() == 2:
+                # 江苏省溧阳市: a county-level place right after its province
+                start += pm.end()
+                body = body[pm.end() :]
+                out.append(Cand(start, m.end(), text[start : m.end()], "Region", "suffix"))
+                continue
+            if not ((place and place.end() == len(body)) or (len(body) == 2 and gov_after)):
+                continue
+        out.append(Cand(start, m.end(), text[start : m.end()], "Region", "suffix"))
+    for m in lx.PLACE_RE.finditer(text):
+        if lx.DATELINE_RE.match(text, m.end()):
+            continue
+        out.append(Cand(m.start(), m.end(), m.group(0), "Region", "gazetteer"))
+    return out
+
+
+def _name_after(text: str, pos: int) -> Optional[str]:
+    """A 2-3 character personal name starting at pos, or None."""
+    s = text[pos : pos + 4]
+    if len(s) < 2 or not is_cjk(s[0]):
+        return None
+    if s[:2] in lx.SURNAMES_2:
+        sl = 2
+    elif s[0] in lx.SURNAMES_1:
+        sl = 1
+    else:
+        return None
+    chars = []
+    for ch in s[sl:]:
+        if not is_cjk(ch):
+            break
+        chars.append(ch)
+    if not chars or chars[0] in lx.NAME_STOP_CHARS:
+        return None
+    if len(chars) >= 2 and chars[1] not in lx.NAME_STOP_CHARS:
+        given = 2
+    else:
+        given = 1
+    if sl == 2 and given == 2:
+        given = 1 if len(chars) > 2 and chars[2] not in lx.NAME_STOP_CHARS else given
+    return s[: sl + given]
+
+
+@dataclass
+class TitleGroup:
+    """Titles held by a person at one organisation, as written (org text may be empty)."""
+
+    org_start: int
+    org_end: int
+    role: str
+
+
+@dataclass
+class PersonCand:
+    cand: Cand
+    groups: list[TitleGroup]
+
+
+def _byline(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 5) : start]
+    after = text[end : end + 5].lstrip(" 　")
+    return any(before.rstrip(" 　：:").endswith(w) for w in lx.BYLINE_BEFORE) or any(
+        after.startswith(w) for w in lx.BYLINE_AFTER
+    )
+
+
+def _groups_before(text: str, chain_start: int, chain_end: int) -> list[TitleGroup]:
+    """Walk left from a title chain: 临港新片区党工委副书记、临港集团党委书记、董事长 -> two groups."""
+    groups: list[TitleGroup] = []
+    start, end = chain_start, chain_end
+    for _ in range(4):
+        org_start = left_edge(text, start, limit=20)
+        groups.append(TitleGroup(org_start, start, text[start:end]))
+        if org_start == start and org_start > 0 and text[org_start - 1] == "、":
+            # a bare title list part belongs to the same person: handled by the chain regex already
+            break
+        if org_start > 0 and text[org_start - 1] == "、":
+            prev_end = org_start - 1
+            window = text[max(0, prev_end - 30) : prev_end]
+            best = None
+            for m in lx.TITLE_CHAIN_RE.finditer(window):
+                if m.end() == len(window):
+                    best = m
+            if best is None:
+                break
+            start = prev_end - len(window) + best.start()
+            end = prev_end
+            # the previous part must not end in a person name of its own
+            continue
+        break
+    return groups
+
+
+def find_person_candidates(text: str) -> list[PersonCand]:
+    out: list[PersonCand] = []
+    for m in lx.TITLE_CHAIN_RE.finditer(text):
+        name = _name_after(text, m.end())
+        if not name:
+            continue
+        s, e = m.end(), m.end() + len(name)
+        if _byline(text, s, e):
+            continue
+        out.append(PersonCand(Cand(s, e, name, "Person", "title"), _groups_before(text, m.start(), m.end())))
+    for m in re.finditer(r"(女士|先生)", text):
+        for L in (3, 2):
+            s = m.start() - L
+            if s < 0:
+                continue
+            name = text[s : m.start()]
+            if not all(is_cjk(c) for c in name):
+                continue
+            if name[0] not in lx.SURNAMES_1 and name[:2] not in lx.SURNAMES_2:
+                continue
+            if L == 3 and s > 0 and is_cjk(text[s - 1]) and text[s - 1] not in lx.STOP_CHARS:
+                continue
+            if L == 2 and s > 0 and is_cjk(text[s - 1]) and text[s - 1] not in lx.STOP_CHARS and text[s - 1] not in "，、":
+                pass
+            out.append(PersonCand(Cand(s, m.start(), name, "Person", "honorific"), []))
+            break
+    return out
+
+
+_LIST_SEP = re.compile(r"、")
+_RIGHT_CUE_RE = re.compile(
+    r"共同|分别|签署|签订|签约|等|两|三|四|五|六|七|八|九|十|\d|出资|联合|作为|组成|参与|发起|合计|均|各|在|于|将|拟|也|都|已|为|是|的|向|对|通过|持有|间接|直接|关于|之|合作|共享"
+)
+
+
+def find_list_candidates(
+    text: str, known: list[tuple[int, int]], blocked: list[tuple[int, int]]
+) -> list[Cand]:
+    """Members of 、-lists next to a known organisation: unknown orgs (北京海纳川) and bare names (徐旭东)."""
+    out: list[Cand] = []
+    known_set = sorted(known)
+    starts = {s for s, _ in known_set}
+    ends = {e for _, e in known_set}
+
+    def covered(s: int, e: int) -> bool:
+        return any(ks <= s and e <= ke for ks, ke in known_set)
+
+    for clause in re.finditer(r"[^，,。；;：:！？!?\n（）()“”\"《》]+", text):
+        cs, ce = clause.start(), clause.end()
+        seg = clause.group(0)
+        if "、" not in seg:
+            continue
+        bounds = [cs] + [cs + m.start() for m in _LIST_SEP.finditer(seg)] + [ce]
+        items = []
+        for k in range(len(bounds) - 1):
+            s = bounds[k] + (1 if k > 0 else 0)
+            e = bounds[k + 1]
+            if k == 0:
+                s = left_edge(text, e, limit=e - s)
+            if k == len(bounds) - 2:
+                piece = text[s:e]
+                # split a final 和/及 member, cut at the first right cue
+                parts = re.split(r"[和及与]", piece)
+                if len(parts) > 1:
+                    items.append((s, s + len(parts[0])))
+                    s = s + len(piece) - len(parts[-1])
+                rm = _RIGHT_CUE_RE.search(text, s, e)
+                e = rm.start() if rm else e
+            items.append((s, e))
+        has_org = [any(s <= ks and ke <= e for ks, ke in known_set) for s, e in items]
+        if sum(has_org) * 2 < len(items):
+            continue
+        for idx, (s, e) in enumerate(items):
+            if e - s < 2 or covered(s, e) or has_org[idx]:
+                continue
+            neighbour = (idx > 0 and has_org[idx - 1]) or (idx + 1 < len(items) and has_org[idx + 1])
+            if not neighbour:
+                continue
+            item = text[s:e]
+            if lx.TITLE_CHAIN_RE.search(item) or any(s < ke and ks < e for ks, ke in blocked):
+                continue
+            if not all(is_cjk(c) for c in item) or any(c in lx.STOP_CHARS for c in item):
+                continue
+            if 2 <= len(item) <= 3 and (item[0] in lx.SURNAMES_1 or item[:2] in lx.SURNAMES_2):
+                out.append(Cand(s, e, item, "Person", "list"))
+            elif 2 <= len(item) <= 10 and not _generic(item) and s not in starts and e not in ends:
+                out.append(Cand(s, e, item, "Company", "list"))
+    return out
+
+
+_ANNOUNCE_RE = re.compile(r"(?:^|(?<=[\n，,。；;]))([\u4e00-\u9fff]{2,8}?)(?:近日|日前|今日|昨日|昨晚|同日)?发布(?:了)?(?:[\u4e00-\u9fff]{0,12})?公告")
+
+
+def find_announcer_candidates(text: str) -> list[Cand]:
+    """The subject of 发布公告 at a clause start is a company (北汽蓝谷近日发布公告称)."""
+    out = []
+    for m in _ANNOUNCE_RE.finditer(text):
+        name = m.group(1)
+        if not any(c in lx.STOP_CHARS for c in name) and not _generic(name):
+            out.append(Cand(m.start(1), m.end(1), name, "Company", "announce"))
+    return out
+
+
+_ALIAS_RE = re.compile(
+    r"[(（]\s*(?:以下|下文|下)?(?:简称|称)[:：为]?\s*[“\"「『]?(?P<alias>[^)）“”\"「」『』]{2,16}?)[”\"」』]?\s*[)）]"
+)
+
+
+def find_explicit_aliases(text: str) -> list[tuple[int, int, int, int]]:
+    """(alias_start, alias_end, paren_start) for 下称X / 简称X / 以下简称"X"; the named thing ends at paren_start."""
+    out = []
+    for m in _ALIAS_RE.finditer(text):
+        a = m.group("alias")
+        if a.startswith("《"):
+            continue
+        out.append((m.start("alias"), m.end("alias"), m.start(), m.end()))
+    return out
+
+
+EVENT_RE = re.compile(
+    r"(?:出席|参加|参与|举行|举办|召开|亮相)(?:了|在)?(?P<ev>[\u4e00-\u9fff《》]{0,14}?(?:"
+    + _sorted_alt(lx.EVENT_SUFFIXES)
+    + "))"
+)
+
+
+def find_event_candidates(text: str) -> list[Cand]:
+    return [Cand(m.start("ev"), m.end("ev"), m.group("ev"), "Event", "event") for m in EVENT_RE.finditer(text)]
+
+
+PROJECT_RE = re.compile(r"[\u4e00-\u9fff]{2,16}?项目")
+
+
+def find_project_candidates(text: str) -> list[Cand]:
+    """Projects that receive financing (国家会议中心二期项目) are typed Event (not scored, allowed as borrower)."""
+    out = []
+    for m in re.finditer(r"项目", text):
+        start = left_edge(text, m.start(), limit=16)
+        body = text[start : m.start()]
+        if len(body) < 4 or any(c in lx.STOP_CHARS for c in body) or _generic(body):
+            continue
+        window = text[m.end() : m.end() + 30]
+        if not re.search(r"贷款|银团|融资|授信", window):
+            continue
+        out.append(Cand(start, m.end(), text[start : m.end()], "Event", "project"))
+    return out

@@ -1,0 +1,283 @@
+"""From candidates to article entities: overlap resolution, short-form/alias linking, every mention.
+
+Linking follows how Chinese news shortens names: drop a leading place (中国进出口银行广西分行 ->
+进出口银行广西分行), or keep the brand and drop industry words and the legal tail (平安直通咨询有限公司 ->
+平安直通, 宁波旭升集团股份有限公司 -> 旭升集团). Explicit aliases (下称X, 以下简称"X") and role nouns in
+apposition (设立合资公司X) link directly. Mentions are then every occurrence of every surface, longest first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from kg.extract import candidates as cd
+from kg.extract import lexicon as lx
+
+ORG_TYPES = frozenset({"Company", "Bank", "GovernmentBody", "Fund"})
+_TYPE_RANK = {"suffix": 0, "paren": 0, "title": 0, "honorific": 1, "known": 1, "announce": 2, "list": 2,
+              "gazetteer": 3, "event": 0, "project": 0, "alias": 0}
+
+_PLACE_PREFIX_RE = re.compile("(?:" + "|".join(lx.NAME_PREFIXES) + ")")
+_INDUSTRY = "|".join(sorted(lx.INDUSTRY_WORDS, key=len, reverse=True))
+_TAIL_RE = re.compile(
+    r"(?P<ind>(?:" + _INDUSTRY + r")*)(?P<grp>[(（]集团[)）]|集团)?(?:[(（][\u4e00-\u9fff]{2,4}[)）])?"
+    r"(?:股份有限公司|有限责任公司|有限公司|股份公司|控股|公司)?"
+)
+_SHORT_TAIL_RE = re.compile(r"(集团|控股|公司|股份)$")
+_MULTI_ZONES = frozenset(z for z in lx.REGION_SUFFIXES if len(z) >= 2)
+_ZONE_RE = re.compile("(?:" + "|".join(sorted(lx.REGION_SUFFIXES, key=len, reverse=True)) + ")$")
+
+
+_GOV_REGION_RE = re.compile(
+    r"^([\u4e00-\u9fff]{2,10}?(?:新片区|自贸区|开发区|高新区|新区|自治区|区|市|省|县))"
+    r"(?:人民政府|政府|管委会|管理委员会|党工委|委员会)$"
+)
+# Source lines and datelines carry no facts: （文章来源：上海证券报） / 中国经济网北京12月23日讯
+_EXCLUDED_RE = re.compile(r"[（(]?(?:文章)?来源[:：][^\n）)]*[）)]?|^[^\n，。]{0,20}?\d{1,2}月\d{1,2}日(?:讯|电)", re.M)
+
+
+_SHORT_BRANCH_RE = re.compile("(?:" + "|".join(lx.PLACES) + r")(?:省|市|区)?(?:分行|支行|省分行|市分行)")
+
+
+@dataclass
+class Entity:
+    type: str
+    name: str
+    surfaces: set[str] = field(default_factory=set)
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    person_groups: list = field(default_factory=list)
+
+
+def _strip_places(name: str, extra: tuple[str, ...] = ()) -> list[str]:
+    """The name and its forms without a leading place or country (中国进出口银行 -> 进出口银行)."""
+    forms = [name]
+    m = _PLACE_PREFIX_RE.match(name)
+    if m and len(name) - m.end() >= 2:
+        forms.append(name[m.end() :])
+    for p in extra:
+        if name.startswith(p) and len(name) - len(p) >= 2:
+            forms.append(name[len(p) :])
+    return forms
+
+
+def is_short_org(short: str, full: str, extra: tuple[str, ...] = ()) -> bool:
+    """Is `short` how the article abbreviates the organisation `full`? (`extra`: the article's places)"""
+    if short == full or len(short) < 2:
+        return False
+    for f in _strip_places(full, extra):
+        if short == f:
+            return True
+        tail = _SHORT_TAIL_RE.search(short)
+        core = short[: tail.start()] if tail else short
+        if len(core) < 2 or not f.startswith(core):
+            continue
+        rest = f[len(core) :]
+        if not rest:
+            continue
+        m = _TAIL_RE.fullmatch(rest)
+        if not m or not m.group(0):
+            continue
+        if tail and tail.group(1) == "集团":
+            grp = m.group("grp")
+            # 广州工控集团 is not 广州工控汽车零部件集团: industry words before a bare 集团 name another group
+            if not grp or (m.group("ind") and grp == "集团"):
+                continue
+        return True
+    return False
+
+
+_ZONE_ANY_RE = re.compile("|".join(sorted((z for z in lx.REGION_SUFFIXES if len(z) >= 2), key=len, reverse=True)))
+
+
+def _region_core(name: str) -> str:
+    """The distinctive part of a place name: 上海自贸区临港新片区 -> 临港 (places and zone words removed)."""
+    core = _ZONE_ANY_RE.sub("", _PLACE_PREFIX_RE.sub("", name))
+    if len(core) < 2:
+        forms = _strip_places(name)
+        core = forms[-1]
+        z = _ZONE_RE.search(core)
+        if z and len(core) - len(z.group(0)) >= 2:
+            core = core[: z.start()]
+    return core
+
+
+def is_short_region(short: str, full: str) -> bool:
+    if short == full:
+        return False
+    if short in _MULTI_ZONES:
+        return full.endswith(short) and len(full) > len(short)
+    if _region_core(short) == _region_core(full):
+        return True
+    z = _ZONE_RE.search(full)
+    return bool(z) and full[: z.start()] == short and len(short) >= 2
+
+
+def _resolve_overlaps(cands: list[cd.Cand]) -> list[cd.Cand]:
+    """Keep the longest of overlapping candidates (ties: better grammar)."""
+    cands = sorted(cands, key=lambda c: (-(c.end - c.start), _TYPE_RANK.get(c.kind, 5), c.start))
+    taken: list[tuple[int, int]] = []
+    kept = []
+    for c in cands:
+        if any(c.start < e and s < c.end for s, e in taken):
+            continue
+        taken.append((c.start, c.end))
+        kept.append(c)
+    return sorted(kept, key=lambda c: c.start)
+
+
+@dataclass
+class EntityTable:
+    text: str
+    entities: list[Entity]
+    by_surface: dict[str, int]
+    mention_list: list[tuple[int, int, int]]  # (start, end, entity index), sorted
+    person_groups: dict[tuple[int, int], list]  # person mention span -> title groups
+
+
+def build_entities(text: str) -> EntityTable:
+    orgs = cd.find_org_candidates(text)
+    persons = cd.find_person_candidates(text)
+    regions = cd.find_region_candidates(text)
+    events = cd.find_event_candidates(text) + cd.find_project_candidates(text)
+    announcers = cd.find_announcer_candidates(text)
+
+    # organisations named only by the title chain in front of a person (平安金服党委书记 ...)
+    title_orgs = []
+    for p in persons:
+        for g in p.groups:
+            org = text[g.org_start : g.org_end]
+            if 2 <= len(org) <= 20 and cd.valid_org_body(org, weak=False):
+                etype = "Company"
+                sm = cd.ORG_SUFFIX_RE.search(org)
+                if sm and sm.end() == len(org) and sm.group("suf"):
+                    etype = cd._ORG_SUFFIX_TYPE[sm.group("suf")]
+                if re.search(r"区|市|省|县", org[-1:]) or cd.REGION_SUFFIX_RE.fullmatch(org):
+                    continue
+                title_orgs.append(cd.Cand(g.org_start, g.org_end, org, etype, "title_org"))
+
+    base = orgs + title_orgs + announcers + [p.cand for p in persons] + events
+    base_res = _resolve_overlaps(base)
+    known = [(c.start, c.end) for c in base_res if c.type in ORG_TYPES]
+    lists = cd.find_list_candidates(text, known, [(c.start, c.end) for c in base_res])
+    all_cands = _resolve_overlaps(base_res + lists + regions)
+
+    # explicit aliases: 平安直通咨询有限公司(下称平安直通)
+    alias_of: dict[str, str] = {}
+    ends = {c.end: c for c in all_cands}
+    for a_s, a_e, p_s, _p_e in cd.find_explicit_aliases(text):
+        target = ends.get(p_s)
+        if target is not None and target.type != "Event":
+            alias_of[text[a_s:a_e]] = target.text
+            all_cands.append(cd.Cand(a_s, a_e, text[a_s:a_e], target.type, "alias"))
+    # role nouns in apposition: 设立合资公司北京时代新能源科技有限公司
+    starts = {c.start: c for c in all_cands if c.type in ORG_TYPES}
+    for noun in lx.APPOSITION_NOUNS:
+        for m in re.finditer(noun, text):
+            t = starts.get(m.end())
+            if t is not None and noun not in alias_of:
+                alias_of[noun] = t.text
+
+    # places named inside government names (青浦区人民政府 -> 青浦区), zone cores (上海临港新片区 -> 临港)
+    for c in list(all_cands):
+        if c.type == "GovernmentBody":
+            m = _GOV_REGION_RE.match(c.text)
+            if m and len(m.group(1)) >= 3:
+                all_cands.append(cd.Cand(c.start, c.start + len(m.group(1)), m.group(1), "Region", "derived"))
+    zone_cores = set()
+    for c in all_cands:
+        if c.type == "Region":
+            core = _region_core(c.text)
+            if core != c.text and len(core) >= 2:
+                zone_cores.add(core)
+    for core in zone_cores:
+        for m in re.finditer(core, text):
+            all_cands.append(cd.Cand(m.start(), m.end(), core, "Region", "derived"))
+            pm = re.search("(?:" + "|".join(lx.PLACES) + ")$", text[max(0, m.start() - 4) : m.start()])
+            if pm:
+                s0 = m.start() - len(pm.group(0))
+                all_cands.append(cd.Cand(s0, m.end(), text[s0 : m.end()], "Region", "derived"))
+    excluded = [(m.start(), m.end()) for m in _EXCLUDED_RE.finditer(text)]
+    all_cands = [c for c in all_cands if not any(s <= c.start < e for s, e in excluded)]
+    places = tuple(sorted({c.text for c in all_cands if c.type == "Region"} | zone_cores, key=len, reverse=True))
+
+    # cluster surfaces: longest first, each shorter surface joins the entity it abbreviates
+    surf_type: dict[str, str] = {}
+    surf_rank: dict[str, int] = {}
+    for c in all_cands:
+        r = _TYPE_RANK.get(c.kind, 5)
+        if c.text not in surf_type or r < surf_rank[c.text]:
+            surf_type[c.text], surf_rank[c.text] = c.type, r
+    entities: list[Entity] = []
+    by_surface: dict[str, int] = {}
+    for s in sorted(surf_type, key=lambda x: (-len(x), x)):
+        if s in alias_of:
+            continue
+        t = surf_type[s]
+        idx = None
+        for i, e in enumerate(entities):
+            if t in ORG_TYPES and e.type in ORG_TYPES and is_short_org(s, e.name, places):
+                idx = i
+                break
+            if t == "Region" and e.type == "Region" and is_short_region(s, e.name):
+                idx = i
+                break
+        if idx is None and t == "Bank" and _SHORT_BRANCH_RE.fullmatch(s):
+            # 上海分行 alone names the one branch of that place the article mentions, or nothing
+            hits = [i for i, e in enumerate(entities) if e.type == "Bank" and e.name.endswith(s)]
+            if len(hits) != 1:
+                continue
+            idx = hits[0]
+        if idx is None:
+            entities.append(Entity(t, s, {s}))
+            idx = len(entities) - 1
+        else:
+            entities[idx].surfaces.add(s)
+        by_surface[s] = idx
+    for a, target in alias_of.items():
+        if target in by_surface:
+            by_surface[a] = by_surface[target]
+            entities[by_surface[target]].surfaces.add(a)
+
+    # mentions: every occurrence of every surface, longest match wins
+    auto = ahocorasick.Automaton()
+    for s, i in by_surface.items():
+        auto.add_word(s, (len(s), s))
+    mention_list: list[tuple[int, int, int]] = []
+    if by_surface:
+        auto.make_automaton()
+        occ = []
+        for end_idx, (n, s) in auto.iter(text):
+            occ.append((end_idx - n + 1, end_idx + 1, s))
+        occ.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+        last_end = -1
+        chosen = []
+        for s0, e0, s in sorted(occ, key=lambda x: (-(x[1] - x[0]), x[0])):
+            chosen.append((s0, e0, s))
+        taken: list[tuple[int, int]] = []
+        for s0, e0, s in chosen:
+            if any(s0 < e and st < e0 for st, e in taken):
+                continue
+            t = surf_type.get(s)
+            if any(x <= s0 < y for x, y in excluded):
+                continue
+            if t == "Region" and lx.DATELINE_RE.match(text, e0):
+                continue
+            if t == "Person" and cd._byline(text, s0, e0):
+                continue
+            taken.append((s0, e0))
+            mention_list.append((s0, e0, by_surface[s]))
+        del last_end
+    mention_list.sort()
+    for s0, e0, i in mention_list:
+        entities[i].mentions.append((s0, e0))
+    # entities never mentioned on their own (a place only seen inside a name) are dropped
+    keep = [i for i, e in enumerate(entities) if e.mentions]
+    remap = {old: new for new, old in enumerate(keep)}
+    entities = [entities[i] for i in keep]
+    by_surface = {s: remap[i] for s, i in by_surface.items() if i in remap}
+    mention_list = [(s0, e0, remap[i]) for s0, e0, i in mention_list]
+    person_groups = {(p.cand.start, p.cand.end): p.groups for p in persons}
+    return EntityTable(text, entities, by_surface, mention_list, person_groups)

@@ -1,0 +1,1 @@
+"""Neo4j side of kg: the Cypher builders, the loader (`kg load`), `kg query`, and the offline lint schema."""

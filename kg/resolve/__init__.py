@@ -1,0 +1,10 @@
+"""Cross-article entity resolution: deterministic canonical ids for Chinese organisation names."""
+
+from kg.resolve.aliasfile import AliasConfig, AliasEntry, NotSame, read_aliases
+from kg.resolve.cluster import Cluster, EntityRecord, Merge, Resolution, entity_id_for, resolve_entities
+from kg.resolve.rules import Key, is_generic, name_key, normalize_form
+
+__all__ = [
+    "AliasConfig", "AliasEntry", "Cluster", "EntityRecord", "Key", "Merge", "NotSame", "Resolution",
+    "entity_id_for", "is_generic", "name_key", "normalize_form", "read_aliases", "resolve_entities",
+]

@@ -1,0 +1,299 @@
+"""Turning a selected Graph into one self-contained, offline HTML page.
+
+pyvis 0.3.2's own template always links Bootstrap (and, in some modes, vis-network and tom-select) from
+CDNs, even with `cdn_resources="in_line"`, so the page is built from our own template instead; only
+vis-network's JavaScript and CSS come from pyvis, read from the copy it bundles and inlined verbatim.
+Data travels as one JSON block that the page's script turns into vis DataSets; every string from the
+graph reaches the DOM through `textContent` (or the canvas), never as markup.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from collections import Counter, defaultdict
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from kg.errors import ViewError
+from kg.models import GraphRelation
+from kg.ontology import ENTITY_TYPE_ZH, RELATION_TYPE_ZH, SYMMETRIC, EntityType, RelationType
+from kg.view.select import Selection, ViewOptions
+from kg.view.template import PAGE_CSS, PAGE_HTML, PAGE_JS, UI_STRINGS
+
+VIS_VERSION = "9.1.2"
+FONT_STACK = '"Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", sans-serif'
+
+# Colour-blind-friendly Tableau 10 colours; each type also has its own shape, so colour is not the only cue.
+ENTITY_STYLE: dict[EntityType, tuple[str, str, str]] = {  # colour, vis shape, legend glyph
+    EntityType.Company: ("#4e79a7", "dot", "●"),
+    EntityType.Bank: ("#f28e2b", "diamond", "◆"),
+    EntityType.GovernmentBody: ("#e15759", "square", "■"),
+    EntityType.Region: ("#59a14f", "triangle", "▲"),
+    EntityType.Person: ("#b07aa1", "star", "★"),
+    EntityType.Fund: ("#edc948", "hexagon", "⬢"),
+    EntityType.Event: ("#9c755f", "triangleDown", "▼"),
+}
+RELATION_COLOR: dict[RelationType, str] = {
+    RelationType.SUBSIDIARY_OF: "#4e79a7",
+    RelationType.SIGNED_AGREEMENT_WITH: "#f28e2b",
+    RelationType.STRATEGIC_PARTNER_OF: "#e15759",
+    RelationType.PROVIDED_FINANCING_TO: "#76b7b2",
+    RelationType.CROSS_BORDER_FINANCING: "#17becf",
+    RelationType.INVESTED_IN: "#59a14f",
+    RelationType.ACQUIRED: "#8c564b",
+    RelationType.JOINT_VENTURE_WITH: "#edc948",
+    RelationType.OPENED_IN: "#b07aa1",
+    RelationType.LOCATED_IN: "#bab0ac",
+    RelationType.EXECUTIVE_OF: "#ff9da7",
+    RelationType.ATTENDED: "#9c755f",
+}
+PROPERTY_LABELS = {
+    "zh": {"date": "日期", "amount": "金额", "role": "职务", "stake": "股比", "agreement": "协议"},
+    "en": {"date": "date", "amount": "amount", "role": "role", "stake": "stake", "agreement": "agreement"},
+}
+
+
+def entity_type_label(t: EntityType, lang: str) -> str:
+    return ENTITY_TYPE_ZH[t] if lang == "zh" else t.value
+
+
+def relation_type_label(t: RelationType, lang: str) -> str:
+    return RELATION_TYPE_ZH[t] if lang == "zh" else t.value.lower().replace("_", " ")
+
+
+def format_amount(amount: float, currency: str | None, amount_text: str | None) -> str:
+    """`175亿元 (17,500,000,000 CNY)`: the text as written plus the normalised figure."""
+    number = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
+    figure = f"{number} {currency}" if currency else number
+    return f"{amount_text} ({figure})" if amount_text else figure
+
+
+def relation_properties(rel: GraphRelation, lang: str) -> list[list[str]]:
+    """Display rows [label, value] for the properties a relation has, in ontology order."""
+    p = rel.properties
+    labels = PROPERTY_LABELS[lang]
+    rows: list[list[str]] = []
+    if p.date:
+        rows.append([labels["date"], p.date])
+    if p.amount is not None:
+        rows.append([labels["amount"], format_amount(p.amount, p.currency, p.amount_text)])
+    elif p.amount_text:
+        rows.append([labels["amount"], f"{p.amount_text} {p.currency or ''}".strip()])
+    for key in ("role", "stake", "agreement"):
+        value = getattr(p, key)
+        if value:
+            rows.append([labels[key], value])
+    return rows
+
+
+def edge_width(article_count: int) -> float:
+    """Wider for relations stated in more articles, capped so hubs stay readable."""
+    return round(min(1.0 + 1.5 * max(article_count - 1, 0), 8.0), 2)
+
+
+def node_size(degree: int) -> float:
+    return round(min(10.0 + 5.0 * math.sqrt(degree), 45.0), 2)
+
+
+def physics_options(node_count: int, edge_count: int = 0) -> dict[str, Any]:
+    """Stabilise off screen with a capped iteration budget, then the page freezes physics.
+
+    One forceAtlas2 iteration costs about 6 microseconds per node+edge in headless Chromium on two
+    busy cores, so the budget (50-400 iterations) keeps 2,000 nodes under ~3 s of layout
+    (benchmarks/bench_view.py measures it); Kamada-Kawai seeding only pays off on small graphs.
+    """
+    iterations = max(50, min(400, 500_000 // max(1, node_count + edge_count)))
+    return {
+        "layout": {"randomSeed": 7, "improvedLayout": node_count <= 150},
+        "physics": {
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {
+                "gravitationalConstant": -60,
+                "centralGravity": 0.01,
+                "springLength": 110,
+                "springConstant": 0.08,
+                "damping": 0.5,
+                "avoidOverlap": 0.2,
+            },
+            "minVelocity": 1.0,
+            "timestep": 0.5,
+            "stabilization": {"enabled": True, "iterations": iterations, "updateInterval": 25, "fit": True},
+        },
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 120,
+            "hideEdgesOnDrag": node_count > 500,
+            "navigationButtons": False,
+            "multiselect": False,
+        },
+        "edges": {
+            "font": {"face": FONT_STACK, "size": 11, "align": "middle", "strokeWidth": 3},
+            "smooth": False,
+            "selectionWidth": 2,
+        },
+        "nodes": {"font": {"face": FONT_STACK, "size": 14, "strokeWidth": 3, "strokeColor": "#ffffff"}},
+    }
+
+
+def _short(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def build_payload(selection: Selection, options: ViewOptions) -> dict[str, Any]:
+    """Everything the page needs, as plain JSON-able data (no markup anywhere)."""
+    graph, lang = selection.graph, options.lang
+    degree: Counter[str] = Counter()
+    for r in graph.relations:
+        degree[r.source] += 1
+        degree[r.target] += 1
+    focus = set(selection.focus_ids)
+    nodes = []
+    for e in graph.entities:
+        color, shape, _ = ENTITY_STYLE[e.type]
+        nodes.append(
+            {
+                "id": e.id,
+                "label": _short(e.name),
+                "name": e.name,
+                "type": e.type.value,
+                "typeLabel": entity_type_label(e.type, lang),
+                "aliases": list(e.aliases),
+                "articles": list(e.article_ids),
+                "degree": degree[e.id],
+                "size": node_size(degree[e.id]),
+                "color": color,
+                "shape": shape,
+                "focus": e.id in focus,
+            }
+        )
+    pair_count: dict[tuple[str, str], int] = defaultdict(int)
+    edges = []
+    for r in graph.relations:
+        pair = (min(r.source, r.target), max(r.source, r.target))
+        nth = pair_count[pair]
+        pair_count[pair] += 1
+        edges.append(
+            {
+                "id": r.id,
+                "from": r.source,
+                "to": r.target,
+                "type": r.type.value,
+                "label": relation_type_label(r.type, lang),
+                "directed": r.type not in SYMMETRIC,
+                "color": RELATION_COLOR[r.type],
+                "width": edge_width(len(r.article_ids)),
+                "curve": nth,  # parallel edges between one pair get growing curvature
+                "articleCount": len(r.article_ids),
+                "props": relation_properties(r, lang),
+                "evidence": [{"text": ev.text, "article": ev.article_id} for ev in r.evidence],
+            }
+        )
+    type_counts = Counter(e.type for e in graph.entities)
+    rel_counts = Counter(r.type for r in graph.relations)
+    strings = UI_STRINGS[lang]
+    notice = None
+    if selection.truncated:
+        notice = strings["truncated"].format(
+            shown=len(graph.entities),
+            total=selection.matched_entities,
+            omitted=selection.omitted_entities,
+            omitted_rel=selection.omitted_relations,
+            limit=options.max_nodes,
+        )
+    return {
+        "meta": {
+            "title": options.title or strings["title"],
+            "lang": lang,
+            "notice": notice,
+            "entities": len(graph.entities),
+            "relations": len(graph.relations),
+            "articles": len(graph.articles),
+            "omittedEntities": selection.omitted_entities,
+            "omittedRelations": selection.omitted_relations,
+            "focus": selection.focus_ids,
+        },
+        "strings": strings,
+        "fontStack": FONT_STACK,
+        "options": physics_options(len(nodes), len(edges)),
+        "entityTypes": [
+            {
+                "key": t.value,
+                "label": entity_type_label(t, lang),
+                "color": ENTITY_STYLE[t][0],
+                "glyph": ENTITY_STYLE[t][2],
+                "count": type_counts[t],
+            }
+            for t in EntityType
+            if type_counts[t]
+        ],
+        "relationTypes": [
+            {
+                "key": t.value,
+                "label": relation_type_label(t, lang),
+                "color": RELATION_COLOR[t],
+                "directed": t not in SYMMETRIC,
+                "count": rel_counts[t],
+            }
+            for t in RelationType
+            if rel_counts[t]
+        ],
+        "nodes": nodes,
+        "edges": edges,
+        "articles": {
+            a.id: {"title": a.title, "date": a.date, "url": a.url, "path": a.path} for a in graph.articles
+        },
+    }
+
+
+def json_for_script(data: Any) -> str:
+    """JSON that cannot end its <script> element or open a comment: `<`, `>` and `&` become \\u escapes."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+@lru_cache(maxsize=1)
+def vis_assets() -> tuple[str, str]:
+    """vis-network's JS and CSS from the copy bundled inside the installed pyvis package."""
+    try:
+        import pyvis
+    except ImportError as exc:  # pragma: no cover - pyvis is a hard dependency
+        raise ViewError("pyvis is not installed; it provides the bundled vis-network library") from exc
+    base = Path(pyvis.__file__).parent / "templates" / "lib" / f"vis-{VIS_VERSION}"
+    try:
+        js = (base / "vis-network.min.js").read_text(encoding="utf-8")
+        css = (base / "vis-network.css").read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ViewError(
+            f"{base}: vis-network {VIS_VERSION} files missing from pyvis ({exc.strerror})"
+        ) from exc
+    # Inline code must not be able to close its own element, nor point tools at a missing source map.
+    js = re.sub(r"^//# sourceMappingURL=.*$", "", js, flags=re.MULTILINE)
+    js = re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE)
+    css = re.sub(r"</(style)", r"<\\/\1", css, flags=re.IGNORECASE)
+    return js, css
+
+
+def render_html(selection: Selection, options: ViewOptions) -> str:
+    """The complete page as a string (one substitution pass, so data can never be re-expanded)."""
+    payload = build_payload(selection, options)
+    vis_js, vis_css = vis_assets()
+    values = {
+        "lang": "zh-CN" if options.lang == "zh" else "en",
+        "title": html.escape(payload["meta"]["title"]),
+        "vis_css": vis_css,
+        "page_css": PAGE_CSS.replace("{{font_stack}}", FONT_STACK),
+        "vis_js": vis_js,
+        "data": json_for_script(payload),
+        "page_js": PAGE_JS,
+    }
+    return re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], PAGE_HTML)

@@ -1,0 +1,214 @@
+"""The generated page in real headless Chromium (Debian's /usr/bin/chromium), with the network cut off.
+
+These tests fail (they are never skipped) when Chromium is missing: `make system-deps` installs it.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from test_view_sample import SCRIPT_EVIDENCE, XSS_NAME, sample_graph
+
+from kg.view import ViewOptions, export_html, select_view
+from kg.view.browser import chromium_path, launch_chromium, open_offline, wait_until_stable
+from kg.view.synthetic import generate_graph
+
+pytestmark = pytest.mark.browser
+VIEWPORT = {"width": 1280, "height": 800}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if chromium_path() is None:
+        pytest.fail(
+            "headless Chromium not found at /usr/bin/chromium: run `make system-deps` "
+            "(apt-get install chromium fonts-wqy-microhei) or set KG_CHROMIUM",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = launch_chromium(pw)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A page whose JavaScript errors and dialogs are recorded (a dialog would mean injected script ran)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    pg = context.new_page()
+    pg.errors, pg.dialogs = [], []
+    pg.on("pageerror", lambda exc: pg.errors.append(str(exc)))
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    yield pg
+    context.close()
+
+
+def counts(pg) -> list[int]:
+    return pg.evaluate(
+        "() => [kgView.network.body.data.nodes.length, kgView.network.body.data.edges.length,"
+        " kgView.nodeView.length, kgView.edgeView.length]"
+    )
+
+
+def dom_position(pg, node_ids: list[str]) -> dict:
+    """Centre the view on the mean position of the nodes; returns that point in page coordinates."""
+    return pg.evaluate(
+        """(ids) => {
+            const net = kgView.network, pos = net.getPositions(ids);
+            const p = {x: 0, y: 0};
+            ids.forEach(id => { p.x += pos[id].x / ids.length; p.y += pos[id].y / ids.length; });
+            net.moveTo({position: p, scale: 1.0, animation: false});
+            return net.canvasToDOM(p);
+        }""",
+        node_ids,
+    )
+
+
+def test_page_loads_with_every_request_blocked_and_shows_the_whole_graph(browser, tmp_path: Path) -> None:
+    graph = generate_graph(300, seed=5)
+    out = tmp_path / "g.html"
+    export_html(graph, out)
+    # CSP bypassed here so that any URL the page referenced would reach the router and be counted
+    context = browser.new_context(viewport=VIEWPORT, bypass_csp=True)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    attempted = open_offline(pg, out)
+    assert attempted == []
+    assert errors == []
+    assert counts(pg) == [len(graph.entities), len(graph.relations)] * 2
+    assert pg.evaluate("() => kgView.network.physics.physicsEnabled") is False  # frozen after stabilising
+    context.close()
+
+
+def test_the_request_blocker_does_see_remote_requests(page, tmp_path: Path) -> None:
+    """The zero above is meaningful: a page that references a remote image does get caught."""
+    html = tmp_path / "remote.html"
+    html.write_text('<html><body><img src="https://example.com/x.png"></body></html>', encoding="utf-8")
+    assert open_offline(page, html, wait_stable=False) == ["https://example.com/x.png"]
+
+
+def test_focused_view_in_the_page_matches_the_selection(page, tmp_path: Path) -> None:
+    graph = generate_graph(300, seed=5)
+    hub = max(graph.entities, key=lambda e: sum(e.id in (r.source, r.target) for r in graph.relations))
+    options = ViewOptions(focus=hub.name, depth=1)
+    expected = select_view(graph, options).graph
+    out = tmp_path / "focus.html"
+    export_html(graph, out, options)
+    assert open_offline(page, out) == []
+    assert counts(page) == [len(expected.entities), len(expected.relations)] * 2
+    assert 1 < len(expected.entities) < len(graph.entities)
+    assert page.errors == []
+
+
+def test_clicking_an_edge_shows_its_evidence_and_source(page, tmp_path: Path, root: Path) -> None:
+    out = tmp_path / "fin.html"
+    export_html(sample_graph(), out, ViewOptions(relations=["融资"]))
+    open_offline(page, out)
+    assert counts(page) == [2, 1, 2, 1]
+    point = dom_position(page, ["b1", "c2"])
+    page.mouse.click(point["x"], point["y"])
+    panel = page.locator("#kg-panel")
+    panel.wait_for(state="visible", timeout=5000)
+    assert panel.get_attribute("data-id") == "rel-fin"
+    assert panel.locator("h3").inner_text() == "融资"
+    assert panel.locator("blockquote").all_inner_texts() == [
+        "工商银行上海新片区分行向平安直通咨询有限公司提供1亿美元贷款。"
+    ]
+    text = panel.inner_text()
+    assert "1亿美元 (100,000,000 USD)" in text and "2022-01-07" in text
+    assert "平安直通落户临港 · 2022-01-07" in text
+    assert panel.locator("a").get_attribute("href") == "https://example.com/a1"
+    (root / "out").mkdir(exist_ok=True)
+    page.screenshot(path=str(root / "out" / "view-edge-panel.png"))
+    assert page.errors == []
+
+
+def test_hostile_names_and_evidence_render_as_text(page, tmp_path: Path) -> None:
+    out = tmp_path / "xss.html"
+    export_html(sample_graph(), out, ViewOptions(relations=["INVESTED_IN"]))
+    open_offline(page, out)
+    node = page.evaluate("() => kgView.network.canvasToDOM(kgView.network.getPositions(['x1']).x1)")
+    page.mouse.move(node["x"], node["y"])
+    tip = page.locator("div.vis-tooltip")
+    tip.wait_for(state="visible", timeout=5000)
+    assert XSS_NAME in tip.inner_text()
+    assert "<b>粗体</b>" in tip.inner_text()  # the alias, literally
+    # hover the edge: its evidence holds </script><script>alert(2)</script>
+    page.mouse.move(5, 5)
+    point = dom_position(page, ["x1", "c2"])
+    page.mouse.move(point["x"], point["y"])
+    page.wait_for_timeout(400)
+    tip.wait_for(state="visible", timeout=5000)
+    assert SCRIPT_EVIDENCE in tip.inner_text()
+    page.mouse.click(point["x"], point["y"])
+    panel = page.locator("#kg-panel")
+    panel.wait_for(state="visible", timeout=5000)
+    assert panel.locator("blockquote").inner_text() == SCRIPT_EVIDENCE
+    assert "<i>投资</i>快讯" in panel.inner_text()
+    assert panel.locator("a").count() == 0  # a javascript: URL is never turned into a link
+    assert page.evaluate("() => document.querySelectorAll('img, b, i').length") == 0
+    assert page.dialogs == [] and page.errors == []
+
+
+def test_search_box_and_type_filters_narrow_the_view(page, tmp_path: Path) -> None:
+    out = tmp_path / "all.html"
+    export_html(sample_graph(), out)
+    open_offline(page, out)
+    assert counts(page)[2:] == [8, 6]
+    page.fill("#kg-search", "临港")  # g1 and r1 (by alias) plus their neighbours c1, c2
+    wait_for_counts(page, [4, 3])
+    assert page.locator("#kg-status").inner_text() == "显示 4 个实体、3 条关系"
+    page.locator("#kg-types input[value=Company]").uncheck()
+    wait_for_counts(page, [2, 0])
+    page.fill("#kg-search", "")
+    wait_for_counts(page, [4, 0])  # b1, g1, p1, r1: every relation touches a company
+    assert page.errors == []
+
+
+def wait_for_counts(pg, expected: list[int], timeout_s: float = 5.0) -> None:
+    """Poll (the page's CSP forbids the string eval behind wait_for_function)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        got = counts(pg)[2:]
+        if got == expected:
+            return
+        time.sleep(0.05)
+    assert counts(pg)[2:] == expected
+
+
+def test_chinese_page_screenshot(page, tmp_path: Path, root: Path) -> None:
+    out = tmp_path / "zh.html"
+    export_html(generate_graph(60, seed=1), out)
+    open_offline(page, out)
+    wait_until_stable(page)
+    (root / "out").mkdir(exist_ok=True)
+    shot = root / "out" / "view-browser.png"
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 20_000
+    # the CJK font is really available to the page (otherwise labels draw as boxes)
+    assert page.evaluate("() => document.fonts.check('14px \"WenQuanYi Micro Hei\"', '企业')") is True
+
+
+def test_truncated_page_tells_the_reader_what_was_left_out(page, tmp_path: Path) -> None:
+    out = tmp_path / "top.html"
+    export_html(sample_graph(), out, ViewOptions(max_nodes=3, lang="en"))
+    open_offline(page, out)
+    assert counts(page)[2:] == [3, 2]
+    assert page.locator("#kg-notice").inner_text() == (
+        "Large graph: showing the 3 most connected of 8 entities (limit 3); left out 5 entities and 4 relations."
+    )
+    assert page.locator("#kg-status").inner_text() == "Showing 3 entities, 2 relations"
+
+
+def test_an_empty_view_says_so(page, tmp_path: Path) -> None:
+    out = tmp_path / "empty.html"
+    export_html(sample_graph(), out, ViewOptions(relations=["ACQUIRED"]))
+    open_offline(page, out)
+    assert counts(page) == [0, 0, 0, 0]
+    assert page.locator("#kg-empty").inner_text() == "没有符合条件的实体。"
+    assert page.errors == []
