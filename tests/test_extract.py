@@ -1,0 +1,358 @@
+"""Unit tests of the offline extractor on short sentences written for these tests, and the dev-corpus bar."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from kg.extract import extract_article
+from kg.extract.normalize import find_date, parse_amount
+from kg.models import Article, Extraction
+
+
+def run(text: str, date: str | None = "2022-05-25") -> Extraction:
+    return extract_article(Article(id="t", path="t.md", title="", date=date, text=text))
+
+
+def names(ex: Extraction) -> dict[str, tuple[str, list[str]]]:
+    return {e.name: (e.type.value, e.aliases) for e in ex.entities}
+
+
+def rels(ex: Extraction) -> set[tuple[str, str, str]]:
+    by_id = {e.id: e.name for e in ex.entities}
+    return {(r.type.value, by_id[r.source], by_id[r.target]) for r in ex.relations}
+
+
+def rel_props(ex: Extraction, rtype: str, src: str, tgt: str) -> dict:
+    by_id = {e.id: e.name for e in ex.entities}
+    for r in ex.relations:
+        if r.type.value == rtype and {by_id[r.source], by_id[r.target]} == {src, tgt}:
+            return r.properties.model_dump(exclude_none=True)
+    raise AssertionError(f"no {rtype} {src} -> {tgt} in {rels(ex)}")
+
+
+def assert_offsets(ex: Extraction, text: str) -> None:
+    for e in ex.entities:
+        for m in e.mentions:
+            assert text[m.start : m.end] == m.text
+    for r in ex.relations:
+        assert text[r.evidence.start : r.evidence.end] == r.evidence.text
+
+
+# ------------------------------------------------------------------ amounts and dates
+
+
+@pytest.mark.parametrize(
+    "written, amount, currency",
+    [
+        ("1亿美元", 100_000_000, "USD"),
+        ("175亿元", 17_500_000_000, "CNY"),
+        ("3.95亿元", 395_000_000, "CNY"),
+        ("39000万元", 390_000_000, "CNY"),
+        ("5000万元", 50_000_000, "CNY"),
+        ("超过百亿元", 10_000_000_000, "CNY"),
+        ("28,900,000元", 28_900_000, "CNY"),
+        ("人民币2亿元", 200_000_000, "CNY"),
+        ("3亿港元", 300_000_000, "HKD"),
+        ("2000万欧元", 20_000_000, "EUR"),
+        ("50亿日元", 5_000_000_000, "JPY"),
+    ],
+)
+def test_amounts_are_normalised_to_base_units(written: str, amount: int, currency: str) -> None:
+    value, cur, text = parse_amount(f"累计投放{written}。")
+    assert (value, cur, text) == (amount, currency, written)
+
+
+@pytest.mark.parametrize(
+    "written, article_date, iso",
+    [
+        ("2022年1月7日", "2023-03-01", "2022-01-07"),
+        ("5月24日", "2022-05-25", "2022-05-24"),
+        ("去年8月", "2022-01-07", "2021-08"),
+        ("今年2月", "2024-06-01", "2024-02"),
+        ("上月", "2024-04-10", "2024-03"),
+        ("上月", "2024-01-10", "2023-12"),
+        ("2020年", "2022-01-07", "2020"),
+        ("今日", "2025-12-23", "2025-12-23"),
+        ("近日", "2022-01-07", None),
+        ("去年8月", None, None),
+        ("2021年6月", None, "2021-06"),
+    ],
+)
+def test_dates_resolve_against_the_article_date(written: str, article_date, iso) -> None:
+    assert find_date(f"{written}，双方签约。", article_date) == iso
+
+
+# ------------------------------------------------------------------ entities
+
+
+def test_organisations_found_by_suffix_grammar_with_left_boundary() -> None:
+    text = "3月2日，星河数据集团旗下星河云算科技有限公司与滨江农村商业银行签署合作协议。"
+    ex = run(text)
+    got = names(ex)
+    assert got["星河数据集团"][0] == "Company"
+    assert got["星河云算科技有限公司"][0] == "Company"
+    assert got["滨江农村商业银行"][0] == "Bank"
+    assert ("SUBSIDIARY_OF", "星河云算科技有限公司", "星河数据集团") in rels(ex)
+    assert_offsets(ex, text)
+
+
+def test_in_article_alias_and_short_forms_link_to_the_full_name() -> None:
+    text = (
+        "青禾汇智咨询有限公司(下称青禾汇智)正式开业。青禾汇智将服务本地企业。"
+        "宁海鼎盛集团股份有限公司公告，鼎盛集团董事会同意该方案。"
+        "中国农业发展银行江西分行行长朱立平表示，农业发展银行江西分行将加大支持。"
+    )
+    got = names(run(text))
+    assert got["青禾汇智咨询有限公司"][1] == ["青禾汇智"]
+    assert "鼎盛集团" in got["宁海鼎盛集团股份有限公司"][1]
+    assert "农业发展银行江西分行" in got["中国农业发展银行江西分行"][1]
+    assert "鼎盛集团" not in got and "青禾汇智" not in got
+
+
+def test_a_group_and_its_differently_named_subsidiary_group_stay_apart() -> None:
+    text = "同日，华瑞控股集团与华瑞新材料集团有限公司签署协议，华瑞新材料集团负责实施。"
+    got = names(run(text))
+    assert "华瑞控股集团" in got
+    assert got["华瑞新材料集团有限公司"][1] == ["华瑞新材料集团"]
+
+
+def test_regions_government_bodies_and_people() -> None:
+    text = "近日，宿迁市人民政府与江淮银行签订战略合作协议。市委副书记、市长韩思远出席签约仪式。宿迁市将提供支持。"
+    ex = run(text)
+    got = names(ex)
+    assert got["宿迁市人民政府"][0] == "GovernmentBody"
+    assert got["宿迁市"][0] == "Region"
+    assert got["韩思远"][0] == "Person"
+    assert got["签约仪式"][0] == "Event"
+    r = rels(ex)
+    assert ("EXECUTIVE_OF", "韩思远", "宿迁市人民政府") in r
+    assert ("ATTENDED", "韩思远", "签约仪式") in r
+    assert rel_props(ex, "EXECUTIVE_OF", "韩思远", "宿迁市人民政府") == {"role": "市委副书记、市长"}
+
+
+def test_bylines_are_not_people() -> None:
+    text = "华腾科技有限公司董事长马云飞表示，将扩大投资。\n\n记者 周海涛 摄影报道\n\n编辑：冯雪\n\n陶然、高远 摄影报道"
+    got = names(run(text))
+    assert got["马云飞"][0] == "Person"
+    for byline in ("周海涛", "冯雪", "陶然", "高远"):
+        assert byline not in got
+
+
+def test_title_chain_gives_one_executive_relation_per_organisation() -> None:
+    text = "东湖新区党工委副书记、东湖集团党委书记、董事长程远航，远景金服党委书记、董事长兼首席执行官邵文出席了开业仪式。"
+    ex = run(text)
+    r = rels(ex)
+    assert ("EXECUTIVE_OF", "程远航", "东湖新区党工委") in r
+    assert ("EXECUTIVE_OF", "程远航", "东湖集团") in r
+    assert ("EXECUTIVE_OF", "邵文", "远景金服") in r
+    assert rel_props(ex, "EXECUTIVE_OF", "程远航", "东湖集团")["role"] == "党委书记、董事长"
+    assert rel_props(ex, "EXECUTIVE_OF", "邵文", "远景金服")["role"] == "党委书记、董事长兼首席执行官"
+    assert ("ATTENDED", "邵文", "开业仪式") in r
+
+
+# ------------------------------------------------------------------ relations, one per type
+
+
+def test_signed_and_strategic_with_date_and_agreement_title() -> None:
+    text = "5月24日，长江航运集团与江城农商行签订战略合作协议。根据协议，双方将深化战略合作关系。"
+    ex = run(text)
+    r = rels(ex)
+    assert ("SIGNED_AGREEMENT_WITH", "长江航运集团", "江城农商行") in r or (
+        "SIGNED_AGREEMENT_WITH", "江城农商行", "长江航运集团") in r
+    props = rel_props(ex, "SIGNED_AGREEMENT_WITH", "长江航运集团", "江城农商行")
+    assert props == {"date": "2022-05-24", "agreement": "战略合作协议"}
+    rel_props(ex, "STRATEGIC_PARTNER_OF", "长江航运集团", "江城农商行")
+
+
+def test_multi_party_agreement_title_and_short_title() -> None:
+    text = "2025年12月22日，远航资本、北辰实业、许文杰签署《关于青川股份有限公司之股份转让协议》(以下简称《转让协议》)。"
+    ex = run(text)
+    props = rel_props(ex, "SIGNED_AGREEMENT_WITH", "远航资本", "许文杰")
+    assert props == {"date": "2025-12-22", "agreement": "《转让协议》"}
+    assert names(ex)["许文杰"][0] == "Person"
+    rel_props(ex, "SIGNED_AGREEMENT_WITH", "北辰实业", "远航资本")
+
+
+def test_two_sided_signing_pairs_only_across_the_sides() -> None:
+    text = "工商银行、农业银行此前已与江苏省签署了战略合作协议。"
+    assert not [r for r in run(text).relations if r.type.value == "SIGNED_AGREEMENT_WITH"]
+
+
+def test_financing_lender_to_borrower_with_amount() -> None:
+    text = "近年来，闽江银行福州分行累计向海峡港务集团有限公司投放各项贷款超过百亿元。"
+    ex = run(text)
+    props = rel_props(ex, "PROVIDED_FINANCING_TO", "闽江银行福州分行", "海峡港务集团有限公司")
+    assert props["amount"] == 10_000_000_000 and props["currency"] == "CNY" and props["amount_text"] == "超过百亿元"
+
+
+def test_syndicated_loan_lists_give_one_relation_per_member() -> None:
+    text = (
+        "6月3日，滨海新城综合管廊项目60亿元银团贷款签约，由兴业银行作为牵头行。"
+        "参与银团的还有工商银行、中国银行、建设银行和天津农商行。"
+    )
+    ex = run(text)
+    lenders = {s for t, s, _ in rels(ex) if t == "PROVIDED_FINANCING_TO"}
+    assert lenders == {"兴业银行", "工商银行", "中国银行", "建设银行", "天津农商行"}
+    assert rel_props(ex, "PROVIDED_FINANCING_TO", "兴业银行", "滨海新城综合管廊项目")["role"] == "牵头行"
+    assert rel_props(ex, "PROVIDED_FINANCING_TO", "天津农商行", "滨海新城综合管廊项目")["amount"] == 6_000_000_000
+
+
+def test_cross_border_financing_through_a_list_of_channels() -> None:
+    text = "就在去年8月，滨海控股通过渤海银行天津自贸区分行、华夏银行滨海分行两家合作银行成功引入境外融资资金2亿美元。"
+    ex = run(text, date="2022-01-07")
+    r = rels(ex)
+    assert ("CROSS_BORDER_FINANCING", "滨海控股", "渤海银行天津自贸区分行") in r
+    assert ("CROSS_BORDER_FINANCING", "滨海控股", "华夏银行滨海分行") in r
+    props = rel_props(ex, "CROSS_BORDER_FINANCING", "滨海控股", "华夏银行滨海分行")
+    assert props == {"amount": 200_000_000, "currency": "USD", "amount_text": "2亿美元", "date": "2021-08"}
+
+
+def test_joint_venture_pairwise_and_contributions_with_stake() -> None:
+    text = (
+        "云峰汽车拟与青松资本、海川科技共同出资设立合资公司云峰动力电池有限公司。"
+        "该合资公司注册资本2亿元，其中云峰汽车出资10200万元，占比51%；青松资本出资5000万元，占比25%。"
+    )
+    ex = run(text)
+    r = rels(ex)
+    jv = {frozenset((s, t)) for k, s, t in r if k == "JOINT_VENTURE_WITH"}
+    assert jv == {frozenset(p) for p in [("云峰汽车", "青松资本"), ("云峰汽车", "海川科技"), ("青松资本", "海川科技")]}
+    props = rel_props(ex, "INVESTED_IN", "云峰汽车", "云峰动力电池有限公司")
+    assert props["amount"] == 102_000_000 and props["stake"] == "51%"
+    assert "合资公司" in names(ex)["云峰动力电池有限公司"][1]
+
+
+def test_share_transfer_gives_acquired_with_stakes() -> None:
+    text = "许文杰拟向远航资本、北辰实业分别转让其持有的青川控股16%股权、33%股权。"
+    ex = run(text)
+    assert rel_props(ex, "ACQUIRED", "远航资本", "青川控股")["stake"] == "16%"
+    assert rel_props(ex, "ACQUIRED", "北辰实业", "青川控股")["stake"] == "33%"
+
+
+def test_acquisition_verb() -> None:
+    text = "2023年4月，东岳医药股份有限公司以12.6亿元收购明澈医疗器械有限公司60%股权。"
+    props = rel_props(run(text), "ACQUIRED", "东岳医药股份有限公司", "明澈医疗器械有限公司")
+    assert props["amount"] == 1_260_000_000 and props["stake"] == "60%" and props["date"] == "2023-04"
+
+
+def test_opened_in_and_located_in() -> None:
+    text = "2022年1月7日，远景集团旗下远景直通咨询有限公司正式在苏州工业园区落户开业。远景直通注册地位于苏州工业园区。"
+    ex = run(text)
+    r = rels(ex)
+    assert ("OPENED_IN", "远景直通咨询有限公司", "苏州工业园区") in r
+    assert ("LOCATED_IN", "远景直通咨询有限公司", "苏州工业园区") in r
+    assert rel_props(ex, "OPENED_IN", "远景直通咨询有限公司", "苏州工业园区") == {"date": "2022-01-07"}
+
+
+def test_invested_by_holding_shares() -> None:
+    text = "本次权益变动前，许文杰直接持有青川股份有限公司15,846,450股股份(占公司总股本的10.0238%)。"
+    assert rel_props(run(text), "INVESTED_IN", "许文杰", "青川股份有限公司") == {"stake": "10.0238%"}
+
+
+def test_empty_and_markup_free_odd_text_does_not_crash() -> None:
+    for text in ["", "。。。", "\n\n", "有限公司", "银行银行银行", "（下称）", "董事长", "A与B签署协议。"]:
+        ex = run(text)
+        assert_offsets(ex, text)
+
+
+# ------------------------------------------------------------------ the dev corpus bar (FORMAT.md scoring)
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s))
+
+
+SYMMETRIC = {"SIGNED_AGREEMENT_WITH", "STRATEGIC_PARTNER_OF", "JOINT_VENTURE_WITH"}
+
+
+def score(pairs) -> dict[str, float]:
+    """Entity / relation P-R-F and evidence exactness per FORMAT.md "Scoring" (one-to-one greedy matching)."""
+    etp = efp = efn = rtp = rfp = rfn = 0
+    ev_ok = ev_n = 0
+    for ex, gold, text in pairs:
+        gents = [e for e in gold["entities"] if e["type"] not in ("Event", "Other")]
+        gforms = [{_norm(x) for x in [e["name"], *e.get("aliases", [])]} for e in gents]
+        used: set[int] = set()
+        for e in ex.entities:
+            if e.type.value == "Event":
+                continue
+            forms = {_norm(x) for x in [e.name, *e.aliases]}
+            hit = next((j for j, g in enumerate(gforms) if j not in used and forms & g), None)
+            if hit is None:
+                efp += 1
+            else:
+                etp += 1
+                used.add(hit)
+        efn += len(gents) - len(used)
+        allg = [{_norm(x) for x in [e["name"], *e.get("aliases", [])]} for e in gold["entities"]]
+
+        def gidx(forms):
+            return next((j for j, g in enumerate(allg) if forms & g), None)
+
+        byid = {e.id: {_norm(x) for x in [e.name, *e.aliases]} for e in ex.entities}
+        grels = [
+            (r["type"], gidx({_norm(r["source"])}), gidx({_norm(r["target"])}))
+            for r in gold["relations"]
+            if r["type"] not in ("ATTENDED", "OTHER")
+        ]
+        gused: set[int] = set()
+        for r in ex.relations:
+            ev_n += 1
+            ev_ok += text[r.evidence.start : r.evidence.end] == r.evidence.text
+            if r.type.value == "ATTENDED":
+                continue
+            s, t = gidx(byid[r.source]), gidx(byid[r.target])
+            hit = next(
+                (
+                    k
+                    for k, (ty, gs, gt) in enumerate(grels)
+                    if k not in gused and ty == r.type.value and s is not None and t is not None
+                    and ((gs, gt) == (s, t) or (ty in SYMMETRIC and (gs, gt) == (t, s)))
+                ),
+                None,
+            )
+            if hit is None:
+                rfp += 1
+            else:
+                rtp += 1
+                gused.add(hit)
+        rfn += len(grels) - len(gused)
+
+    def f1(tp, fp, fn):
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    return {"entity_f1": f1(etp, efp, efn), "relation_f1": f1(rtp, rfp, rfn), "evidence": ev_ok / max(ev_n, 1)}
+
+
+def _evaluate_dir(directory: Path) -> dict[str, float]:
+    from kg.ingest import read_article
+
+    pairs = []
+    for gold_path in sorted((directory / "gold").glob("*.json")):
+        article_path = next((directory / "articles").glob(gold_path.stem + ".*"))
+        article = read_article(article_path)
+        pairs.append((extract_article(article), json.loads(gold_path.read_text("utf-8")), article.text))
+    assert pairs, f"no gold files under {directory}"
+    return score(pairs)
+
+
+def test_dev_corpus_meets_the_acceptance_bar(dev_corpus: Path) -> None:
+    result = _evaluate_dir(dev_corpus)
+    assert result["entity_f1"] >= 0.90, result
+    assert result["relation_f1"] >= 0.75, result
+    assert result["evidence"] == 1.0, result
+
+
+def test_examples_meet_their_bar(examples_dir: Path) -> None:
+    if not (examples_dir / "gold").is_dir():
+        pytest.skip(f"no examples gold at {examples_dir / 'gold'}")
+    result = _evaluate_dir(examples_dir)
+    assert result["entity_f1"] >= 0.85, result
+    assert result["relation_f1"] >= 0.65, result
+    assert result["evidence"] == 1.0, result
