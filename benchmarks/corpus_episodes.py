@@ -166,7 +166,7 @@ def wan_text(wan: int, unit: str = "元") -> str:
 def _pop(rng: random.Random, pool: list, k: int, avoid: tuple = ()) -> list:
     out: list = []
     while len(out) < k:
-        e = pool[int(len(pool) * rng.random() ** 2)]
+        e = pool[int(len(pool) * rng.random() ** 1.5)]
         if e not in out and e not in avoid:
             out.append(e)
     return out

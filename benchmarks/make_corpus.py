@@ -116,7 +116,9 @@ class World:
                 full = f"{city.city}{ind_short}产业投资基金（有限合伙）"
                 if self._claim(full):
                     self.funds.append(Ent(f"fund:{full}", "Fund", [full], f"{city.city}{ind_short}基金"))
+        rng.shuffle(self.branches)  # so the popular head of a skewed pick is not one bank's branches
         self.lenders = self.branches + self.banks
+        rng.shuffle(self.lenders)
         self._govs_by_city: dict[str, list[Ent]] = {}
         for g in self.govs:
             self._govs_by_city.setdefault(g.city, []).append(g)
@@ -199,14 +201,14 @@ class World:
     # skewed picks: a few entities are popular, most are rare (as in real news)
     def pick(self, pool: list[Ent], rng: random.Random, avoid: tuple = ()) -> Ent:
         while True:
-            e = pool[int(len(pool) * rng.random() ** 2.5)]
+            e = pool[int(len(pool) * rng.random() ** 1.6)]
             if e not in avoid:
                 return e
 
     def company(self, rng: random.Random, avoid: tuple = ()) -> Ent:
-        if rng.random() < 0.04 and self.lingang_group not in avoid:
+        if rng.random() < 0.015 and self.lingang_group not in avoid:
             return self.lingang_group
-        if rng.random() < 0.03 and self.pingan not in avoid:
+        if rng.random() < 0.01 and self.pingan not in avoid:
             return self.pingan
         return self.pick(self.companies if rng.random() < 0.8 else self.groups, rng, avoid)
 

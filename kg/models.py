@@ -24,7 +24,7 @@ class Article(_Model):
     """One article as the reader produces it. `text` is the plain body; all offsets index it."""
 
     id: str = Field(description="Stable id derived from the content (title, date, text)")
-    path: str = Field(description="Input path (for JSON Lines: path#line)")
+    path: str = Field(description="Input path (for JSON Lines: file.jsonl:LINE)")
     title: str = ""
     date: Optional[str] = Field(default=None, description="ISO date or datetime prefix, e.g. 2022-01-07")
     url: Optional[str] = None

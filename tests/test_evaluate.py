@@ -239,3 +239,20 @@ def test_malformed_gold_is_a_gold_error_naming_the_file(tmp_path: Path, content:
 def test_missing_gold_directory(tmp_path: Path) -> None:
     with pytest.raises(GoldError, match="gold directory not found"):
         evaluate(tmp_path / "nope", [])
+
+
+def test_gold_endpoints_resolve_by_name_alias_then_normalised_form(tmp_path: Path) -> None:
+    gold = {
+        "entities": [
+            {"name": "平安直通（上海）", "aliases": ["平安直通"], "type": "Company"},
+            {"name": "临港", "aliases": [], "type": "Region"},
+        ],
+        "relations": [
+            {"source": "平安直通(上海)", "type": "OPENED_IN", "target": "临港", "evidence": "x"},
+            {"source": "平安直通", "type": "LOCATED_IN", "target": "临港", "evidence": "x"},
+        ],
+    }
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    loaded = load_gold(path)
+    assert [loaded.entity_index(r.source) for r in loaded.relations] == [0, 0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,12 @@ GoldRelationType = Enum(  # type: ignore[misc]
     "GoldRelationType", {**{t.name: t.value for t in RelationType}, "OTHER": "OTHER"}, type=str
 )
 GoldRelationType.__doc__ = "Relation types of the ontology, plus `OTHER` (annotated for context, not scored)."
+
+
+def normalize_surface(s: str) -> str:
+    """Width folding (NFKC) and no whitespace: 平安直通（上海） == 平安直通(上海)."""
+    return "".join(unicodedata.normalize("NFKC", s).split())
+
 
 UNSCORED_ENTITY_TYPES = frozenset({"Event", "Other"})
 UNSCORED_RELATION_TYPES = frozenset({"ATTENDED", "OTHER"})
@@ -60,12 +67,16 @@ class GoldFile(_Gold):
     relations: list[GoldRelation] = Field(default_factory=list)
 
     def entity_index(self, name: str) -> int | None:
-        """Resolve a relation endpoint: exact name first, then alias."""
+        """Resolve a relation endpoint: exact name first, then alias, then normalised forms."""
         for i, e in enumerate(self.entities):
             if e.name == name:
                 return i
         for i, e in enumerate(self.entities):
             if name in e.aliases:
+                return i
+        wanted = normalize_surface(name)  # last resort: the same name in other widths/spacing
+        for i, e in enumerate(self.entities):
+            if wanted in {normalize_surface(f) for f in (e.name, *e.aliases)}:
                 return i
         return None
 

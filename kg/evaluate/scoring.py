@@ -6,22 +6,16 @@ prediction cost precision instead of being counted twice.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, Field
 
-from kg.evaluate.gold import UNSCORED_ENTITY_TYPES, UNSCORED_RELATION_TYPES, GoldFile
+from kg.evaluate.gold import UNSCORED_ENTITY_TYPES, UNSCORED_RELATION_TYPES, GoldFile, normalize_surface
 from kg.models import Extraction
 from kg.ontology import SYMMETRIC, RelationType
 
 SYMMETRIC_NAMES = frozenset(t.value for t in SYMMETRIC)
-
-
-def normalize_surface(s: str) -> str:
-    """Width folding (NFKC) and no whitespace: 平安直通（上海） == 平安直通(上海)."""
-    return "".join(unicodedata.normalize("NFKC", s).split())
 
 
 def surfaces(forms: Iterable[str]) -> frozenset[str]:

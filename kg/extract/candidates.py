@@ -53,7 +53,7 @@ ORG_SUFFIX_RE = re.compile(
     + ")"
 )
 # After a weak suffix these words make it an industry noun (新能源汽车产业), not a name.
-_WEAK_NEXT = re.compile(r"化|大|小|多|少|规模|额|金额|者|人|方|机构|主体|需求|环境|力度|进度|子公司|孙公司|发展|合作|方面|产业|行业|领域|企业|产品|板块|市场|技术|赛道|服务|公司|业务|工厂|项目|集群|供应|能力|资源|园区|股东|报|类|等")
+_WEAK_NEXT = re.compile(r"建设|兴业|化|大|小|多|少|规模|额|金额|者|人|方|机构|主体|需求|环境|力度|进度|子公司|孙公司|发展|合作|方面|产业|行业|领域|企业|产品|板块|市场|技术|赛道|服务|公司|业务|工厂|项目|集群|供应|能力|资源|园区|股东|报|类|等")
 _QUANT_RE = re.compile(r"[一二两三四五六七八九十几多数]+[家个名位只项条笔]")
 _DIGIT_OR_QUANT = re.compile(r"\d")
 
@@ -61,25 +61,20 @@ REGION_SUFFIX_RE = re.compile(_sorted_alt(lx.REGION_SUFFIXES))
 _MULTI_ZONE = frozenset(s for s in lx.REGION_SUFFIXES if len(s) >= 2)
 
 
+_RUN_RE = re.compile(r"(?:[\u4e00-\u9fffA-Za-z]|[(（][\u4e00-\u9fff]{1,7}[)）])+$")
 _PROVINCE_RE = re.compile("(?:" + "|".join(lx.PROVINCES) + ")(?:省|市|自治区)?")
 
 
 def left_edge(text: str, pos: int, limit: int = 22) -> int:
     """Start of the name ending at `pos`: back over name characters, then after the last cue word."""
-    i = pos
-    while i > 0 and pos - i < limit:
-        ch = text[i - 1]
-        if ch in "年月日号" and i >= 2 and text[i - 2].isdigit():
-            break
-        if is_cjk(ch) or (ch.isascii() and ch.isalpha()):
-            i -= 1
-        elif ch in ")）":
-            j = max(text.rfind("(", max(0, i - 9), i - 1), text.rfind("（", max(0, i - 9), i - 1))
-            if j < 0 or not all(is_cjk(c) for c in text[j + 1 : i - 1]):
-                break
-            i = j
-        else:
-            break
+    m = _RUN_RE.search(text, max(0, pos - limit), pos)
+    i = m.start() if m else pos
+    if m:
+        # 2022年1月7日中国… : a date's 年/月/日 is a boundary, not part of the name
+        k = i
+        while k < pos and text[k] in "年月日号" and k > 0 and text[k - 1].isdigit():
+            k += 1
+        i = k
     run = text[i:pos]
     cut = 0
     for m in lx.LEFT_CUE_RE.finditer(run):
@@ -91,15 +86,15 @@ def left_edge(text: str, pos: int, limit: int = 22) -> int:
 
 
 _GENERIC_NOUN_RE = re.compile(r"企业|机构|平台|单位|主体")
+_STOP_RE = re.compile("[" + "".join(sorted(lx.STOP_CHARS)) + "]")
 
 
 def _inner_cut(body: str) -> int:
     """Offset where the name really starts inside a run: after a stop character (江苏省属国有…), or after a
     generic noun when a place name follows (国有能源企业江苏省国信 -> 江苏省国信)."""
     cut = 0
-    for k, ch in enumerate(body):
-        if ch in lx.STOP_CHARS:
-            cut = k + 1
+    for sm in _STOP_RE.finditer(body):
+        cut = sm.end()
     for m in _GENERIC_NOUN_RE.finditer(body, cut):
         if lx.PLACE_RE.match(body, m.end()) and len(body) - m.end() >= 3:
             cut = m.end()
@@ -122,8 +117,11 @@ def _generic(body: str) -> bool:
     return ok[n]
 
 
+_NAME_PREFIX_RE = re.compile(_sorted_alt(lx.NAME_PREFIXES))
+
+
 def _strip_place(body: str) -> str:
-    m = re.match(_sorted_alt(lx.NAME_PREFIXES), body)
+    m = _NAME_PREFIX_RE.match(body)
     return body[m.end() :] if m else body
 
 
@@ -136,9 +134,12 @@ def valid_org_body(body: str, weak: bool) -> bool:
         if len(body) > 6:
             return False
         rest = _strip_place(body)
-        if not rest or _generic(rest) or len(body) < 2:
+        if rest and _generic(rest):
             return False
     return True
+
+
+_KNOWN_RE = re.compile(_sorted_alt(lx.KNOWN_ORGS))
 
 
 def find_org_candidates(text: str) -> list[Cand]:
@@ -159,11 +160,12 @@ def find_org_candidates(text: str) -> list[Cand]:
             etype = "Fund" if "基金" in body else "Company"
         if not valid_org_body(body, weak):
             continue
+        if weak and not _strip_place(body) and start > 0 and text[start - 1] in "在于到赴向从来":
+            continue  # 在北京投资 is a verb phrase, 北京投资 after a boundary is a name
         out.append(Cand(start, m.end(), text[start : m.end()], etype, "suffix"))
     # known short names (support list only)
-    for name, etype in lx.KNOWN_ORGS.items():
-        for km in re.finditer(re.escape(name), text):
-            out.append(Cand(km.start(), km.end(), name, etype, "known"))
+    for km in _KNOWN_RE.finditer(text):
+        out.append(Cand(km.start(), km.end(), km.group(0), lx.KNOWN_ORGS[km.group(0)], "known"))
     return out
 
 
@@ -373,6 +375,22 @@ def find_list_candidates(
                 out.append(Cand(s, e, item, "Person", "list"))
             elif 2 <= len(item) <= 10 and not _generic(item) and s not in starts and e not in ends:
                 out.append(Cand(s, e, item, "Company", "list"))
+    return out
+
+
+_SUBJECT_PERSON_RE = re.compile(
+    r"(?:^|(?<=[\n，,。；;：:]))([\u4e00-\u9fff]{2,3}?)(?:女士|先生)?(?:直接|间接|合计|累计)?(?:持有|出资|认缴|表示|指出|介绍|透露|坦言)"
+)
+
+
+def find_subject_person_candidates(text: str) -> list[Cand]:
+    """A bare 2-3 character name opening a clause before 持有/出资/表示 is a person (许文杰直接持有…)."""
+    out = []
+    for m in _SUBJECT_PERSON_RE.finditer(text):
+        name = m.group(1)
+        if (name[0] in lx.SURNAMES_1 or name[:2] in lx.SURNAMES_2) and not any(c in lx.STOP_CHARS for c in name):
+            if not _generic(name) and not lx.PLACE_RE.match(name):
+                out.append(Cand(m.start(1), m.end(1), name, "Person", "subject"))
     return out
 
 

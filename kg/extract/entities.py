@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import ahocorasick
 
@@ -17,7 +18,7 @@ from kg.extract import candidates as cd
 from kg.extract import lexicon as lx
 
 ORG_TYPES = frozenset({"Company", "Bank", "GovernmentBody", "Fund"})
-_TYPE_RANK = {"suffix": 0, "paren": 0, "title": 0, "honorific": 1, "known": 1, "announce": 2, "list": 2,
+_TYPE_RANK = {"short": 3, "subject": 2, "suffix": 0, "paren": 0, "title": 0, "honorific": 1, "known": 1, "announce": 2, "list": 2,
               "gazetteer": 3, "event": 0, "project": 0, "alias": 0}
 
 _PLACE_PREFIX_RE = re.compile("(?:" + "|".join(lx.NAME_PREFIXES) + ")")
@@ -39,6 +40,7 @@ _GOV_REGION_RE = re.compile(
 _EXCLUDED_RE = re.compile(r"[（(]?(?:文章)?来源[:：][^\n）)]*[）)]?|^[^\n，。]{0,20}?\d{1,2}月\d{1,2}日(?:讯|电)", re.M)
 
 
+_PLACE_END_RE = re.compile("(?:" + "|".join(lx.PLACES) + ")$")
 _SHORT_BRANCH_RE = re.compile("(?:" + "|".join(lx.PLACES) + r")(?:省|市|区)?(?:分行|支行|省分行|市分行)")
 
 
@@ -51,7 +53,8 @@ class Entity:
     person_groups: list = field(default_factory=list)
 
 
-def _strip_places(name: str, extra: tuple[str, ...] = ()) -> list[str]:
+@lru_cache(maxsize=4096)
+def _strip_places(name: str, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The name and its forms without a leading place or country (中国进出口银行 -> 进出口银行)."""
     forms = [name]
     m = _PLACE_PREFIX_RE.match(name)
@@ -60,12 +63,18 @@ def _strip_places(name: str, extra: tuple[str, ...] = ()) -> list[str]:
     for p in extra:
         if name.startswith(p) and len(name) - len(p) >= 2:
             forms.append(name[len(p) :])
-    return forms
+    if len(forms) == 1:
+        # an unknown 2-character place in front (宁海鼎盛集团股份有限公司 -> 鼎盛集团股份有限公司)
+        forms.append(name[2:])
+    return tuple(forms)
 
 
 def is_short_org(short: str, full: str, extra: tuple[str, ...] = ()) -> bool:
     """Is `short` how the article abbreviates the organisation `full`? (`extra`: the article's places)"""
     if short == full or len(short) < 2:
+        return False
+    tail0 = _SHORT_TAIL_RE.search(short)
+    if (short[: tail0.start()] if tail0 else short) not in full:
         return False
     for f in _strip_places(full, extra):
         if short == f:
@@ -90,6 +99,24 @@ def is_short_org(short: str, full: str, extra: tuple[str, ...] = ()) -> bool:
 
 
 _ZONE_ANY_RE = re.compile("|".join(sorted((z for z in lx.REGION_SUFFIXES if len(z) >= 2), key=len, reverse=True)))
+
+
+_LEGAL_END_RE = re.compile(r"(?:[(（][\u4e00-\u9fff]{2,6}[)）])?(?:股份有限公司|有限责任公司|有限公司|股份公司)$")
+_INDUSTRY_END_RE = re.compile("(?:" + _INDUSTRY + ")$")
+
+
+def _brand_core(name: str) -> str:
+    """平安直通咨询有限公司 -> 平安直通: the name without legal tail and trailing industry words."""
+    m = _LEGAL_END_RE.search(name)
+    if not m:
+        return ""
+    core = name[: m.start()]
+    for _ in range(3):
+        im = _INDUSTRY_END_RE.search(core)
+        if not im or len(core) - len(im.group(0)) < 3:
+            break
+        core = core[: im.start()]
+    return core if core != name[: m.start()] or m else ""
 
 
 def _region_core(name: str) -> str:
@@ -118,12 +145,13 @@ def is_short_region(short: str, full: str) -> bool:
 def _resolve_overlaps(cands: list[cd.Cand]) -> list[cd.Cand]:
     """Keep the longest of overlapping candidates (ties: better grammar)."""
     cands = sorted(cands, key=lambda c: (-(c.end - c.start), _TYPE_RANK.get(c.kind, 5), c.start))
-    taken: list[tuple[int, int]] = []
+    size = max((c.end for c in cands), default=0)
+    occupied = bytearray(size)
     kept = []
     for c in cands:
-        if any(c.start < e and s < c.end for s, e in taken):
+        if 1 in occupied[c.start : c.end]:
             continue
-        taken.append((c.start, c.end))
+        occupied[c.start : c.end] = b"\x01" * (c.end - c.start)
         kept.append(c)
     return sorted(kept, key=lambda c: c.start)
 
@@ -142,7 +170,7 @@ def build_entities(text: str) -> EntityTable:
     persons = cd.find_person_candidates(text)
     regions = cd.find_region_candidates(text)
     events = cd.find_event_candidates(text) + cd.find_project_candidates(text)
-    announcers = cd.find_announcer_candidates(text)
+    announcers = cd.find_announcer_candidates(text) + cd.find_subject_person_candidates(text)
 
     # organisations named only by the title chain in front of a person (平安金服党委书记 ...)
     title_orgs = []
@@ -195,12 +223,26 @@ def build_entities(text: str) -> EntityTable:
     for core in zone_cores:
         for m in re.finditer(core, text):
             all_cands.append(cd.Cand(m.start(), m.end(), core, "Region", "derived"))
-            pm = re.search("(?:" + "|".join(lx.PLACES) + ")$", text[max(0, m.start() - 4) : m.start()])
+            pm = _PLACE_END_RE.search(text[max(0, m.start() - 4) : m.start()])
             if pm:
                 s0 = m.start() - len(pm.group(0))
                 all_cands.append(cd.Cand(s0, m.end(), text[s0 : m.end()], "Region", "derived"))
+    # brand short forms used on their own (远景直通咨询有限公司 ... 远景直通注册地位于 ...)
+    seen_short = {c.text for c in all_cands}
+    for c in list(all_cands):
+        if c.type in ORG_TYPES and c.kind == "suffix":
+            short = _brand_core(c.text)
+            if short and short not in seen_short and len(short) >= 3:
+                seen_short.add(short)
+                for m in re.finditer(re.escape(short), text):
+                    after = text[m.end() : m.end() + 1]
+                    if not text.startswith(c.text, m.start()) and not re.match(r"[\u4e00-\u9fff]", after or " ") or (
+                        after and after in "将在是与和及的注总已还为于通作等"
+                    ):
+                        all_cands.append(cd.Cand(m.start(), m.end(), short, c.type, "short"))
     excluded = [(m.start(), m.end()) for m in _EXCLUDED_RE.finditer(text)]
-    all_cands = [c for c in all_cands if not any(s <= c.start < e for s, e in excluded)]
+    if excluded:
+        all_cands = [c for c in all_cands if not any(s <= c.start < e for s, e in excluded)]
     places = tuple(sorted({c.text for c in all_cands if c.type == "Region"} | zone_cores, key=len, reverse=True))
 
     # cluster surfaces: longest first, each shorter surface joins the entity it abbreviates
@@ -256,18 +298,21 @@ def build_entities(text: str) -> EntityTable:
         chosen = []
         for s0, e0, s in sorted(occ, key=lambda x: (-(x[1] - x[0]), x[0])):
             chosen.append((s0, e0, s))
-        taken: list[tuple[int, int]] = []
+        occupied = bytearray(len(text))
+        excl = bytearray(len(text))
+        for x, y in excluded:
+            excl[x:y] = b"\x01" * (y - x)
         for s0, e0, s in chosen:
-            if any(s0 < e and st < e0 for st, e in taken):
+            if 1 in occupied[s0:e0]:
                 continue
             t = surf_type.get(s)
-            if any(x <= s0 < y for x, y in excluded):
+            if excl[s0]:
                 continue
             if t == "Region" and lx.DATELINE_RE.match(text, e0):
                 continue
             if t == "Person" and cd._byline(text, s0, e0):
                 continue
-            taken.append((s0, e0))
+            occupied[s0:e0] = b"\x01" * (e0 - s0)
             mention_list.append((s0, e0, by_surface[s]))
         del last_end
     mention_list.sort()

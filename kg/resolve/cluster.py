@@ -218,16 +218,19 @@ def resolve_entities(records: Iterable[EntityRecord], aliases: AliasConfig | Non
     cluster_of: dict[Node, Cluster] = {}
     clusters: list[Cluster] = []
     named = set(name_node.values())
+    node_names: dict[Node, Counter] = defaultdict(Counter)
+    for (t, f, scope), n in name_node.items():
+        node_names[n][f] += name_counts[(t, f, scope)]
     for members in groups.values():
         if not named.intersection(members):
             continue  # only user-alias forms that no article mentions: no entity
         etype = members[0][1]
         all_forms = sorted({f for n in members for f in node_forms[n]})
-        candidates = [(name_counts.get((etype, f, None), 0), f) for f in all_forms
-                      if not is_generic(f) and etype != EntityType.Event]
-        if not any(c for c, _ in candidates):
-            candidates = [(c, f) for (t, f, s), c in name_counts.items() if t == etype and name_node.get((t, f, s))
-                          in members] or [(0, f) for f in all_forms]
+        names: Counter = Counter()
+        for n in members:
+            names.update(node_names.get(n, {}))
+        candidates = [(c, f) for f, c in names.items() if not is_generic(f) and etype != EntityType.Event]
+        candidates = candidates or [(c, f) for f, c in names.items()]
         users = sorted(user_names[n] for n in members if n in user_names)
         if users:
             name = users[0]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kg.ontology import EntityType
 
@@ -95,6 +96,7 @@ class Key:
     branch: bool = False  # a bank branch: never merges with its parent or a sibling
 
 
+@lru_cache(maxsize=131072)
 def normalize_form(form: str) -> str:
     """Width (NFKC), spaces, bracket and quote normalisation: the display form of a surface name."""
     text = unicodedata.normalize("NFKC", form).translate(_QUOTES)
@@ -102,6 +104,7 @@ def normalize_form(form: str) -> str:
     return _SPACE_RE.sub("", text)
 
 
+@lru_cache(maxsize=65536)
 def is_generic(form: str) -> bool:
     """A form that cannot identify an entity across articles (管委会, 合资公司, 该行, 市金融工作局, 四川省分行)."""
     text = normalize_form(form)
@@ -219,6 +222,7 @@ def _region_key(text: str, rules: list[str]) -> str:
     return _strip_national(text, rules)
 
 
+@lru_cache(maxsize=65536)
 def name_key(etype: EntityType, form: str) -> Key:
     """The normalised identity of one surface form of an entity of type `etype`."""
     text = normalize_form(form)

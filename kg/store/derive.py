@@ -119,7 +119,7 @@ def derive_graph(conn: sqlite3.Connection, batch: int = 5000) -> dict[str, int]:
                 rt = RelationType(rtype)
                 if rt in SYMMETRIC and tgt < src:
                     src, tgt = tgt, src
-                rid = relation_id(rt, src, tgt, json.loads(props))
+                rid = relation_id(rt, src, tgt, json.loads(props) if rt in DISTINGUISHING else {})
                 staged.append((rid, rtype, src, tgt, props, aid, sentence, start, end))
             conn.executemany("INSERT INTO temp.rel_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", staged)
         group: list = []

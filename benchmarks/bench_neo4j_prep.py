@@ -1,0 +1,165 @@
+"""Neo4j load preparation cost: rows/s of statement/row preparation and of Bolt parameter encoding.
+
+No server runs here, so this measures what kg itself spends per row before the network: building the
+parameter rows (with content hashes) from a generated Graph, cutting them into batches, encoding each
+batch with the driver's own PackStream packer (what `tx.run(query, {"rows": batch})` sends), and the
+full write path against the counting FakeDriver (round trips per batch size). Use the figures to choose
+`--batch-size`: encoded bytes per transaction grow linearly, per-batch fixed costs shrink.
+
+    .venv/bin/python benchmarks/bench_neo4j_prep.py [--entities 20000] [--edges 2.0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import random
+
+from kg.models import (
+    Graph,
+    GraphArticle,
+    GraphEntity,
+    GraphEvidence,
+    GraphRelation,
+    RelationProperties,
+)
+from kg.neo4j.fakes import FakeDriver
+from kg.neo4j.loader import prepare_load, step_parameters, write_graph
+from kg.ontology import SIGNATURES, SYMMETRIC
+
+
+def generate_graph(n_entities: int, edges_per_entity: float, seed: int = 1) -> Graph:
+    """A graph shaped like a built store: typed ends from SIGNATURES, evidence, articles, mentions."""
+    rng = random.Random(seed)
+    n_articles = max(1, n_entities // 10)
+    articles = [
+        GraphArticle(
+            id=f"a{i:06d}", title=f"新闻{i}", date=f"2022-{1 + i % 12:02d}-01", url=f"https://example.com/{i}"
+        )
+        for i in range(n_articles)
+    ]
+    by_type: dict = {}
+    entities = []
+    for i in range(n_entities):
+        t = rng.choice(list(SIGNATURES[rng.choice(list(SIGNATURES))][0]))
+        e = GraphEntity(
+            id=f"e{i:07d}",
+            name=f"临港{i}有限公司",
+            type=t,
+            aliases=[f"临港{i}"],
+            article_ids=sorted({f"a{rng.randrange(n_articles):06d}" for _ in range(2)}),
+        )
+        entities.append(e)
+        by_type.setdefault(t, []).append(e.id)
+    relations = {}
+    rtypes = list(SIGNATURES)
+    while len(relations) < int(n_entities * edges_per_entity):
+        rt = rng.choice(rtypes)
+        st = rng.choice([t for t in SIGNATURES[rt][0] if by_type.get(t)] or [None])
+        tt = rng.choice([t for t in SIGNATURES[rt][1] if by_type.get(t)] or [None])
+        if st is None or tt is None:
+            continue
+        s, t = rng.choice(by_type[st]), rng.choice(by_type[tt])
+        if s == t:
+            continue
+        if rt in SYMMETRIC and t < s:
+            s, t = t, s
+        aid = f"a{rng.randrange(n_articles):06d}"
+        text = "工商银行向临港集团提供1亿美元贷款,用于支持新片区建设。"
+        relations[f"r{len(relations):07d}"] = GraphRelation(
+            id=f"r{len(relations):07d}",
+            type=rt,
+            source=s,
+            target=t,
+            properties=RelationProperties(amount=1e8, currency="USD", amount_text="1亿美元", date="2022-01"),
+            evidence=[GraphEvidence(article_id=aid, text=text, start=0, end=len(text))],
+        )
+    return Graph(articles=articles, entities=entities, relations=list(relations.values()))
+
+
+def _packer():
+    """The driver's PackStream v1 packer (internal API, so guarded: figures are skipped if it moved)."""
+    try:
+        from neo4j._codec.packstream.v1 import Packer
+    except ImportError:  # pragma: no cover
+        return None
+    return Packer
+
+
+def _best(fn, repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--entities", type=int, default=10000)
+    ap.add_argument("--edges", type=float, default=2.0, help="relations per entity")
+    args = ap.parse_args()
+
+    t0 = time.perf_counter()
+    graph = generate_graph(args.entities, args.edges, seed=1)
+    gen_s = time.perf_counter() - t0
+    n_rows = sum(len(s.rows) for s in prepare_load(graph).upserts)
+    print(
+        f"graph: {len(graph.entities)} entities, {len(graph.relations)} relations, "
+        f"{len(graph.articles)} articles -> {n_rows} parameter rows (generated in {gen_s:.2f} s)"
+    )
+    try:
+        from importlib.metadata import version
+
+        rust = version("neo4j-rust-ext")
+    except Exception:  # noqa: BLE001 - not installed
+        rust = "not installed"
+    print(f"neo4j driver packstream: neo4j-rust-ext {rust}")
+
+    prep_s = _best(lambda: prepare_load(graph))
+    print(f"prepare_load (rows + content hashes): {prep_s * 1000:.0f} ms = {n_rows / prep_s:,.0f} rows/s")
+
+    Packer = _packer()
+    print()
+    print(
+        f"{'batch':>6} {'batches':>8} {'round trips':>12} {'pack rows/s':>12} {'KB/batch':>9} "
+        f"{'fake load rows/s':>17}"
+    )
+    for batch in (500, 1000, 2000, 5000, 10000):
+        plan = prepare_load(graph, batch)
+        batches = [(s, b) for s in plan.upserts for b in s.batches(batch)]
+        pack_rate = kb = float("nan")
+        if Packer is not None:
+            sizes: list[int] = []
+
+            def pack_all(batches=batches, sizes=sizes) -> None:
+                sizes.clear()
+                for step, b in batches:
+                    buf = io.BytesIO()
+                    Packer(buf).pack(step_parameters(step, b))
+                    sizes.append(buf.tell())
+
+            pack_s = _best(pack_all)
+            pack_rate = n_rows / pack_s
+            kb = sum(sizes) / len(sizes) / 1024
+        load_s = _best(lambda batch=batch: write_graph(FakeDriver(), graph, batch_size=batch), repeat=1)
+        trips = len(plan.schema) + plan.upsert_round_trips + 4
+        print(
+            f"{batch:>6} {len(batches):>8} {trips:>12} {pack_rate:>12,.0f} {kb:>9.0f} "
+            f"{n_rows / load_s:>17,.0f}"
+        )
+    print()
+    print("round trips = schema statements (15) + sum over statements of ceil(rows / batch) + 4 reads;")
+    print("each is one managed transaction. Pick the batch size where the round-trip count stops")
+    print("mattering while a transaction stays a few MB (Neo4j holds each transaction's state in memory).")
+
+
+if __name__ == "__main__":
+    main()
