@@ -34,6 +34,11 @@ from kg.neo4j.loader import prepare_load, step_parameters, write_graph
 from kg.ontology import SIGNATURES, SYMMETRIC
 
 
+def _sorted(types: frozenset) -> list:
+    """Frozenset order follows string hashing (PYTHONHASHSEED); sort so the graph is reproducible."""
+    return sorted(types, key=lambda t: t.value)
+
+
 def generate_graph(n_entities: int, edges_per_entity: float, seed: int = 1) -> Graph:
     """A graph shaped like a built store: typed ends from SIGNATURES, evidence, articles, mentions."""
     rng = random.Random(seed)
@@ -47,7 +52,7 @@ def generate_graph(n_entities: int, edges_per_entity: float, seed: int = 1) -> G
     by_type: dict = {}
     entities = []
     for i in range(n_entities):
-        t = rng.choice(list(SIGNATURES[rng.choice(list(SIGNATURES))][0]))
+        t = rng.choice(_sorted(SIGNATURES[rng.choice(list(SIGNATURES))][0]))
         e = GraphEntity(
             id=f"e{i:07d}",
             name=f"临港{i}有限公司",
@@ -61,8 +66,8 @@ def generate_graph(n_entities: int, edges_per_entity: float, seed: int = 1) -> G
     rtypes = list(SIGNATURES)
     while len(relations) < int(n_entities * edges_per_entity):
         rt = rng.choice(rtypes)
-        st = rng.choice([t for t in SIGNATURES[rt][0] if by_type.get(t)] or [None])
-        tt = rng.choice([t for t in SIGNATURES[rt][1] if by_type.get(t)] or [None])
+        st = rng.choice([t for t in _sorted(SIGNATURES[rt][0]) if by_type.get(t)] or [None])
+        tt = rng.choice([t for t in _sorted(SIGNATURES[rt][1]) if by_type.get(t)] or [None])
         if st is None or tt is None:
             continue
         s, t = rng.choice(by_type[st]), rng.choice(by_type[tt])
