@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -17,12 +18,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from kg.extract import extract_article  # noqa: E402
-from kg.ingest import read_articles  # noqa: E402
-from kg.pipeline import build_store  # noqa: E402
-from kg.store.derive import derive_graph  # noqa: E402
-from kg.store.schema import connect  # noqa: E402
-from kg.store.write import content_hash, transaction, write_extraction  # noqa: E402
+from kg.extract import extract_article
+from kg.ingest import read_articles
+from kg.pipeline import build_store
+from kg.store.derive import derive_graph
+from kg.store.schema import connect
+from kg.store.write import content_hash, transaction, write_extraction
 
 
 def fact_rows(extractions: list) -> dict[str, list[tuple]]:
@@ -32,12 +33,25 @@ def fact_rows(extractions: list) -> dict[str, list[tuple]]:
         a = ex.article
         rows["articles"].append((a.id, a.path, chash, a.title, a.date, a.url))
         for e in ex.entities:
-            rows["entities"].append((a.id, e.id, e.type.value, e.name, json.dumps(e.aliases, ensure_ascii=False)))
+            rows["entities"].append(
+                (a.id, e.id, e.type.value, e.name, json.dumps(e.aliases, ensure_ascii=False))
+            )
             rows["mentions"] += [(a.id, e.id, m.start, m.end, m.text) for m in e.mentions]
         for i, r in enumerate(ex.relations):
-            rows["relations"].append((a.id, i, r.type.value, r.source, r.target,
-                                      json.dumps(r.properties.model_dump(exclude_none=True), ensure_ascii=False),
-                                      r.evidence.text, r.evidence.start, r.evidence.end, r.confidence))
+            rows["relations"].append(
+                (
+                    a.id,
+                    i,
+                    r.type.value,
+                    r.source,
+                    r.target,
+                    json.dumps(r.properties.model_dump(exclude_none=True), ensure_ascii=False),
+                    r.evidence.text,
+                    r.evidence.start,
+                    r.evidence.end,
+                    r.confidence,
+                )
+            )
     return rows
 
 
@@ -77,8 +91,10 @@ def main() -> None:
             extractions.append((extract_article(art), content_hash(art)))
         t_extract = time.perf_counter() - t0
         n = len(extractions)
-        print(f"extraction only (read + extract, 1 process): {n} articles in {t_extract:.2f} s "
-              f"= {n / t_extract:.0f} articles/s")
+        print(
+            f"extraction only (read + extract, 1 process): {n} articles in {t_extract:.2f} s "
+            f"= {n / t_extract:.0f} articles/s"
+        )
 
         rows = fact_rows(extractions)
         n_rows = sum(len(v) for v in rows.values())
@@ -86,7 +102,7 @@ def main() -> None:
         t0 = time.perf_counter()
         for start in range(0, n, 200):
             with transaction(conn):
-                for ex, chash in extractions[start:start + 200]:
+                for ex, chash in extractions[start : start + 200]:
                     write_extraction(conn, ex, chash)
         t_store = time.perf_counter() - t0
         t0 = time.perf_counter()
@@ -97,8 +113,10 @@ def main() -> None:
         print(f"store write of facts: {n_rows} rows in {t_store:.3f} s = {n_rows / t_store:,.0f} rows/s")
         print(f"plain executemany, same rows, no indexes: {t_plain:.3f} s = {n_rows / t_plain:,.0f} rows/s")
         print(f"  ratio store/plain rows/s: {t_plain / t_store:.2f}")
-        print(f"derive graph (resolve + relations): {t_derive:.3f} s -> {counts['entities']} entities, "
-              f"{counts['relations']} relations, {counts['evidence']} evidence")
+        print(
+            f"derive graph (resolve + relations): {t_derive:.3f} s -> {counts['entities']} entities, "
+            f"{counts['relations']} relations, {counts['evidence']} evidence"
+        )
         print(f"  store + derive share of extraction time: {(t_store + t_derive) / t_extract:.1%}")
 
         for jobs in sorted({1, args.jobs}):
@@ -106,13 +124,42 @@ def main() -> None:
             t0 = time.perf_counter()
             summary = build_store([articles_dir], db, jobs=jobs)
             t_build = time.perf_counter() - t0
-            print(f"kg build --jobs {jobs}: {summary.new} articles in {t_build:.2f} s = {n / t_build:.0f} articles/s"
-                  f"; build/extraction-only throughput = {t_extract / t_build:.0%}")
+            print(
+                f"kg build --jobs {jobs}: {summary.new} articles in {t_build:.2f} s = {n / t_build:.0f} articles/s"
+                f"; build/extraction-only throughput = {t_extract / t_build:.0%}"
+            )
         t0 = time.perf_counter()
         again = build_store([articles_dir], root / "build1.db", jobs=1)
         t_again = time.perf_counter() - t0
-        print(f"second build (unchanged corpus): {again.unchanged} unchanged, derived={again.derived}, "
-              f"{t_again:.2f} s ({t_again / t_extract:.0%} of extraction time)")
+        print(
+            f"second build (unchanged corpus): {again.unchanged} unchanged, derived={again.derived}, "
+            f"{t_again:.2f} s ({t_again / t_extract:.0%} of extraction time)"
+        )
+        files = sorted(articles_dir.rglob("*.md"))
+        files[len(files) // 2].write_text(
+            files[len(files) // 2].read_text(encoding="utf-8") + "\n<p>更正。</p>\n", encoding="utf-8"
+        )
+        t0 = time.perf_counter()
+        changed = build_store([articles_dir], root / "build1.db", jobs=1)
+        print(
+            f"build after changing one article: {changed.changed} changed, {time.perf_counter() - t0:.2f} s"
+        )
+
+        # Peak memory of a whole build in a fresh process, for a quarter of the corpus and for all of it.
+        for label, paths in (("1/4 corpus", files[: len(files) // 4]), ("full corpus", [articles_dir])):
+            db = root / f"mem_{len(paths)}.db"
+            code = (
+                "import resource, sys; from kg.pipeline import build_store; "
+                "build_store(sys.argv[2:], sys.argv[1]); "
+                "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+            )
+            out = subprocess.run(
+                [sys.executable, "-c", code, str(db), *map(str, paths)],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            print(f"peak RSS of kg build ({label}): {int(out.split()[-1]) / 1024:.0f} MB")
 
 
 if __name__ == "__main__":

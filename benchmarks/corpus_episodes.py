@@ -31,7 +31,7 @@ INTROS_HALF = ['(以下简称"{}")', "(下称{})", '(简称"{}")']
 class Ent:
     """One organisation, region or person of the synthetic world, with the names it goes by."""
 
-    __slots__ = ("city", "execs", "forms", "key", "parent", "province", "short", "stake", "type")
+    __slots__ = ("city", "execs", "forms", "industry", "key", "parent", "province", "short", "stake", "type")
 
     def __init__(self, key: str, type_: str, forms: list[str], short: str | None = None):
         self.key = key
@@ -43,6 +43,7 @@ class Ent:
         self.stake = ""
         self.province = ""
         self.city = ""
+        self.industry = ""
 
 
 class Doc:
@@ -163,6 +164,13 @@ def wan_text(wan: int, unit: str = "元") -> str:
     return f"{wan}万{unit}"
 
 
+def _business(rng: random.Random, e: Ent) -> str:
+    """What a company does: from its industry when known, so names and business agree."""
+    if e.industry and rng.random() < 0.7:
+        return f"{e.industry}{rng.choice(['相关产品的研发、生产和销售', '领域的技术研发与产业化', '业务'])}"
+    return rng.choice(BUSINESS)
+
+
 def _pop(rng: random.Random, pool: list, k: int, avoid: tuple = ()) -> list:
     out: list = []
     while len(out) < k:
@@ -256,7 +264,7 @@ def ep_opening(doc: Doc) -> str:
     doc.rel(child, "OPENED_IN", zone, s1, date=iso)
     cap, _ = doc.money(1000, 50000)
     s2 = doc.t(
-        f"据介绍，{doc.say(child)}注册资本{cap}，位于{doc.say(zone)}，主要从事{rng.choice(BUSINESS)}。"
+        f"据介绍，{doc.say(child)}注册资本{cap}，位于{doc.say(zone)}，主要从事{_business(rng, child)}。"
     )
     doc.rel(child, "LOCATED_IN", zone, s2)
     sentences = [s1, s2]
@@ -361,7 +369,7 @@ def ep_joint_venture(doc: Doc) -> str:
             amount_text=wan_text(wan),
             stake=f"{pct}%",
         )
-    s3 = doc.t(f"合资公司注册在{doc.say(zone)}，主要从事{rng.choice(BUSINESS)}。")
+    s3 = doc.t(f"合资公司注册在{doc.say(zone)}，主要从事{_business(rng, jv)}。")
     doc.rel(jv, "LOCATED_IN", zone, s3)
     doc.para([s1, s2, s3])
     return f"{founders[0].short or founders[0].forms[0]}等{len(founders)}方设立合资公司"
@@ -472,7 +480,7 @@ def ep_parent(doc: Doc) -> str:
     cue = rng.choice(["是{p}旗下的{k}", "系{p}的{k}", "为{p}下属{k}"])
     s1 = doc.t(
         f"公开资料显示，{doc.say(child, True)}{cue.format(p=doc.say(child.parent, True), k=kind)}，"
-        f"主要从事{rng.choice(BUSINESS)}。"
+        f"主要从事{_business(rng, child)}。"
     )
     doc.rel(child, "SUBSIDIARY_OF", child.parent, s1, stake=stake)
     doc.para([s1])

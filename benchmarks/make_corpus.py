@@ -174,6 +174,7 @@ class World:
             return None
         c = Ent(f"co:{full}", "Company", [full], short)
         c.city = city.city
+        c.industry = "" if group else ind_full
         self._staff(c, titles, 2)
         return c
 

@@ -108,8 +108,12 @@ def measure_store_writes(arts: list[Article], extractions: list, work: Path) -> 
     plain = work / "plain.db"
     plain.unlink(missing_ok=True)
     t_plain = plain_executemany(plain, rows)
-    return {"rows": n_rows, "store_rps": n_rows / t_store, "plain_rps": n_rows / t_plain,
-            "ratio": t_plain / t_store}
+    return {
+        "rows": n_rows,
+        "store_rps": n_rows / t_store,
+        "plain_rps": n_rows / t_plain,
+        "ratio": t_plain / t_store,
+    }
 
 
 def measure_neo4j_prep(db: Path) -> dict:
@@ -139,7 +143,9 @@ def bench_size(n: int, args: argparse.Namespace, work: Path) -> dict:
     arts = sample_articles(articles, min(n, args.sample))
     ex = measure_extraction(arts)
     res["extract"] = {k: v for k, v in ex.items() if k != "extractions"}
-    print(f"[{n}] extraction {ex['extract_aps']:.0f} art/s ({ex['ratio_vs_jieba']:.2f}x jieba.lcut)", flush=True)
+    print(
+        f"[{n}] extraction {ex['extract_aps']:.0f} art/s ({ex['ratio_vs_jieba']:.2f}x jieba.lcut)", flush=True
+    )
     res["store_writes"] = measure_store_writes(arts, ex["extractions"], work)
 
     builds = {}
@@ -149,12 +155,23 @@ def bench_size(n: int, args: argparse.Namespace, work: Path) -> dict:
         db = work / f"build_{n}_j{jobs}.db"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
-        wall, rss, out = run_measured(KG + ["build", str(articles), "--db", str(db), "--jobs", str(jobs), "--json"])
+        wall, rss, out = run_measured(
+            KG + ["build", str(articles), "--db", str(db), "--jobs", str(jobs), "--json"]
+        )
         summary = json.loads(out) if out.strip().startswith("{") else {}
-        builds[jobs] = {"seconds": wall, "aps": n / wall, "rss_mb": rss, "db": str(db),
-                        "entities": summary.get("entities"), "relations": summary.get("relations"),
-                        "failed": len(summary.get("failed", []))}
-        print(f"[{n}] build --jobs {jobs}: {wall:.1f} s, {n / wall:.0f} art/s, peak RSS {rss:.0f} MB", flush=True)
+        builds[jobs] = {
+            "seconds": wall,
+            "aps": n / wall,
+            "rss_mb": rss,
+            "db": str(db),
+            "entities": summary.get("entities"),
+            "relations": summary.get("relations"),
+            "failed": len(summary.get("failed", [])),
+        }
+        print(
+            f"[{n}] build --jobs {jobs}: {wall:.1f} s, {n / wall:.0f} art/s, peak RSS {rss:.0f} MB",
+            flush=True,
+        )
     res["builds"] = builds
     last = builds[max(builds)]
     db = Path(last["db"])

@@ -13,7 +13,9 @@ def graph_to_networkx(graph: Graph) -> nx.MultiDiGraph:
     """Nodes: entity ids (name, type, aliases); edges keyed by relation id (type, properties, evidence)."""
     g = nx.MultiDiGraph()
     for e in graph.entities:
-        g.add_node(e.id, name=e.name, type=e.type.value, aliases=list(e.aliases), article_ids=list(e.article_ids))
+        g.add_node(
+            e.id, name=e.name, type=e.type.value, aliases=list(e.aliases), article_ids=list(e.article_ids)
+        )
     for r in graph.relations:
         g.add_edge(
             r.source,

@@ -67,7 +67,9 @@ def load_extractor(spec: str) -> Callable[[Article], Extraction]:
 def _init_worker(db_path: str, extractor: str, max_mb: float) -> None:
     _STATE["extract"] = load_extractor(extractor)
     _STATE["max_mb"] = max_mb
-    _STATE["db"] = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True, check_same_thread=False)
+    _STATE["db"] = sqlite3.connect(
+        f"file:{Path(db_path).resolve()}?mode=ro", uri=True, check_same_thread=False
+    )
 
 
 def _stored_hash(path: str) -> str | None:
@@ -80,9 +82,9 @@ def _stored_hash(path: str) -> str | None:
 
 def _work(path: str | ReadError) -> list[tuple]:
     """Read one file and extract its articles: ('failed', path, error) | ('unchanged', path)
-    | ('extracted', Extraction, content_hash)."""
+    | ('extracted', FactRows)."""
     from kg.ingest import read_file
-    from kg.store.write import content_hash
+    from kg.store.write import content_hash, extraction_rows
 
     if isinstance(path, ReadError):
         return [("failed", path.path, path.problem)]
@@ -101,7 +103,12 @@ def _work(path: str | ReadError) -> list[tuple]:
             first = (str(exc).splitlines() or [""])[0]
             out.append(("failed", item.path, f"extraction failed: {type(exc).__name__}: {first}"))
             continue
-        out.append(("extracted", extraction, chash))
+        try:
+            rows = extraction_rows(extraction, chash)
+        except StoreError as exc:
+            out.append(("failed", item.path, str(exc).split(": ", 1)[-1]))
+            continue
+        out.append(("extracted", rows))
     return out
 
 
@@ -130,7 +137,7 @@ def build_store(
     from kg.resolve import AliasConfig, read_aliases
     from kg.store.derive import derive_graph, store_alias_config
     from kg.store.schema import connect, get_meta
-    from kg.store.write import article_status, transaction, write_extraction
+    from kg.store.write import article_status, transaction, write_rows
 
     started = time.perf_counter()
     config = read_aliases(aliases) if aliases else None
@@ -144,23 +151,19 @@ def build_store(
             store_alias_config(conn, AliasConfig())
         files = collect_files(paths)
         summary.files = len(files)
-        pending: list[tuple[Extraction, str]] = []
+        pending: list = []
 
         def flush() -> None:
             if not pending:
                 return
             with transaction(conn):
-                for extraction, chash in pending:
-                    art = extraction.article
-                    status = article_status(conn, art.path, art.id, chash)
+                for rows in pending:
+                    aid, path, chash = rows.article[:3]
+                    status = article_status(conn, path, aid, chash)
                     if status in ("unchanged", "duplicate"):
                         setattr(summary, status, getattr(summary, status) + 1)
                         continue
-                    try:
-                        write_extraction(conn, extraction, chash)
-                    except StoreError as exc:
-                        summary.failed.append(BuildFailure(path=art.path, error=str(exc).split(": ", 1)[-1]))
-                        continue
+                    write_rows(conn, rows, replace=status == "changed")
                     setattr(summary, status, getattr(summary, status) + 1)
             pending.clear()
 
@@ -203,7 +206,7 @@ def _consume_items(items: list[tuple], summary: BuildSummary, pending: list, bat
         elif item[0] == "unchanged":
             summary.unchanged += 1
         else:
-            pending.append((item[1], item[2]))
+            pending.append(item[1])
             if len(pending) >= batch:
                 flush()
 

@@ -116,6 +116,7 @@ def write_synthetic_corpus(directory: Path, n: int, seed: int = 7) -> list[Path]
     paths = []
     for i in range(n):
         title, body = synth_article_text(rng)
+        body += f"\n\n（第{i}号简讯）"  # every article unique: no duplicates by content
         p = directory / f"art_{i:05d}.md"
         p.write_text(
             f'---\ntitle: "{title}"\ndate: 2022-01-{i % 28 + 1:02d}\n---\n{body}\n', encoding="utf-8"

@@ -46,12 +46,25 @@ def test_build_reports_failed_files_and_exits_1(dev_corpus: Path, tmp_path: Path
     shutil.copytree(dev_corpus / "gold", tmp_path / "gold")
     (corpus / "notes.md").write_text("---\ntitle: x\n---\n正文。\n", encoding="utf-8")
     missing = tmp_path / "missing.md"
-    result = runner.invoke(app, ["build", str(corpus), str(missing), "--db", str(tmp_path / "kg.db"),
-                                 "--extractor", "test_build_helpers:gold_extract"])
+    result = runner.invoke(
+        app,
+        [
+            "build",
+            str(corpus),
+            str(missing),
+            "--db",
+            str(tmp_path / "kg.db"),
+            "--extractor",
+            "test_build_helpers:gold_extract",
+        ],
+    )
     assert result.exit_code == 1
     err = result.stderr.splitlines()
-    assert err[0] == f"failed: {corpus / 'notes.md'}: extraction failed: FileNotFoundError: [Errno 2] No such file " \
-                     f"or directory: '{tmp_path / 'gold' / 'notes.json'}'"
+    assert (
+        err[0]
+        == f"failed: {corpus / 'notes.md'}: extraction failed: FileNotFoundError: [Errno 2] No such file "
+        f"or directory: '{tmp_path / 'gold' / 'notes.json'}'"
+    )
     assert err[1] == f"failed: {missing}: no such file or directory"
     assert len(err) == 2
 
@@ -59,18 +72,36 @@ def test_build_reports_failed_files_and_exits_1(dev_corpus: Path, tmp_path: Path
 def test_build_bad_alias_file_is_one_line(dev_corpus: Path, tmp_path: Path, runner: CliRunner) -> None:
     bad = tmp_path / "aliases.yaml"
     bad.write_text("entities: [{name: 北汽, type: Car}]\n", encoding="utf-8")
-    result = runner.invoke(app, ["build", str(dev_corpus / "articles"), "--db", str(tmp_path / "kg.db"),
-                                 "--aliases", str(bad), *GOLD])
+    result = runner.invoke(
+        app,
+        [
+            "build",
+            str(dev_corpus / "articles"),
+            "--db",
+            str(tmp_path / "kg.db"),
+            "--aliases",
+            str(bad),
+            *GOLD,
+        ],
+    )
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: {bad}: entities[1]: unknown type 'Car' (one of Company, Bank, GovernmentBody, "
-                             "Region, Person, Fund, Event)\n")
+    assert result.stderr == (
+        f"Error: {bad}: entities[1]: unknown type 'Car' (one of Company, Bank, GovernmentBody, "
+        "Region, Person, Fund, Event)\n"
+    )
 
 
-def test_alias_file_changes_the_graph(built: Path, dev_corpus: Path, tmp_path: Path, runner: CliRunner) -> None:
+def test_alias_file_changes_the_graph(
+    built: Path, dev_corpus: Path, tmp_path: Path, runner: CliRunner
+) -> None:
     f = tmp_path / "aliases.yaml"
-    f.write_text("entities:\n  - {name: 北京汽车集团, type: Company, aliases: [北汽集团, 北汽产投]}\n", encoding="utf-8")
-    result = runner.invoke(app, ["build", str(dev_corpus / "articles"), "--db", str(built), "--aliases", str(f),
-                                 "--json", *GOLD])
+    f.write_text(
+        "entities:\n  - {name: 北京汽车集团, type: Company, aliases: [北汽集团, 北汽产投]}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app, ["build", str(dev_corpus / "articles"), "--db", str(built), "--aliases", str(f), "--json", *GOLD]
+    )
     assert json.loads(result.stdout)["derived"] is True
     shown = runner.invoke(app, ["explain", "北汽产投", "--db", str(built)])
     assert shown.stdout.splitlines()[0].startswith("北京汽车集团 [Company] ent_company_")
@@ -83,13 +114,20 @@ def test_stats_entities_show_explain(built: Path, runner: CliRunner) -> None:
     assert data["articles"] == 6 and data["entities_by_type"]["Bank"] == 10
     banks = runner.invoke(app, ["entities", "--db", str(built), "--type", "Bank", "--search", "平安"])
     assert banks.stdout.splitlines()[-1] == "1 entities"
-    assert banks.stdout.splitlines()[0].startswith("Bank            平安银行上海自贸区分行  [1 articles, 1 relations] ")
+    assert banks.stdout.splitlines()[0].startswith(
+        "Bank            平安银行上海自贸区分行  [1 articles, 1 relations] "
+    )
     show = runner.invoke(app, ["show", "平安", "--db", str(built)])
     out = show.stdout.splitlines()
-    assert out[0].startswith("中国平安集团 [Company] ent_company_") and out[0].endswith("(= 中国平安, 平安, 平安集团)")
+    assert out[0].startswith("中国平安集团 [Company] ent_company_") and out[0].endswith(
+        "(= 中国平安, 平安, 平安集团)"
+    )
     assert "SUBSIDIARY_OF (1)" in out
     assert "  平安直通咨询有限公司 -> 中国平安集团" in out
-    assert any(line.startswith("    「中国平安集团旗下平安直通咨询有限公司」 — ") and line.endswith("(2022-01-07)") for line in out)
+    assert any(
+        line.startswith("    「中国平安集团旗下平安直通咨询有限公司」 — ") and line.endswith("(2022-01-07)")
+        for line in out
+    )
     explain = runner.invoke(app, ["explain", "临港新片区", "--db", str(built)])
     lines = explain.stdout.splitlines()
     assert lines[1] == "cluster: 上海临港新片区, 上海临港, 临港, 临港新区, 临港新片区, 新片区"
@@ -107,12 +145,20 @@ def test_lookup_errors(built: Path, tmp_path: Path, runner: CliRunner) -> None:
 
 
 def test_export_and_forget(built: Path, dev_corpus: Path, tmp_path: Path, runner: CliRunner) -> None:
-    for fmt, out in (("json", tmp_path / "g.json"), ("graphml", tmp_path / "g.graphml"), ("csv", tmp_path / "csv")):
+    for fmt, out in (
+        ("json", tmp_path / "g.json"),
+        ("graphml", tmp_path / "g.graphml"),
+        ("csv", tmp_path / "csv"),
+    ):
         result = runner.invoke(app, ["export", fmt, "--db", str(built), "-o", str(out)])
         assert result.exit_code == 0
         assert result.stdout.startswith("Exported ") and result.stdout.endswith(f" relations to {out}\n")
     assert sorted(p.name for p in (tmp_path / "csv").iterdir()) == [
-        "articles.csv", "entities.csv", "mentioned_in.csv", "relations.csv"]
+        "articles.csv",
+        "entities.csv",
+        "mentioned_in.csv",
+        "relations.csv",
+    ]
     path = str(dev_corpus / "articles" / "001_qingpu_shanghai_bank.md")
     forget = runner.invoke(app, ["forget", path, "--db", str(built)])
     assert forget.exit_code == 0 and forget.stdout.startswith("Forgot 1 article(s): ")

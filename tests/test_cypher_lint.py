@@ -162,6 +162,7 @@ BAD = {
     "apoc": "RETURN apoc.coll.sum([1, 2]) AS s",
     "signature": "MATCH (r:Region)-[:EXECUTIVE_OF]->(c:Company) RETURN r.name",
     "syntax": "MATCH (c:Company RETURN c",
+    "gql_let": "MATCH (n:Entity) LET x = n.name RETURN x",
 }
 
 
@@ -198,6 +199,8 @@ def test_linter_catches_deliberate_mistakes(lint_results):
     assert "Function apoc.coll.sum is not present in the database" in messages["apoc"]
     # the library's own wording for "a Region cannot be the source of EXECUTIVE_OF" (from SIGNATURES)
     assert "[:EXECUTIVE_OF] has no incoming (:Region)" in messages["signature"]
+    # defaultLanguage "CYPHER 5" is honoured: LET (Cypher 25 / GQL) is a syntax error here
+    assert messages["gql_let"].startswith("Invalid input 'LET'")
     assert results["syntax"][0]["severity"] == "error"
     assert (results["syntax"][0]["line"], results["syntax"][0]["column"]) == (1, 18)
 

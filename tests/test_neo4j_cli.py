@@ -126,23 +126,45 @@ def test_load_missing_store_is_one_line(tmp_path):
     assert result.stderr == f"Error: {tmp_path / 'none.db'}: no such store (run `kg build` first)\n"
 
 
-def test_load_unreachable_server_is_one_line_without_password(store):
-    result = runner.invoke(app, ["load", "--db", str(store)], env=_env(NEO4J_URI="bolt://127.0.0.1:1"))
+@pytest.mark.parametrize("uri", ["bolt://127.0.0.1:1", "neo4j://127.0.0.1:1"])
+def test_load_unreachable_server_is_one_line_without_password(store, uri):
+    result = runner.invoke(app, ["load", "--db", str(store)], env=_env(NEO4J_URI=uri))
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: cannot reach Neo4j at bolt://127.0.0.1:1: ")
+    assert result.stderr.startswith(f"Error: cannot reach Neo4j at {uri}: ")
     assert result.stderr.count("\n") == 1
     assert SECRET not in _output(result)
 
 
-def test_load_uri_with_credentials_is_redacted(store):
-    result = runner.invoke(
-        app,
-        ["load", "--db", str(store), "--uri", f"bolt://neo4j:{SECRET}@127.0.0.1:1"],
-        env=_env(NEO4J_PASSWORD=""),
+def test_unreachable_server_in_a_real_process_prints_exactly_one_line(store):
+    """The driver logs a routing warning; outside CliRunner it must not reach stderr next to our line."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, **_env(NEO4J_URI="neo4j://127.0.0.1:1")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "load", "--db", str(store)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
+    assert proc.returncode == 1
+    assert (
+        proc.stderr
+        == "Error: cannot reach Neo4j at neo4j://127.0.0.1:1: Unable to retrieve routing information\n"
+    )
+    assert proc.stdout == ""
+
+
+@pytest.mark.parametrize("scheme", ["bolt", "neo4j", "neo4j+s"])
+def test_load_uri_with_credentials_is_redacted(store, scheme):
+    uri = f"{scheme}://neo4j:{SECRET}@127.0.0.1:1"
+    result = runner.invoke(app, ["load", "--db", str(store), "--uri", uri], env=_env(NEO4J_PASSWORD=""))
     assert result.exit_code == 1
     assert result.stderr.startswith(
-        "Error: invalid Neo4j connection settings for bolt://127.0.0.1:1: URI userinfo is not supported"
+        f"Error: invalid Neo4j connection settings for {scheme}://127.0.0.1:1: URI userinfo is not supported"
     )
     assert SECRET not in _output(result)
 
@@ -357,3 +379,32 @@ def test_query_bad_input_is_one_clear_line(args, message):
     result = runner.invoke(app, args, env=_env(NEO4J_URI="bolt://127.0.0.1:1"))
     assert result.exit_code == 1
     assert result.stderr == message
+
+
+def test_query_auth_failure_never_shows_the_password(monkeypatch):
+    class Refusing:
+        def verify_connectivity(self):
+            raise ne.AuthError(f"The client is unauthorized due to authentication failure. password={SECRET}")
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(neo4j.GraphDatabase, "driver", lambda *a, **k: Refusing())
+    env = _env(NEO4J_URI="neo4j://db.example:7687", NEO4J_USERNAME="analyst")
+    result = runner.invoke(app, ["query", "RETURN 1"], env=env)
+    assert result.exit_code == 1
+    assert (
+        result.stderr == "Error: Neo4j authentication failed for user 'analyst' at neo4j://db.example:7687\n"
+    )
+    unset = runner.invoke(app, ["query", "RETURN 1"], env={**env, "NEO4J_PASSWORD": ""})
+    assert unset.stderr == (
+        "Error: Neo4j authentication failed for user 'analyst' at neo4j://db.example:7687 "
+        "(NEO4J_PASSWORD is not set)\n"
+    )
+
+
+@pytest.mark.parametrize("command", ["load", "query"])
+def test_there_is_no_password_option(command):
+    result = runner.invoke(app, [command, "--password", SECRET], env=_env())
+    assert result.exit_code == 2
+    assert "No such option: --password" in _output(result)

@@ -361,3 +361,33 @@ def test_batch_size_must_be_positive():
 def test_unknown_label_is_refused_by_the_builders():
     with pytest.raises(ValueError, match="not an ontology label or type"):
         cypher._check_name("Company`) DETACH DELETE n //")
+
+
+def test_driver_receives_exactly_the_planned_batches():
+    driver = FakeDriver()
+    write_graph(driver, small_graph(), batch_size=2)
+    sent = [
+        (c.kind, [r.get("id") or (r["article"], r["entity"]) for r in c.parameters["rows"]])
+        for c in driver.calls
+        if c.mode == "write" and c.kind != "schema"
+    ]
+    assert sent == [
+        ("articles", ["a1", "a2"]),
+        ("entities:Company", ["e_lg", "e_pa"]),
+        ("entities:Company", ["e_tricky"]),
+        ("entities:Bank", ["e_bank"]),
+        ("entities:Region", ["e_region"]),
+        ("mentions", [("a1", "e_bank"), ("a1", "e_lg")]),
+        ("mentions", [("a2", "e_lg"), ("a1", "e_pa")]),
+        ("mentions", [("a1", "e_region"), ("a2", "e_tricky")]),
+        ("relations:SIGNED_AGREEMENT_WITH", ["r_sign"]),
+        ("relations:PROVIDED_FINANCING_TO", ["r_fin"]),
+        ("relations:OPENED_IN", ["r_open"]),
+    ]
+    assert [c.kind for c in driver.calls if c.mode == "read"] == [
+        "read:relations",
+        "read:mentions",
+        "read:entities",
+        "read:articles",
+    ]
+    assert all(c.parameters == {} for c in driver.calls if c.kind == "schema")

@@ -32,6 +32,8 @@ def analyst_graph() -> Graph:
         ("r", "上海临港新片区", ET.Region, ["临港新片区"]),
         ("p", "卢跃", ET.Person, []),
         ("x", "境外银行", ET.Bank, []),
+        ("ev1", "签约仪式", ET.Event, []),
+        ("ev2", "签约仪式", ET.Event, []),
     ]
     return Graph(
         articles=[
@@ -156,3 +158,39 @@ def test_possible_duplicates_by_stem():
     assert ref.possible_duplicates(analyst_graph())[1] == [
         ["临港", ["l", "l2"], ["临港集团", "临港"], ["Company", "Company"]]
     ]
+
+
+def _return_columns(text: str) -> list[str]:
+    """Column names of a query's final RETURN (aliases, or bare variables), split at top-level commas."""
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
+    tail = body[body.rindex("RETURN") + len("RETURN") :]
+    for stop in ("\nORDER BY", "\nLIMIT"):
+        tail = tail.split(stop)[0]
+    items, depth, cur = [], 0, ""
+    for ch in tail:
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        if ch == "," and depth == 0:
+            items.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    items.append(cur)
+    return [item.split(" AS ")[-1].strip() for item in items]
+
+
+def test_reference_columns_match_each_query_file():
+    files = {p.stem: p for p in library_files()}
+    g = analyst_graph()
+    args = {
+        "name": "临港集团",
+        "person": "卢跃",
+        "region": "临港新片区",
+        "source": "平安集团",
+        "target": "临港集团",
+        "type": "SIGNED_AGREEMENT_WITH",
+        "limit": 3,
+    }
+    for stem, (fn, names) in ref.LIBRARY.items():
+        keys, _ = fn(g, *[args[n] for n in names])
+        assert _return_columns(files[stem].read_text(encoding="utf-8")) == keys, stem

@@ -288,3 +288,18 @@ def test_name_key_records_rules() -> None:
     key = name_key("Company", "中国平安保险（集团）股份有限公司")
     assert key.core == "平安"
     assert key.rules == ("parenthesised-part", "legal-suffix", "group-descriptor", "national-prefix")
+
+
+def test_alias_hygiene_drops_aliases_that_name_other_entities_of_the_article() -> None:
+    from kg.resolve import clean_aliases
+
+    kept = clean_aliases(
+        [
+            ("Region", "成都高新区", ["成都", "高新区"]),  # 成都 is 成都市, another entity of the article
+            ("Region", "成都市", ["成都"]),  # its own short form: kept
+            ("Region", "上海", ["两江"]),  # claimed twice (by key): dropped from both
+            ("Region", "重庆两江新区", ["重庆两江"]),
+            ("Company", "中国平安集团", ["中国平安", "平安"]),
+        ]
+    )
+    assert kept == [["高新区"], ["成都"], [], [], ["中国平安", "平安"]]

@@ -20,28 +20,78 @@ from kg.store.query import explain_entity, find_entity, list_entities, show_enti
 from kg.store.write import transaction, write_extraction
 
 
-def extraction(aid: str, entities: list[tuple], relations: list[tuple], date: str = "2022-01-07") -> Extraction:
+def extraction(
+    aid: str, entities: list[tuple], relations: list[tuple], date: str = "2022-01-07"
+) -> Extraction:
     """Hand-built extraction: entities (local id, name, type, aliases), relations (type, src, tgt, props, sentence)."""
-    return Extraction.model_validate({
-        "article": {"id": aid, "path": f"/corpus/{aid}.md", "title": f"title {aid}", "date": date},
-        "entities": [{"id": i, "name": n, "type": t, "aliases": list(a),
-                      "mentions": [{"start": 0, "end": len(n), "text": n}]} for i, n, t, a in entities],
-        "relations": [{"type": t, "source": s, "target": g, "properties": p,
-                       "evidence": {"text": sent, "start": 0, "end": len(sent)}} for t, s, g, p, sent in relations],
-    })
+    return Extraction.model_validate(
+        {
+            "article": {"id": aid, "path": f"/corpus/{aid}.md", "title": f"title {aid}", "date": date},
+            "entities": [
+                {
+                    "id": i,
+                    "name": n,
+                    "type": t,
+                    "aliases": list(a),
+                    "mentions": [{"start": 0, "end": len(n), "text": n}],
+                }
+                for i, n, t, a in entities
+            ],
+            "relations": [
+                {
+                    "type": t,
+                    "source": s,
+                    "target": g,
+                    "properties": p,
+                    "evidence": {"text": sent, "start": 0, "end": len(sent)},
+                }
+                for t, s, g, p, sent in relations
+            ],
+        }
+    )
 
 
-ART_A = extraction("a", [("e1", "中国平安集团", "Company", ["平安"]), ("e2", "临港新片区管委会", "GovernmentBody", []),
-                         ("e3", "工商银行", "Bank", []), ("e4", "上海临港新片区", "Region", [])],
-                   [("SIGNED_AGREEMENT_WITH", "e2", "e1", {"date": "2020", "agreement": "战略合作框架协议"}, "甲与乙签约。"),
-                    ("PROVIDED_FINANCING_TO", "e3", "e1", {"amount": 1e8, "currency": "CNY", "amount_text": "1亿元"},
-                     "工行贷款1亿元。"),
-                    ("OPENED_IN", "e1", "e4", {}, "平安入驻临港。")])
-ART_B = extraction("b", [("x1", "中国平安保险(集团)股份有限公司", "Company", []), ("x2", "临港新片区管委会", "GovernmentBody", []),
-                         ("x3", "中国工商银行", "Bank", []), ("x4", "工商银行上海新片区分行", "Bank", [])],
-                   [("SIGNED_AGREEMENT_WITH", "x1", "x2", {"date": "2020-05"}, "乙与甲签署协议。"),
-                    ("PROVIDED_FINANCING_TO", "x3", "x1", {"amount": 2e8, "currency": "CNY"}, "工行再贷2亿元。"),
-                    ("SUBSIDIARY_OF", "x4", "x3", {}, "新片区分行隶属工行。")], date="2022-03-01")
+ART_A = extraction(
+    "a",
+    [
+        ("e1", "中国平安集团", "Company", ["平安"]),
+        ("e2", "临港新片区管委会", "GovernmentBody", []),
+        ("e3", "工商银行", "Bank", []),
+        ("e4", "上海临港新片区", "Region", []),
+    ],
+    [
+        (
+            "SIGNED_AGREEMENT_WITH",
+            "e2",
+            "e1",
+            {"date": "2020", "agreement": "战略合作框架协议"},
+            "甲与乙签约。",
+        ),
+        (
+            "PROVIDED_FINANCING_TO",
+            "e3",
+            "e1",
+            {"amount": 1e8, "currency": "CNY", "amount_text": "1亿元"},
+            "工行贷款1亿元。",
+        ),
+        ("OPENED_IN", "e1", "e4", {}, "平安入驻临港。"),
+    ],
+)
+ART_B = extraction(
+    "b",
+    [
+        ("x1", "中国平安保险(集团)股份有限公司", "Company", []),
+        ("x2", "临港新片区管委会", "GovernmentBody", []),
+        ("x3", "中国工商银行", "Bank", []),
+        ("x4", "工商银行上海新片区分行", "Bank", []),
+    ],
+    [
+        ("SIGNED_AGREEMENT_WITH", "x1", "x2", {"date": "2020-05"}, "乙与甲签署协议。"),
+        ("PROVIDED_FINANCING_TO", "x3", "x1", {"amount": 2e8, "currency": "CNY"}, "工行再贷2亿元。"),
+        ("SUBSIDIARY_OF", "x4", "x3", {}, "新片区分行隶属工行。"),
+    ],
+    date="2022-03-01",
+)
 
 
 @pytest.fixture()
@@ -63,7 +113,7 @@ def test_store_settings_and_schema_version(db: Path) -> None:
     conn.execute("UPDATE schema_version SET version = 99")
     conn.commit()
     conn.close()
-    with pytest.raises(StoreError, match=r"store schema version 99, this kg needs 1"):
+    with pytest.raises(StoreError, match=r"store schema version 99, this kg needs 2"):
         read_graph(db)
 
 
@@ -118,7 +168,10 @@ def test_export_json_graphml_csv(db: Path, tmp_path: Path) -> None:
     assert pingan[2] == "中国平安集团;平安" and pingan[4] == "Entity;Company"
     with open(tmp_path / "csv" / "relations.csv", encoding="utf-8") as fh:
         rels = list(csv.DictReader(fh))
-    assert {r["amount:float"] for r in rels if r[":TYPE"] == "PROVIDED_FINANCING_TO"} == {"100000000.0", "200000000.0"}
+    assert {r["amount:float"] for r in rels if r[":TYPE"] == "PROVIDED_FINANCING_TO"} == {
+        "100000000.0",
+        "200000000.0",
+    }
     assert rels[0].keys() >= {":START_ID(Entity)", ":END_ID(Entity)", ":TYPE", "evidence_count:int"}
 
 
@@ -135,15 +188,18 @@ def test_queries(db: Path) -> None:
     assert [(e["title"], e["date"]) for e in ev] == [("title a", "2022-01-07"), ("title b", "2022-03-01")]
     why = explain_entity(db, "中国平安集团")
     assert {(m["a"], m["b"], m["rule"]) for m in why["merges"]} >= {
-        ("中国平安保险(集团)股份有限公司", "中国平安集团", "same-key")}
+        ("中国平安保险(集团)股份有限公司", "中国平安集团", "same-key")
+    }
     with pytest.raises(StoreError, match=r"no entity named '华为'"):
         show_entity(db, "华为")
 
 
 def test_ambiguous_name_lists_candidates(db: Path) -> None:
     conn = connect(db)
-    conn.execute("INSERT INTO aliases(entity_id, alias, norm) SELECT id, '工商银行', '工商银行' FROM entities "
-                 "WHERE name = '工商银行上海新片区分行'")
+    conn.execute(
+        "INSERT INTO aliases(entity_id, alias, norm) SELECT id, '工商银行', '工商银行' FROM entities "
+        "WHERE name = '工商银行上海新片区分行'"
+    )
     with pytest.raises(StoreError) as err:
         find_entity(conn, "工商银行")
     assert str(err.value).startswith("'工商银行' is ambiguous: 中国工商银行 (Bank, ent_bank_")
@@ -153,7 +209,63 @@ def test_ambiguous_name_lists_candidates(db: Path) -> None:
 def test_unknown_local_entity_is_rejected_before_writing(tmp_path: Path) -> None:
     bad = extraction("c", [("e1", "甲公司", "Company", [])], [("SUBSIDIARY_OF", "e1", "e9", {}, "x")])
     conn = connect(tmp_path / "kg.db", create=True)
-    with pytest.raises(StoreError, match=r"/corpus/c.md: relation 0 references unknown entity 'e9'"):
-        with transaction(conn):
-            write_extraction(conn, bad, "h")
+    with (
+        pytest.raises(StoreError, match=r"/corpus/c.md: relation 0 references unknown entity 'e9'"),
+        transaction(conn),
+    ):
+        write_extraction(conn, bad, "h")
     assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+
+
+def _store_of(path: Path, steps: list[list[Extraction]]) -> str:
+    """Write the extractions step by step (deriving after each step); the final graph as JSON."""
+    from kg.store.export import graph_json
+
+    conn = connect(path, create=True)
+    for step in steps:
+        with transaction(conn):
+            for ex in step:
+                write_extraction(conn, ex, f"hash-{ex.article.id}-{len(ex.entities)}")
+        derive_graph(conn)
+    conn.close()
+    return graph_json(read_graph(path))
+
+
+def test_incremental_derivation_equals_full_when_clusters_merge(tmp_path: Path) -> None:
+    a1 = extraction(
+        "p1",
+        [("e1", "北汽集团", "Company", []), ("e2", "宁德时代", "Company", [])],
+        [("JOINT_VENTURE_WITH", "e1", "e2", {"date": "2022"}, "北汽集团与宁德时代合资。")],
+    )
+    a2 = extraction(
+        "p2",
+        [("e1", "北京汽车集团有限公司", "Company", []), ("e2", "小米汽车", "Company", [])],
+        [
+            (
+                "INVESTED_IN",
+                "e1",
+                "e2",
+                {"amount": 5e8, "currency": "CNY"},
+                "北京汽车集团有限公司投资小米汽车。",
+            )
+        ],
+    )
+    # p3 links the two names: the clusters merge, so the facts of p1 and p2 must move to the merged entity
+    a3 = extraction(
+        "p3",
+        [("e1", "北京汽车集团有限公司", "Company", ["北汽集团"]), ("e2", "宁德时代", "Company", [])],
+        [("JOINT_VENTURE_WITH", "e2", "e1", {"date": "2022-05"}, "宁德时代与北汽合资。")],
+    )
+    full = _store_of(tmp_path / "full.db", [[a1, a2, a3]])
+    stepwise = _store_of(tmp_path / "step.db", [[a1], [a2], [a3]])
+    assert stepwise == full
+    g = read_graph(tmp_path / "step.db")
+    (jv,) = [r for r in g.relations if r.type.value == "JOINT_VENTURE_WITH"]
+    assert len(jv.evidence) == 2 and jv.properties.date == "2022-05"
+    # and back: replacing p3 without the alias splits the cluster again
+    a3b = extraction(
+        "p3",
+        [("e1", "北京汽车集团有限公司", "Company", []), ("e2", "宁德时代", "Company", [])],
+        [("JOINT_VENTURE_WITH", "e2", "e1", {"date": "2022-05"}, "宁德时代与北汽合资。")],
+    )
+    assert _store_of(tmp_path / "step.db", [[a3b]]) == _store_of(tmp_path / "full2.db", [[a1, a2, a3b]])

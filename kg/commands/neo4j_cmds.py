@@ -76,7 +76,10 @@ def load(
 def _print_plan(data: dict) -> None:
     out = console.out
     for s in data["statements"]:
-        out(f"// {s['kind']}: {s['rows']} rows in {s['batches']} batch(es)", highlight=False)
+        if s["kind"] == "schema":
+            out("// schema (idempotent, before any write)", highlight=False)
+        else:
+            out(f"// {s['kind']}: {s['rows']} rows in {s['batches']} batch(es)", highlight=False)
         out(s["cypher"] + ";", highlight=False)
     for s in data["retraction_reads"]:
         out(f"// {s['kind']}: then deletes what the store no longer has, in batches", highlight=False)

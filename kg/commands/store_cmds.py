@@ -24,19 +24,33 @@ def build(
     db: DB = Path("kg.db"),
     jobs: Annotated[int, Opt("--jobs", "-j", min=1, help="Worker processes for reading + extraction.")] = 1,
     aliases: Annotated[Path | None, Opt("--aliases", help="User alias file (aliases.yaml).")] = None,
-    extractor: Annotated[str, Opt(help="Extractor as module:function.", hidden=True)] = "kg.extract:extract_article",
+    extractor: Annotated[
+        str, Opt(help="Extractor as module:function.", hidden=True)
+    ] = "kg.extract:extract_article",
     batch: Annotated[int, Opt(min=1, help="Articles per store transaction.")] = 200,
     as_json: JSON = False,
 ) -> None:
     """Read, extract, resolve and store articles (incremental: unchanged articles are skipped)."""
     from kg.pipeline import build_store
 
-    progress = Progress(TextColumn("building"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        console=err_console, transient=True, disable=as_json or not err_console.is_terminal)
+    progress = Progress(
+        TextColumn("building"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=as_json or not err_console.is_terminal,
+    )
     with library_errors(), progress:
         task = progress.add_task("build", total=None)
         summary = build_store(
-            paths, db, jobs=jobs, aliases=aliases, extractor=extractor, batch=batch,
+            paths,
+            db,
+            jobs=jobs,
+            aliases=aliases,
+            extractor=extractor,
+            batch=batch,
             on_progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
     if as_json:
@@ -44,8 +58,10 @@ def build(
     else:
         ok = summary.new + summary.changed + summary.unchanged + summary.duplicate
         _out(f"Built {summary.db} from {summary.files} files in {summary.seconds:.2f} s")
-        _out(f"articles: {summary.new} new, {summary.changed} changed, {summary.unchanged} unchanged, "
-             f"{summary.duplicate} duplicate, {len(summary.failed)} failed ({ok} stored)")
+        _out(
+            f"articles: {summary.new} new, {summary.changed} changed, {summary.unchanged} unchanged, "
+            f"{summary.duplicate} duplicate, {len(summary.failed)} failed ({ok} stored)"
+        )
         _out(f"entities: {summary.entities}, relations: {summary.relations}, evidence: {summary.evidence}")
         for rtype, n in summary.relations_by_type.items():
             _out(f"  {rtype}: {n}")
@@ -76,8 +92,10 @@ def stats(db: DB = Path("kg.db"), as_json: JSON = False) -> None:
     if as_json:
         print_json(s)
         return
-    _out(f"{s['db']}: {s['articles']} articles, {s['entities']} entities, {s['relations']} relations, "
-         f"{s['evidence']} evidence, {s['mentions']} mentions")
+    _out(
+        f"{s['db']}: {s['articles']} articles, {s['entities']} entities, {s['relations']} relations, "
+        f"{s['evidence']} evidence, {s['mentions']} mentions"
+    )
     for label, key in (("entities", "entities_by_type"), ("relations", "relations_by_type")):
         _out(f"{label} by type:")
         for t, n in s[key].items():
@@ -100,12 +118,17 @@ def entities(
         return
     for r in rows:
         als = f"  (= {', '.join(r['aliases'])})" if r["aliases"] else ""
-        _out(f"{r['type']:<15} {r['name']}{als}  [{r['articles']} articles, {r['relations']} relations] {r['id']}")
+        _out(
+            f"{r['type']:<15} {r['name']}{als}  [{r['articles']} articles, {r['relations']} relations] {r['id']}"
+        )
     _out(f"{len(rows)} entities")
 
 
-def show(name: Annotated[str, typer.Argument(help="Entity name or alias.")], db: DB = Path("kg.db"),
-         as_json: JSON = False) -> None:
+def show(
+    name: Annotated[str, typer.Argument(help="Entity name or alias.")],
+    db: DB = Path("kg.db"),
+    as_json: JSON = False,
+) -> None:
     """An entity's facts by relation type, with dates, amounts and evidence sentences."""
     from kg.store.query import show_entity
 
@@ -127,8 +150,11 @@ def show(name: Annotated[str, typer.Argument(help="Entity name or alias.")], db:
         _out("  (no relations)")
 
 
-def explain(name: Annotated[str, typer.Argument(help="Entity name or alias.")], db: DB = Path("kg.db"),
-            as_json: JSON = False) -> None:
+def explain(
+    name: Annotated[str, typer.Argument(help="Entity name or alias.")],
+    db: DB = Path("kg.db"),
+    as_json: JSON = False,
+) -> None:
     """Why these names are one entity: the cluster, each merge with its rule, the source articles."""
     from kg.store.query import explain_entity
 
@@ -155,11 +181,15 @@ def _export(fmt: str):
 
         with library_errors():
             report = getattr(export, f"export_{fmt}")(db, out)
-        _out(f"Exported {report['entities']} entities and {report['relations']} relations to {report['output']}")
+        _out(
+            f"Exported {report['entities']} entities and {report['relations']} relations to {report['output']}"
+        )
 
-    command.__doc__ = {"json": "All entities, relations and evidence as sorted JSON (byte-comparable).",
-                       "graphml": "GraphML via networkx (list attributes as JSON text).",
-                       "csv": "CSV directory for `neo4j-admin database import` (array delimiter ;)."}[fmt]
+    command.__doc__ = {
+        "json": "All entities, relations and evidence as sorted JSON (byte-comparable).",
+        "graphml": "GraphML via networkx (list attributes as JSON text).",
+        "csv": "CSV directory for `neo4j-admin database import` (array delimiter ;).",
+    }[fmt]
     return command
 
 

@@ -50,9 +50,10 @@ def extract_article(article: Article) -> Extraction:
     relations = []
     for r in sorted(rels, key=lambda r: (r.ev[0], r.type, ids[r.src], ids[r.tgt])):
         src, tgt = ids[r.src], ids[r.tgt]
-        if r.type in ("SIGNED_AGREEMENT_WITH", "STRATEGIC_PARTNER_OF", "JOINT_VENTURE_WITH"):
-            if int(tgt[1:]) < int(src[1:]):
-                src, tgt = tgt, src
+        if r.type in ("SIGNED_AGREEMENT_WITH", "STRATEGIC_PARTNER_OF", "JOINT_VENTURE_WITH") and int(
+            tgt[1:]
+        ) < int(src[1:]):
+            src, tgt = tgt, src  # symmetric: smaller id first
         s, e = r.ev
         relations.append(
             ExtractedRelation(
@@ -64,5 +65,7 @@ def extract_article(article: Article) -> Extraction:
                 confidence=r.conf,
             )
         )
-    ref = ArticleRef(id=article.id, path=article.path, title=article.title, date=article.date, url=article.url)
+    ref = ArticleRef(
+        id=article.id, path=article.path, title=article.title, date=article.date, url=article.url
+    )
     return Extraction(article=ref, entities=entities, relations=relations)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
 
 from kg.extract import lexicon as lx
 
@@ -53,8 +52,10 @@ ORG_SUFFIX_RE = re.compile(
     + ")"
 )
 # After a weak suffix these words make it an industry noun (新能源汽车产业), not a name.
-_WEAK_NEXT = re.compile(r"建设|兴业|化|大|小|多|少|规模|额|金额|者|人|方|机构|主体|需求|环境|力度|进度|子公司|孙公司|发展|合作|方面|产业|行业|领域|企业|产品|板块|市场|技术|赛道|服务|公司|业务|工厂|项目|集群|供应|能力|资源|园区|股东|报|类|等")
-_QUANT_RE = re.compile(r"[一二两三四五六七八九十几多数]+[家个名位只项条笔]")
+_WEAK_NEXT = re.compile(
+    r"入|建设|兴业|化|大|小|多|少|规模|额|金额|者|人|方|机构|主体|需求|环境|力度|进度|子公司|孙公司|发展|合作|方面|产业|行业|领域|企业|产品|板块|市场|技术|赛道|服务|公司|业务|工厂|项目|集群|供应|能力|资源|园区|股东|报|类|等"
+)
+_QUANT_RE = re.compile(r"[一二两三四五六七八九十几多数]+余?[家个名位只项条笔]月?")
 _DIGIT_OR_QUANT = re.compile(r"\d")
 
 REGION_SUFFIX_RE = re.compile(_sorted_alt(lx.REGION_SUFFIXES))
@@ -120,16 +121,22 @@ def _generic(body: str) -> bool:
 _NAME_PREFIX_RE = re.compile(_sorted_alt(lx.NAME_PREFIXES))
 
 
+_ADMIN_PREFIX_RE = re.compile(r"[\u4e00-\u9fff]{2,3}?[省市区县]")
+
+
 def _strip_place(body: str) -> str:
     m = _NAME_PREFIX_RE.match(body)
-    return body[m.end() :] if m else body
+    if m:
+        return body[m.end() :]
+    m = _ADMIN_PREFIX_RE.match(body)
+    return body[m.end() :] if m and len(body) - m.end() >= 2 else body
 
 
-def valid_org_body(body: str, weak: bool) -> bool:
+def valid_org_body(body: str, weak: bool, bank: bool = False) -> bool:
     if len(body) < 2 or any(c in lx.STOP_CHARS for c in body) or _DIGIT_OR_QUANT.search(body):
         return False
-    if _generic(body):
-        return False
+    if _generic(body) and not (bank and body in lx.BANK_BRANDS):
+        return False  # 建设银行 / 交通银行 are names although 建设 / 交通 are common words; 合作银行 is not
     if weak:
         if len(body) > 6:
             return False
@@ -156,10 +163,18 @@ def find_org_candidates(text: str) -> list[Cand]:
         body = text[start : m.start()]
         start += _inner_cut(body)
         body = text[start : m.start()]
+        if suf in ("支行", "分行") and body.endswith("分"):
+            body = body[:-1]  # 分支行 is the generic word "branches": judge the body before it
         if m.group("paren") and "有限合伙" in m.group("paren"):
             etype = "Fund" if "基金" in body else "Company"
-        if not valid_org_body(body, weak):
+        elif re.search(r"银行$", body) and etype == "Company":
+            etype = "Bank"  # 中国银行（香港）有限公司 / 宁波银行股份有限公司
+        elif re.search(r"基金$", body) and etype == "Company":
+            etype = "Fund"
+        if not valid_org_body(body, weak, bank=suf == "银行"):
             continue
+        if weak and start > 0 and text[start - 1] == "由":
+            continue  # 由华储能源控股: "controlled by", not a company named …控股
         if weak and not _strip_place(body) and start > 0 and text[start - 1] in "在于到赴向从来":
             continue  # 在北京投资 is a verb phrase, 北京投资 after a boundary is a name
         out.append(Cand(start, m.end(), text[start : m.end()], etype, "suffix"))
@@ -173,9 +188,13 @@ def find_region_candidates(text: str) -> list[Cand]:
     out: list[Cand] = []
     for m in REGION_SUFFIX_RE.finditer(text):
         suf = m.group(0)
-        if suf in ("区", "市", "省", "县") and m.end() < len(text) and text[m.end()] in "场域级内外属委长":
-            if not lx.GOV_SUFFIX_AFTER_RE.match(text, m.end()):
-                continue
+        if (
+            suf in ("区", "市", "省", "县")
+            and m.end() < len(text)
+            and text[m.end()] in "场域级内外属委长"
+            and not lx.GOV_SUFFIX_AFTER_RE.match(text, m.end())
+        ):
+            continue  # 市场 / 区域 / 市级: not a place
         start = left_edge(text, m.start(), limit=12)
         body = text[start : m.start()]
         start += _inner_cut(body)
@@ -211,7 +230,7 @@ def find_region_candidates(text: str) -> list[Cand]:
     return out
 
 
-def _name_after(text: str, pos: int) -> Optional[str]:
+def _name_after(text: str, pos: int) -> str | None:
     """A 2-3 character personal name starting at pos, or None."""
     s = text[pos : pos + 4]
     if len(s) < 2 or not is_cjk(s[0]):
@@ -261,13 +280,20 @@ def _byline(text: str, start: int, end: int) -> bool:
     )
 
 
+_ALIAS_TAIL_RE = re.compile(r"[(（][^()（）]{0,10}?简称[^()（）]{1,14}[)）]$")
+
+
 def _groups_before(text: str, chain_start: int, chain_end: int) -> list[TitleGroup]:
     """Walk left from a title chain: 临港新片区党工委副书记、临港集团党委书记、董事长 -> two groups."""
     groups: list[TitleGroup] = []
     start, end = chain_start, chain_end
     for _ in range(4):
-        org_start = left_edge(text, start, limit=20)
-        groups.append(TitleGroup(org_start, start, text[start:end]))
+        org_end = start
+        am = _ALIAS_TAIL_RE.search(text, max(0, start - 24), start)
+        if am:
+            org_end = am.start()  # 上海临港经济发展（集团）有限公司（简称“临港集团”）副总裁孙立平
+        org_start = left_edge(text, org_end, limit=20)
+        groups.append(TitleGroup(org_start, org_end, text[start:end]))
         if org_start == start and org_start > 0 and text[org_start - 1] == "、":
             # a bare title list part belongs to the same person: handled by the chain regex already
             break
@@ -310,7 +336,13 @@ def find_person_candidates(text: str) -> list[PersonCand]:
                 continue
             if L == 3 and s > 0 and is_cjk(text[s - 1]) and text[s - 1] not in lx.STOP_CHARS:
                 continue
-            if L == 2 and s > 0 and is_cjk(text[s - 1]) and text[s - 1] not in lx.STOP_CHARS and text[s - 1] not in "，、":
+            if (
+                L == 2
+                and s > 0
+                and is_cjk(text[s - 1])
+                and text[s - 1] not in lx.STOP_CHARS
+                and text[s - 1] not in "，、"
+            ):
                 pass
             out.append(PersonCand(Cand(s, m.start(), name, "Person", "honorific"), []))
             break
@@ -331,9 +363,21 @@ def find_list_candidates(
     known_set = sorted(known)
     starts = {s for s, _ in known_set}
     ends = {e for _, e in known_set}
+    size = len(text) + 1
+    org_mark = bytearray(size)  # 1 where a known organisation starts
+    for ks, _ke in known_set:
+        org_mark[ks] = 1
+    blocked_mark = bytearray(size)
+    for bs, be in blocked:
+        blocked_mark[bs:be] = b"\x01" * (be - bs)
+
+    def contains_org(s: int, e: int) -> bool:
+        if 1 not in org_mark[s:e]:
+            return False
+        return any(s <= ks and ke <= e for ks, ke in known_set if s <= ks < e)
 
     def covered(s: int, e: int) -> bool:
-        return any(ks <= s and e <= ke for ks, ke in known_set)
+        return any(ks <= s and e <= ke for ks, ke in known_set if ks <= s)
 
     for clause in re.finditer(r"[^，,。；;：:！？!?\n（）()“”\"《》]+", text):
         cs, ce = clause.start(), clause.end()
@@ -357,7 +401,7 @@ def find_list_candidates(
                 rm = _RIGHT_CUE_RE.search(text, s, e)
                 e = rm.start() if rm else e
             items.append((s, e))
-        has_org = [any(s <= ks and ke <= e for ks, ke in known_set) for s, e in items]
+        has_org = [contains_org(s, e) for s, e in items]
         if sum(has_org) * 2 < len(items):
             continue
         for idx, (s, e) in enumerate(items):
@@ -367,7 +411,7 @@ def find_list_candidates(
             if not neighbour:
                 continue
             item = text[s:e]
-            if lx.TITLE_CHAIN_RE.search(item) or any(s < ke and ks < e for ks, ke in blocked):
+            if lx.TITLE_CHAIN_RE.search(item) or 1 in blocked_mark[s:e]:
                 continue
             if not all(is_cjk(c) for c in item) or any(c in lx.STOP_CHARS for c in item):
                 continue
@@ -388,13 +432,18 @@ def find_subject_person_candidates(text: str) -> list[Cand]:
     out = []
     for m in _SUBJECT_PERSON_RE.finditer(text):
         name = m.group(1)
-        if (name[0] in lx.SURNAMES_1 or name[:2] in lx.SURNAMES_2) and not any(c in lx.STOP_CHARS for c in name):
-            if not _generic(name) and not lx.PLACE_RE.match(name):
-                out.append(Cand(m.start(1), m.end(1), name, "Person", "subject"))
+        surname = name[0] in lx.SURNAMES_1 or name[:2] in lx.SURNAMES_2
+        clean = (
+            not any(c in lx.STOP_CHARS for c in name) and not _generic(name) and not lx.PLACE_RE.match(name)
+        )
+        if surname and clean:
+            out.append(Cand(m.start(1), m.end(1), name, "Person", "subject"))
     return out
 
 
-_ANNOUNCE_RE = re.compile(r"(?:^|(?<=[\n，,。；;]))([\u4e00-\u9fff]{2,8}?)(?:近日|日前|今日|昨日|昨晚|同日)?发布(?:了)?(?:[\u4e00-\u9fff]{0,12})?公告")
+_ANNOUNCE_RE = re.compile(
+    r"(?:^|(?<=[\n，,。；;]))([\u4e00-\u9fff]{2,8}?)(?:近日|日前|今日|昨日|昨晚|同日)?发布(?:了)?(?:[\u4e00-\u9fff]{0,12})?公告"
+)
 
 
 def find_announcer_candidates(text: str) -> list[Cand]:
@@ -408,7 +457,7 @@ def find_announcer_candidates(text: str) -> list[Cand]:
 
 
 _ALIAS_RE = re.compile(
-    r"[(（]\s*(?:以下|下文|下)?(?:简称|称)[:：为]?\s*[“\"「『]?(?P<alias>[^)）“”\"「」『』]{2,16}?)[”\"」』]?\s*[)）]"
+    r"[(（]\s*(?:[^()（）]{1,8}?[，,])?\s*(?:以下|下文|下)?(?:简称|称)[:：为]?\s*[“\"「『]?(?P<alias>[^)）“”\"「」『』]{2,16}?)[”\"」』]?\s*[)）]"
 )
 
 
@@ -431,7 +480,9 @@ EVENT_RE = re.compile(
 
 
 def find_event_candidates(text: str) -> list[Cand]:
-    return [Cand(m.start("ev"), m.end("ev"), m.group("ev"), "Event", "event") for m in EVENT_RE.finditer(text)]
+    return [
+        Cand(m.start("ev"), m.end("ev"), m.group("ev"), "Event", "event") for m in EVENT_RE.finditer(text)
+    ]
 
 
 PROJECT_RE = re.compile(r"[\u4e00-\u9fff]{2,16}?项目")
@@ -443,7 +494,12 @@ def find_project_candidates(text: str) -> list[Cand]:
     for m in re.finditer(r"项目", text):
         start = left_edge(text, m.start(), limit=16)
         body = text[start : m.start()]
-        if len(body) < 4 or any(c in lx.STOP_CHARS for c in body) or _generic(body):
+        if (
+            len(body) < 4
+            or any(c in lx.STOP_CHARS for c in body)
+            or _generic(body)
+            or _generic(_strip_place(body))
+        ):
             continue
         window = text[m.end() : m.end() + 30]
         if not re.search(r"贷款|银团|融资|授信", window):

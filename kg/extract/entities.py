@@ -18,8 +18,21 @@ from kg.extract import candidates as cd
 from kg.extract import lexicon as lx
 
 ORG_TYPES = frozenset({"Company", "Bank", "GovernmentBody", "Fund"})
-_TYPE_RANK = {"short": 3, "subject": 2, "suffix": 0, "paren": 0, "title": 0, "honorific": 1, "known": 1, "announce": 2, "list": 2,
-              "gazetteer": 3, "event": 0, "project": 0, "alias": 0}
+_TYPE_RANK = {
+    "short": 3,
+    "subject": 2,
+    "suffix": 0,
+    "paren": 0,
+    "title": 0,
+    "honorific": 1,
+    "known": 1,
+    "announce": 2,
+    "list": 2,
+    "gazetteer": 3,
+    "event": 0,
+    "project": 0,
+    "alias": 0,
+}
 
 _PLACE_PREFIX_RE = re.compile("(?:" + "|".join(lx.NAME_PREFIXES) + ")")
 _INDUSTRY = "|".join(sorted(lx.INDUSTRY_WORDS, key=len, reverse=True))
@@ -37,9 +50,14 @@ _GOV_REGION_RE = re.compile(
     r"(?:人民政府|政府|管委会|管理委员会|党工委|委员会)$"
 )
 # Source lines and datelines carry no facts: （文章来源：上海证券报） / 中国经济网北京12月23日讯
-_EXCLUDED_RE = re.compile(r"[（(]?(?:文章)?来源[:：][^\n）)]*[）)]?|^[^\n，。]{0,20}?\d{1,2}月\d{1,2}日(?:讯|电)", re.M)
+_EXCLUDED_RE = re.compile(
+    r"[（(]?(?:文章)?来源[:：][^\n）)]*[）)]?|^[^\n，。]{0,20}?\d{1,2}月\d{1,2}日(?:讯|电)", re.MULTILINE
+)
 
 
+_DEPARTMENT_RE = re.compile(
+    r"(管理局|管委会|委员会|人民政府|政府|局|厅|银行|分行|支行|集团|公司)[\u4e00-\u9fff]{2,6}(?:处|科|室|部|办公室|中心|组)$"
+)
 _PLACE_END_RE = re.compile("(?:" + "|".join(lx.PLACES) + ")$")
 _SHORT_BRANCH_RE = re.compile("(?:" + "|".join(lx.PLACES) + r")(?:省|市|区)?(?:分行|支行|省分行|市分行)")
 
@@ -73,6 +91,8 @@ def is_short_org(short: str, full: str, extra: tuple[str, ...] = ()) -> bool:
     """Is `short` how the article abbreviates the organisation `full`? (`extra`: the article's places)"""
     if short == full or len(short) < 2:
         return False
+    if "人民政府" in full and full.replace("人民政府", "政府") == short:
+        return True
     tail0 = _SHORT_TAIL_RE.search(short)
     if (short[: tail0.start()] if tail0 else short) not in full:
         return False
@@ -98,10 +118,14 @@ def is_short_org(short: str, full: str, extra: tuple[str, ...] = ()) -> bool:
     return False
 
 
-_ZONE_ANY_RE = re.compile("|".join(sorted((z for z in lx.REGION_SUFFIXES if len(z) >= 2), key=len, reverse=True)))
+_ZONE_ANY_RE = re.compile(
+    "|".join(sorted((z for z in lx.REGION_SUFFIXES if len(z) >= 2), key=len, reverse=True))
+)
 
 
-_LEGAL_END_RE = re.compile(r"(?:[(（][\u4e00-\u9fff]{2,6}[)）])?(?:股份有限公司|有限责任公司|有限公司|股份公司)$")
+_LEGAL_END_RE = re.compile(
+    r"(?:[(（][\u4e00-\u9fff]{2,6}[)）])?(?:股份有限公司|有限责任公司|有限公司|股份公司)$"
+)
 _INDUSTRY_END_RE = re.compile("(?:" + _INDUSTRY + ")$")
 
 
@@ -110,13 +134,13 @@ def _brand_core(name: str) -> str:
     m = _LEGAL_END_RE.search(name)
     if not m:
         return ""
-    core = name[: m.start()]
+    core = cd._strip_place(name[: m.start()]) or name[: m.start()]
     for _ in range(3):
         im = _INDUSTRY_END_RE.search(core)
         if not im or len(core) - len(im.group(0)) < 3:
             break
         core = core[: im.start()]
-    return core if core != name[: m.start()] or m else ""
+    return core
 
 
 def _region_core(name: str) -> str:
@@ -177,6 +201,11 @@ def build_entities(text: str) -> EntityTable:
     for p in persons:
         for g in p.groups:
             org = text[g.org_start : g.org_end]
+            dm = _DEPARTMENT_RE.search(org)
+            if dm:
+                # 前海管理局金融创新处处长: the person belongs to the body, not to its department
+                g.org_end = g.org_start + dm.start(1) + len(dm.group(1))
+                org = text[g.org_start : g.org_end]
             if 2 <= len(org) <= 20 and cd.valid_org_body(org, weak=False):
                 etype = "Company"
                 sm = cd.ORG_SUFFIX_RE.search(org)
@@ -235,15 +264,16 @@ def build_entities(text: str) -> EntityTable:
             if short and short not in seen_short and len(short) >= 3:
                 seen_short.add(short)
                 for m in re.finditer(re.escape(short), text):
-                    after = text[m.end() : m.end() + 1]
-                    if not text.startswith(c.text, m.start()) and not re.match(r"[\u4e00-\u9fff]", after or " ") or (
-                        after and after in "将在是与和及的注总已还为于通作等"
-                    ):
+                    if not text.startswith(c.text, m.start()):
+                        # used on its own somewhere: a surface of the same organisation
                         all_cands.append(cd.Cand(m.start(), m.end(), short, c.type, "short"))
+                        break
     excluded = [(m.start(), m.end()) for m in _EXCLUDED_RE.finditer(text)]
     if excluded:
         all_cands = [c for c in all_cands if not any(s <= c.start < e for s, e in excluded)]
-    places = tuple(sorted({c.text for c in all_cands if c.type == "Region"} | zone_cores, key=len, reverse=True))
+    places = tuple(
+        sorted({c.text for c in all_cands if c.type == "Region"} | zone_cores, key=len, reverse=True)
+    )
 
     # cluster surfaces: longest first, each shorter surface joins the entity it abbreviates
     surf_type: dict[str, str] = {}

@@ -9,14 +9,34 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import Optional
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _BIG_UNITS = {"万亿": 10**12, "亿": 10**8, "千万": 10**7, "百万": 10**6, "万": 10**4, "千": 10**3}
 CURRENCIES = {
-    "美元": "USD", "人民币": "CNY", "元": "CNY", "港元": "HKD", "港币": "HKD", "欧元": "EUR", "日元": "JPY",
-    "英镑": "GBP", "新加坡元": "SGD", "澳元": "AUD",
+    "美元": "USD",
+    "人民币": "CNY",
+    "元": "CNY",
+    "港元": "HKD",
+    "港币": "HKD",
+    "欧元": "EUR",
+    "日元": "JPY",
+    "英镑": "GBP",
+    "新加坡元": "SGD",
+    "澳元": "AUD",
 }
 
 _NUM = r"(?:\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
@@ -26,7 +46,7 @@ AMOUNT_RE = re.compile(
 )
 
 
-def parse_cn_number(s: str) -> Optional[float]:
+def parse_cn_number(s: str) -> float | None:
     """Arabic (with thousands commas) or simple Chinese numerals: 3.95, 28,900,000, 百, 三千五百."""
     s = s.replace(",", "")
     try:
@@ -45,7 +65,7 @@ def parse_cn_number(s: str) -> Optional[float]:
     return float(total + cur)
 
 
-def parse_amount(text: str) -> Optional[tuple[float, str, str]]:
+def parse_amount(text: str) -> tuple[float, str, str] | None:
     """First money amount in `text` -> (amount in base units, ISO currency, text as written)."""
     for m in AMOUNT_RE.finditer(text):
         num = parse_cn_number(m.group("num"))
@@ -53,9 +73,7 @@ def parse_amount(text: str) -> Optional[tuple[float, str, str]]:
             continue
         mult = _BIG_UNITS.get(m.group("unit") or "", 1)
         cur = CURRENCIES[m.group("cur")]
-        value = num * mult
-        if value == int(value):
-            value = float(int(value))
+        value = round(num * mult, 2)  # 2.55亿 must be 255000000, not 254999999.99999997
         return value, cur, m.group(0)
     return None
 
@@ -69,14 +87,14 @@ _REL_DAY = re.compile(r"今日|今天|当日|当天|昨日|昨天|昨晚|上月|
 DATE_RE = re.compile("|".join(p.pattern for p in (_FULL, _YM, _REL_YM, _MD, _Y, _REL_DAY)))
 
 
-def _article_date(article_date: Optional[str]) -> Optional[date]:
+def _article_date(article_date: str | None) -> date | None:
     if not article_date:
         return None
     m = re.match(r"(\d{4})-(\d{2})-(\d{2})", article_date)
     return date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
 
 
-def resolve_date(expr: str, article_date: Optional[str]) -> Optional[str]:
+def resolve_date(expr: str, article_date: str | None) -> str | None:
     """One date expression -> ISO prefix, resolved against the article date when relative."""
     ad = _article_date(article_date)
     if m := _FULL.fullmatch(expr):
@@ -112,7 +130,7 @@ def resolve_date(expr: str, article_date: Optional[str]) -> Optional[str]:
     return None
 
 
-def find_date(text: str, article_date: Optional[str]) -> Optional[str]:
+def find_date(text: str, article_date: str | None) -> str | None:
     """The first resolvable date expression in a sentence, or None."""
     for m in DATE_RE.finditer(text):
         iso = resolve_date(m.group(0), article_date)

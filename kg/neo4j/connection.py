@@ -6,6 +6,7 @@ leaves this module goes through `redact`, which also strips user:password@ from 
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Iterator
@@ -14,6 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.errors import Neo4jError
+
+# The driver logs connection failures as warnings; with no handler configured Python would print them to
+# stderr next to our one-line error. Errors reach the user through neo4j_errors instead.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 DEFAULT_URI = "neo4j://localhost:7687"
 DEFAULT_USER = "neo4j"
@@ -33,7 +38,7 @@ class Neo4jSettings:
     def secrets(self) -> list[str]:
         """Strings that must never appear in output."""
         out = [self.password] if self.password else []
-        m = re.match(r"^[a-z+]+://([^@/]*)@", self.uri)
+        m = re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://([^@/]*)@", self.uri)
         if m:
             out.append(m.group(1))
         return out
@@ -56,7 +61,7 @@ def read_settings(
 
 
 def _strip_userinfo(uri: str) -> str:
-    return re.sub(r"^([a-z+]+://)[^@/]*@", r"\1", uri)
+    return re.sub(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)[^@/]*@", r"\1", uri)
 
 
 def redact(text: str, settings: Neo4jSettings) -> str:
@@ -69,7 +74,7 @@ def redact(text: str, settings: Neo4jSettings) -> str:
 
 
 def _strip_userinfo_anywhere(text: str) -> str:
-    return re.sub(r"([a-z+]+://)[^@/\s]*@", r"\1", text)
+    return re.sub(r"([a-zA-Z][a-zA-Z0-9+.-]*://)[^@/\s]*@", r"\1", text)
 
 
 def open_driver(settings: Neo4jSettings) -> Any:

@@ -132,6 +132,8 @@ def _width(text: str) -> int:
 
 def _table(result: QueryResult) -> str:
     """A plain aligned table that counts CJK characters as two columns (no wrapping, greppable)."""
+    if not result.keys:  # e.g. a statement without RETURN
+        return f"({len(result.rows)} rows)"
     cells = [list(result.keys)] + [[_cell(v) for v in row] for row in result.rows]
     widths = [max(_width(r[i]) for r in cells) for i in range(len(result.keys))]
 

@@ -217,7 +217,9 @@ def deal_timeline(graph: Graph, name: str) -> Rows:
     for o in idx.named(name):
         for r, other in idx.incident(o.id, DEAL_TYPES):
             dates = [
-                idx.articles[a].date for a in r.article_ids if a in idx.articles and idx.articles[a].date
+                idx.articles[a].date
+                for a in r.article_ids
+                if a in idx.articles and idx.articles[a].date is not None
             ]
             date = r.properties.date if r.properties.date is not None else (min(dates) if dates else None)
             rows.append(
@@ -285,6 +287,8 @@ def name_stem(form: str) -> str:
 def possible_duplicates(graph: Graph) -> Rows:
     groups: dict[str, list[GraphEntity]] = {}
     for e in sorted(graph.entities, key=lambda e: e.id):
+        if e.type.value == "Event":
+            continue
         for form in [e.name, *e.aliases]:
             members = groups.setdefault(name_stem(form), [])
             if e not in members:

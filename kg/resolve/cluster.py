@@ -238,7 +238,13 @@ def resolve_entities(records: Iterable[EntityRecord], aliases: AliasConfig | Non
             name = min(candidates, key=lambda cf: (-cf[0], -len(cf[1]), cf[1]))[1]
         canon_node = next(n for n in sorted(members, key=repr) if name in node_forms[n])
         kind = canon_node[0]
-        key = canon_node[2] if kind == "s" else f"={canon_node[2]}" if kind == "u" else f"{canon_node[2]}@{canon_node[3]}"
+        key = (
+            canon_node[2]
+            if kind == "s"
+            else f"={canon_node[2]}"
+            if kind == "u"
+            else f"{canon_node[2]}@{canon_node[3]}"
+        )
         cluster = Cluster(entity_id_for(etype, key), etype, name, key, [f for f in all_forms if f != name])
         for n in members:
             fs = sorted(node_forms[n])

@@ -22,7 +22,86 @@ NATIONAL = ("中华人民共和国", "中国")
 # Provinces, municipalities and big cities that prefix organisation names (longest first when matching).
 PLACES = tuple(
     sorted(
-        ["北京", "上海", "天津", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门", "广州", "深圳", "南京", "杭州", "宁波", "苏州", "无锡", "厦门", "青岛", "大连", "武汉", "成都", "西安", "长沙", "郑州", "济南", "沈阳", "哈尔滨", "长春", "合肥", "南昌", "福州", "昆明", "贵阳", "南宁", "海口", "石家庄", "太原", "兰州", "西宁", "银川", "乌鲁木齐", "拉萨", "呼和浩特", "珠海", "东莞", "佛山", "温州", "绍兴", "嘉兴", "常州", "南通", "宿迁", "徐州"],
+        [
+            "北京",
+            "上海",
+            "天津",
+            "重庆",
+            "河北",
+            "山西",
+            "辽宁",
+            "吉林",
+            "黑龙江",
+            "江苏",
+            "浙江",
+            "安徽",
+            "福建",
+            "江西",
+            "山东",
+            "河南",
+            "湖北",
+            "湖南",
+            "广东",
+            "海南",
+            "四川",
+            "贵州",
+            "云南",
+            "陕西",
+            "甘肃",
+            "青海",
+            "台湾",
+            "内蒙古",
+            "广西",
+            "西藏",
+            "宁夏",
+            "新疆",
+            "香港",
+            "澳门",
+            "广州",
+            "深圳",
+            "南京",
+            "杭州",
+            "宁波",
+            "苏州",
+            "无锡",
+            "厦门",
+            "青岛",
+            "大连",
+            "武汉",
+            "成都",
+            "西安",
+            "长沙",
+            "郑州",
+            "济南",
+            "沈阳",
+            "哈尔滨",
+            "长春",
+            "合肥",
+            "南昌",
+            "福州",
+            "昆明",
+            "贵阳",
+            "南宁",
+            "海口",
+            "石家庄",
+            "太原",
+            "兰州",
+            "西宁",
+            "银川",
+            "乌鲁木齐",
+            "拉萨",
+            "呼和浩特",
+            "珠海",
+            "东莞",
+            "佛山",
+            "温州",
+            "绍兴",
+            "嘉兴",
+            "常州",
+            "南通",
+            "宿迁",
+            "徐州",
+        ],
         key=len,
         reverse=True,
     )
@@ -48,7 +127,66 @@ ZONE_QUALIFIERS = ("中国(上海)自由贸易试验区", "自由贸易试验区
 REGION_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市", "县")
 # Words that never identify an entity on their own; a generic alias only links inside its article.
 GENERIC = frozenset(
-    ["银行", "商业银行", "农商银行", "农村商业银行", "村镇银行", "公司", "集团", "企业", "政府", "人民政府", "市政府", "区政府", "县政府", "省政府", "管委会", "新片区", "片区", "新区", "园区", "开发区", "高新区", "经开区", "自贸区", "保税区", "合作区", "国际", "发展", "建设", "实业", "科技", "金融", "资本", "控股", "合资公司", "平台公司", "子公司", "母公司", "控股股东", "项目公司", "基金", "投资", "证券", "保险", "信托", "本行", "该行", "该公司", "本公司", "双方", "三方", "各方", "总部", "中心", "市", "区", "省", "县", "国家"]
+    [
+        "银行",
+        "商业银行",
+        "农商银行",
+        "农村商业银行",
+        "村镇银行",
+        "公司",
+        "集团",
+        "企业",
+        "政府",
+        "人民政府",
+        "市政府",
+        "区政府",
+        "县政府",
+        "省政府",
+        "管委会",
+        "新片区",
+        "片区",
+        "新区",
+        "园区",
+        "开发区",
+        "高新区",
+        "经开区",
+        "自贸区",
+        "保税区",
+        "合作区",
+        "国际",
+        "发展",
+        "建设",
+        "实业",
+        "科技",
+        "金融",
+        "资本",
+        "控股",
+        "合资公司",
+        "平台公司",
+        "子公司",
+        "母公司",
+        "控股股东",
+        "项目公司",
+        "基金",
+        "投资",
+        "证券",
+        "保险",
+        "信托",
+        "本行",
+        "该行",
+        "该公司",
+        "本公司",
+        "双方",
+        "三方",
+        "各方",
+        "总部",
+        "中心",
+        "市",
+        "区",
+        "省",
+        "县",
+        "国家",
+    ]
 )
 GENERIC_PREFIXES = ("该", "本", "此", "其", "上述")
 
@@ -106,14 +244,19 @@ def normalize_form(form: str) -> str:
 
 @lru_cache(maxsize=65536)
 def is_generic(form: str) -> bool:
-    """A form that cannot identify an entity across articles (管委会, 合资公司, 该行, 市金融工作局, 四川省分行)."""
+    """A form that cannot identify an entity across articles (管委会, 合资公司, 该行, 市金融工作局, 四川省分行,
+    国际集团)."""
     text = normalize_form(form)
     if len(text) < 2 or text in GENERIC or text[0] in "市区省县":
         return True
     if text.endswith(BRANCH_WORDS) and not _BRANCH_RE.match(text):
         return True
-    return any(text.startswith(p) and text[len(p):] in GENERIC | {""} or text.startswith(p + "公司")
-               for p in GENERIC_PREFIXES)
+    if any(text.endswith(s) and text[: -len(s)] in GENERIC for s in LEGAL_SUFFIXES + GROUP_SUFFIXES):
+        return True  # 国际集团, 投资有限公司
+    return any(
+        text.startswith(p) and text[len(p) :] in GENERIC | {""} or text.startswith(p + "公司")
+        for p in GENERIC_PREFIXES
+    )
 
 
 def _strip_suffix(text: str, suffixes: tuple[str, ...], min_rest: int = 2) -> tuple[str, str | None]:
@@ -125,9 +268,14 @@ def _strip_suffix(text: str, suffixes: tuple[str, ...], min_rest: int = 2) -> tu
 
 def _strip_national(text: str, rules: list[str]) -> str:
     for p in NATIONAL:
-        rest = text[len(p):]
-        if text.startswith(p) and len(rest) >= 2 and not is_generic(rest) and rest[0] != "(" \
-                and not rest.startswith("银行"):
+        rest = text[len(p) :]
+        if (
+            text.startswith(p)
+            and len(rest) >= 2
+            and not is_generic(rest)
+            and rest[0] != "("
+            and not rest.startswith("银行")
+        ):
             rules.append("national-prefix")
             return rest
     return text
@@ -137,7 +285,7 @@ def _split_place(text: str) -> tuple[str | None, str]:
     """上海城投 -> (上海, 城投); not when the rest is generic or an admin suffix follows (上海市政府)."""
     for p in PLACES:
         if text.startswith(p):
-            rest = text[len(p):]
+            rest = text[len(p) :]
             if rest[:1] in ("市", "省"):
                 rest = rest[1:]
             if len(rest) >= 2 and rest not in GENERIC and rest[0] not in "省区县(" and not is_generic(rest):
@@ -216,7 +364,13 @@ def _region_key(text: str, rules: list[str]) -> str:
     text, s = _strip_suffix(text, REGION_SUFFIXES)
     if s:
         rules.append("admin-suffix")
-    if text.endswith("区") and not text.endswith(("新区", "片区", "园区", "开发区", "景区", "城区", "合作区", "功能区", "保税区", "自贸区")) and len(text) >= 3:
+    if (
+        text.endswith("区")
+        and not text.endswith(
+            ("新区", "片区", "园区", "开发区", "景区", "城区", "合作区", "功能区", "保税区", "自贸区")
+        )
+        and len(text) >= 3
+    ):
         text = text[:-1]
         rules.append("admin-suffix")
     return _strip_national(text, rules)
@@ -235,11 +389,10 @@ def name_key(etype: EntityType, form: str) -> Key:
             branch = _PAREN_RE.sub("", m.group("branch"))
             for legal in LEGAL_SUFFIXES:
                 if branch.startswith(legal):
-                    branch = branch[len(legal):]
+                    branch = branch[len(legal) :]
                     break
             branch = re.sub(r"(?<=.)[省市](?=分行|支行)", "", branch)
-            return Key(core=f"{parent}/{branch}", place=None, rules=tuple(rules) + ("branch",),
-                       branch=True)
+            return Key(core=f"{parent}/{branch}", place=None, rules=tuple(rules) + ("branch",), branch=True)
         core = _bank_core(text, rules)
         place, rest = _split_place(core)
         if place:

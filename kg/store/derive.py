@@ -36,7 +36,9 @@ def relation_id(rtype: RelationType, source: str, target: str, props: dict) -> s
 def store_alias_config(conn: sqlite3.Connection, config: AliasConfig) -> bool:
     """Remember the alias configuration in the store; True (and dirty) if it changed."""
     data = {
-        "entities": [{"name": e.name, "type": e.type.value, "aliases": list(e.aliases)} for e in config.entries],
+        "entities": [
+            {"name": e.name, "type": e.type.value, "aliases": list(e.aliases)} for e in config.entries
+        ],
         "not_same": [{"a": n.a, "b": n.b, "type": n.type.value if n.type else None} for n in config.not_same],
     }
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
@@ -55,12 +57,16 @@ def load_alias_config(conn: sqlite3.Connection) -> AliasConfig:
     data = json.loads(text)
     return AliasConfig(
         tuple(AliasEntry(e["name"], EntityType(e["type"]), tuple(e["aliases"])) for e in data["entities"]),
-        tuple(NotSame(n["a"], n["b"], EntityType(n["type"]) if n["type"] else None) for n in data["not_same"]),
+        tuple(
+            NotSame(n["a"], n["b"], EntityType(n["type"]) if n["type"] else None) for n in data["not_same"]
+        ),
     )
 
 
 def _records(conn: sqlite3.Connection) -> Iterator[EntityRecord]:
-    for etype, name, aliases, aid in conn.execute("SELECT type, name, aliases, article_id FROM article_entities"):
+    for etype, name, aliases, aid in conn.execute(
+        "SELECT type, name, aliases, article_id FROM article_entities"
+    ):
         yield EntityRecord(etype, name, tuple(json.loads(aliases)), aid)
 
 
@@ -75,17 +81,29 @@ def _merge_properties(values: list[dict]) -> dict:
     return out
 
 
+def _merged_json(group: list[str]) -> str:
+    if len(group) == 1:  # evidence properties are stored in the same canonical JSON (sorted keys)
+        return group[0]
+    return json.dumps(_merge_properties([json.loads(g) for g in group]), ensure_ascii=False, sort_keys=True)
+
+
 def derive_graph(conn: sqlite3.Connection, batch: int = 5000) -> dict[str, int]:
-    """Rebuild the graph tables from the facts; returns counts (entities, relations, evidence)."""
+    """Bring the graph up to date with the facts; returns counts (entities, relations, evidence).
+
+    Resolution runs over all names (cheap: names are few); relations are re-derived only for *affected*
+    articles: new or changed ones, and those whose entities changed id. Evidence triggers mark the relations
+    whose evidence changed (`touched`); their properties are recomputed and empty ones removed.
+    """
     config = load_alias_config(conn)
     resolution = resolve_entities(_records(conn), config)
     with transaction(conn):
-        for table in ("evidence", "relations", "merges", "aliases", "entities"):
-            conn.execute(f"DELETE FROM {table}")
         conn.executemany(
-            "INSERT INTO entities(id, type, name, key) VALUES (?, ?, ?, ?)",
+            "INSERT INTO entities(id, type, name, key) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+            "type = excluded.type, name = excluded.name, key = excluded.key",
             [(c.id, c.type.value, c.name, c.key) for c in resolution.clusters],
         )
+        conn.execute("DELETE FROM aliases")
+        conn.execute("DELETE FROM merges")
         conn.executemany(
             "INSERT INTO aliases(entity_id, alias, norm) VALUES (?, ?, ?)",
             [(c.id, a, normalize_form(a)) for c in resolution.clusters for a in c.aliases],
@@ -94,58 +112,97 @@ def derive_graph(conn: sqlite3.Connection, batch: int = 5000) -> dict[str, int]:
             "INSERT INTO merges(entity_id, form_a, form_b, rule, detail) VALUES (?, ?, ?, ?, ?)",
             [(c.id, m.form_a, m.form_b, m.rule, m.detail) for c in resolution.clusters for m in c.merges],
         )
-        rows = conn.execute("SELECT rowid, type, name, article_id FROM article_entities").fetchall()
-        conn.executemany(
-            "UPDATE article_entities SET entity_id = ? WHERE rowid = ?",
-            [(resolution.entity_id(t, n, a), rid) for rid, t, n, a in rows],
-        )
-        del rows
-        conn.execute("DROP TABLE IF EXISTS temp.rel_stage")
-        conn.execute(
-            "CREATE TEMP TABLE rel_stage(rid TEXT, type TEXT, source TEXT, target TEXT, properties TEXT, "
-            'article_id TEXT, sentence TEXT, start INTEGER, "end" INTEGER)'
-        )
-        cur = conn.execute(
-            "SELECT r.type, s.entity_id, t.entity_id, r.properties, r.article_id, r.sentence, r.start, r.\"end\" "
-            "FROM article_relations r "
-            "JOIN article_entities s ON s.article_id = r.article_id AND s.local_id = r.source_local "
-            "JOIN article_entities t ON t.article_id = r.article_id AND t.local_id = r.target_local"
-        )
-        while chunk := cur.fetchmany(batch):
-            staged = []
-            for rtype, src, tgt, props, aid, sentence, start, end in chunk:
-                if src == tgt:  # both ends resolved to one entity: not a fact about two entities
-                    continue
-                rt = RelationType(rtype)
-                if rt in SYMMETRIC and tgt < src:
-                    src, tgt = tgt, src
-                rid = relation_id(rt, src, tgt, json.loads(props) if rt in DISTINGUISHING else {})
-                staged.append((rid, rtype, src, tgt, props, aid, sentence, start, end))
-            conn.executemany("INSERT INTO temp.rel_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", staged)
-        group: list = []
-        out: list[tuple] = []
-
-        def flush() -> None:
-            if group:
-                merged = _merge_properties([json.loads(g[4]) for g in group])
-                out.append((group[0][0], group[0][1], group[0][2], group[0][3],
-                            json.dumps(merged, ensure_ascii=False, sort_keys=True)))
-
-        for row in conn.execute(
-            "SELECT rid, type, source, target, properties FROM temp.rel_stage ORDER BY rid, properties"
-        ).fetchall():
-            if group and group[0][0] != row[0]:
-                flush()
-                group = []
-            group.append(row)
-        flush()
-        conn.executemany("INSERT INTO relations(id, type, source, target, properties) VALUES (?, ?, ?, ?, ?)", out)
-        conn.execute(
-            'INSERT OR IGNORE INTO evidence(relation_id, article_id, sentence, start, "end", properties) '
-            'SELECT rid, article_id, sentence, start, "end", properties FROM temp.rel_stage '
-            'ORDER BY rid, article_id, start, "end", properties'
-        )
-        conn.execute("DROP TABLE temp.rel_stage")
+        _update_article_entities(conn, resolution, batch)
+        _rederive_relations(conn, batch)
+        _refresh_touched(conn)
+        conn.execute("DROP TABLE IF EXISTS temp.keep")
+        conn.execute("CREATE TEMP TABLE keep(id TEXT PRIMARY KEY)")
+        conn.executemany("INSERT INTO temp.keep VALUES (?)", [(c.id,) for c in resolution.clusters])
+        conn.execute("DELETE FROM entities WHERE id NOT IN (SELECT id FROM temp.keep)")
+        conn.execute("DROP TABLE temp.keep")
+        conn.execute("UPDATE articles SET derived = 1 WHERE derived = 0")
         set_meta(conn, "dirty", "0")
-    n_ev = conn.execute("SELECT count(*) FROM evidence").fetchone()[0]
-    return {"entities": len(resolution.clusters), "relations": len(out), "evidence": n_ev}
+    one = lambda sql: conn.execute(sql).fetchone()[0]
+    return {
+        "entities": len(resolution.clusters),
+        "relations": one("SELECT count(*) FROM relations"),
+        "evidence": one("SELECT count(*) FROM evidence"),
+    }
+
+
+def _update_article_entities(conn: sqlite3.Connection, resolution, batch: int) -> None:
+    """Store each extracted entity's canonical id; articles whose ids changed become pending again."""
+    cur = conn.execute("SELECT rowid, type, name, article_id, entity_id FROM article_entities")
+    changed: list[tuple[str, int]] = []
+    articles: set[str] = set()
+    while chunk := cur.fetchmany(batch):
+        for rowid, etype, name, aid, old in chunk:
+            new = resolution.entity_id(etype, name, aid)
+            if new != old:
+                changed.append((new, rowid))
+                articles.add(aid)
+    conn.executemany("UPDATE article_entities SET entity_id = ? WHERE rowid = ?", changed)
+    conn.executemany("UPDATE articles SET derived = 0 WHERE id = ?", [(a,) for a in sorted(articles)])
+
+
+def _rederive_relations(conn: sqlite3.Connection, batch: int) -> None:
+    """Replace the evidence of pending articles with evidence derived from their facts."""
+    conn.execute("DELETE FROM evidence WHERE article_id IN (SELECT id FROM articles WHERE derived = 0)")
+    conn.execute("DROP TABLE IF EXISTS temp.rel_stage")
+    conn.execute(
+        "CREATE TEMP TABLE rel_stage(rid TEXT, type TEXT, source TEXT, target TEXT, properties TEXT, "
+        'article_id TEXT, sentence TEXT, start INTEGER, "end" INTEGER)'
+    )
+    cur = conn.execute(
+        'SELECT r.type, s.entity_id, t.entity_id, r.properties, r.article_id, r.sentence, r.start, r."end" '
+        "FROM articles a JOIN article_relations r ON r.article_id = a.id "
+        "JOIN article_entities s ON s.article_id = r.article_id AND s.local_id = r.source_local "
+        "JOIN article_entities t ON t.article_id = r.article_id AND t.local_id = r.target_local "
+        "WHERE a.derived = 0"
+    )
+    while chunk := cur.fetchmany(batch):
+        staged = []
+        for rtype, src, tgt, props, aid, sentence, start, end in chunk:
+            if src == tgt:  # both ends resolved to one entity: not a fact about two entities
+                continue
+            rt = RelationType(rtype)
+            if rt in SYMMETRIC and tgt < src:
+                src, tgt = tgt, src
+            rid = relation_id(rt, src, tgt, json.loads(props) if rt in DISTINGUISHING else {})
+            staged.append((rid, rtype, src, tgt, props, aid, sentence, start, end))
+        conn.executemany("INSERT INTO temp.rel_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", staged)
+    conn.execute(
+        "INSERT OR IGNORE INTO relations(id, type, source, target, properties) "
+        "SELECT DISTINCT rid, type, source, target, '{}' FROM temp.rel_stage"
+    )
+    conn.execute(
+        'INSERT OR IGNORE INTO evidence(relation_id, article_id, sentence, start, "end", properties) '
+        'SELECT rid, article_id, sentence, start, "end", properties FROM temp.rel_stage '
+        'ORDER BY rid, article_id, start, "end", properties'
+    )
+    conn.execute("DROP TABLE temp.rel_stage")
+
+
+def _refresh_touched(conn: sqlite3.Connection) -> None:
+    """Recompute the properties of relations whose evidence changed; drop those left without evidence."""
+    updates: list[tuple[str, str]] = []
+    group: list[str] = []
+    current = None
+    rows = conn.execute(
+        "SELECT t.relation_id, e.properties FROM touched t JOIN evidence e ON e.relation_id = t.relation_id "
+        'ORDER BY t.relation_id, e.article_id, e.start, e."end"'
+    )
+    for rid, props in rows:
+        if rid != current and group:
+            updates.append((_merged_json(group), current))
+            group = []
+        current = rid
+        group.append(props)
+    if group:
+        updates.append((_merged_json(group), current))
+    conn.executemany("UPDATE relations SET properties = ? WHERE id = ?", updates)
+    conn.execute(
+        "DELETE FROM relations WHERE id IN (SELECT relation_id FROM touched) "
+        "AND NOT EXISTS (SELECT 1 FROM evidence e WHERE e.relation_id = relations.id)"
+    )
+    conn.execute("DELETE FROM touched")

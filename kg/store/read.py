@@ -44,7 +44,9 @@ def graph_from_conn(conn: sqlite3.Connection) -> Graph:
     ):
         arts.setdefault(eid, []).append(aid)
     entities = [
-        GraphEntity(id=eid, name=name, type=etype, aliases=aliases.get(eid, []), article_ids=arts.get(eid, []))
+        GraphEntity(
+            id=eid, name=name, type=etype, aliases=aliases.get(eid, []), article_ids=arts.get(eid, [])
+        )
         for eid, name, etype in conn.execute("SELECT id, name, type FROM entities ORDER BY id")
     ]
     evidence: dict[str, list[GraphEvidence]] = {}
@@ -52,7 +54,9 @@ def graph_from_conn(conn: sqlite3.Connection) -> Graph:
         'SELECT relation_id, article_id, sentence, start, "end" FROM evidence '
         'ORDER BY relation_id, article_id, start, "end"'
     ):
-        evidence.setdefault(rid, []).append(GraphEvidence(article_id=aid, text=sentence, start=start, end=end))
+        evidence.setdefault(rid, []).append(
+            GraphEvidence(article_id=aid, text=sentence, start=start, end=end)
+        )
     relations = [
         GraphRelation(
             id=rid,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from kg.errors import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
@@ -25,8 +25,10 @@ CREATE TABLE IF NOT EXISTS articles (
     content_hash TEXT NOT NULL,
     title TEXT NOT NULL DEFAULT '',
     date TEXT,
-    url TEXT
+    url TEXT,
+    derived INTEGER NOT NULL DEFAULT 0  -- 0 until the graph includes this article's facts
 );
+CREATE INDEX IF NOT EXISTS articles_pending ON articles(derived) WHERE derived = 0;
 CREATE TABLE IF NOT EXISTS article_entities (
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     local_id TEXT NOT NULL,
@@ -102,6 +104,12 @@ CREATE TABLE IF NOT EXISTS evidence (
     PRIMARY KEY (relation_id, article_id, start, "end")
 );
 CREATE INDEX IF NOT EXISTS evidence_article ON evidence(article_id);
+-- relations whose evidence changed since the last derivation (their properties are recomputed)
+CREATE TABLE IF NOT EXISTS touched (relation_id TEXT PRIMARY KEY);
+CREATE TRIGGER IF NOT EXISTS evidence_added AFTER INSERT ON evidence
+    BEGIN INSERT OR IGNORE INTO touched(relation_id) VALUES (new.relation_id); END;
+CREATE TRIGGER IF NOT EXISTS evidence_removed AFTER DELETE ON evidence
+    BEGIN INSERT OR IGNORE INTO touched(relation_id) VALUES (old.relation_id); END;
 """
 
 
@@ -135,7 +143,9 @@ def _check_version(conn: sqlite3.Connection, path: Path) -> None:
         raise StoreError(f"{path}: not a kg store (no schema_version table)") from None
     if row is None or row[0] != SCHEMA_VERSION:
         found = None if row is None else row[0]
-        raise StoreError(f"{path}: store schema version {found}, this kg needs {SCHEMA_VERSION}")
+        raise StoreError(
+            f"{path}: store schema version {found}, this kg needs {SCHEMA_VERSION} (delete it and run `kg build` again)"
+        )
 
 
 def get_meta(conn: sqlite3.Connection, key: str, default: str | None = None) -> str | None:

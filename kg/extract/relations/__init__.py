@@ -1,0 +1,116 @@
+"""Relations from cue-word grammars over sentences whose entity mentions are known.
+
+Each rule reads one sentence: the cue (旗下, 签署…协议, 向X投放贷款, 通过X引入境外融资, 共同出资设立, 出资…占比,
+转让…股权, 在R落户, 位于R, title chains, 出席…仪式) fixes the roles, the mentions around it fill them.
+Coordinated lists yield one relation per member; 双方 / 此公司 / 该合资公司 / 公司 refer back to the parties,
+the last company founded, or the article's first company.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+from kg.extract.entities import ORG_TYPES, EntityTable
+from kg.extract.relations.agreements import rule_joint_venture, rule_signed, rule_strategic, rule_subsidiary
+from kg.extract.relations.base import SENT_RE, Ctx, Rel
+from kg.extract.relations.money import (
+    rule_acquired,
+    rule_cross_border,
+    rule_financing,
+    rule_invested,
+    rule_shareholders,
+    rule_transfer,
+)
+from kg.extract.relations.people_places import rule_attended, rule_executive, rule_located, rule_opened
+from kg.ontology import SYMMETRIC, RelationType
+
+__all__ = ["Rel", "extract_relations"]
+
+
+RULES = (
+    rule_executive,
+    rule_attended,
+    rule_subsidiary,
+    rule_signed,
+    rule_strategic,
+    rule_financing,
+    rule_cross_border,
+    rule_joint_venture,
+    rule_invested,
+    rule_transfer,
+    rule_shareholders,
+    rule_acquired,
+    rule_opened,
+    rule_located,
+)
+
+
+def extract_relations(text: str, table: EntityTable, article_date: str | None) -> list[Rel]:
+    ctx = Ctx(text, table, article_date)
+    companies = [m[2] for m in table.mention_list if table.entities[m[2]].type == "Company"]
+    ctx.focal = companies[0] if companies else None
+    for sm in SENT_RE.finditer(text):
+        s, e = sm.start(), sm.end()
+        while s < e and text[s] in " \u3000\t":
+            s += 1
+        while e > s and text[e - 1] in " \u3000\t":
+            e -= 1
+        if e - s < 4:
+            continue
+        ms = ctx.mentions(s, e)
+        # 记者从中国工商银行上海市分行获悉: an information source is not a party to anything
+        for sm in _SOURCE_RE.finditer(text, s, e):
+            ms = [m for m in ms if not (sm.start() <= m[0] and m[1] <= sm.end())]
+        for rule in RULES:
+            rule(ctx, s, e, ms)
+        _note_pair(ctx, ms)
+        banks = [m[2] for m in ms if ctx.etype(m[2]) == "Bank"]
+        if banks:
+            ctx.last_bank = banks[0]
+    return _dedupe(_refine_signings(ctx.rels))
+
+
+_SOURCE_RE = re.compile(r"从[^，,。；;]{2,40}?(?:获悉|了解到|得知|获知)")
+
+
+def _note_pair(ctx: Ctx, ms) -> None:
+    """恒川锂电与华储能源…: a later 双方 refers to this pair."""
+    for a, b in pairwise(ms):
+        joined = ctx.text[a[1] : b[0]] in ("与", "和", "同")
+        if joined and a[2] != b[2] and ctx.etype(a[2]) in ORG_TYPES and ctx.etype(b[2]) in ORG_TYPES:
+            ctx.last_pair = [a[2], b[2]]
+            return
+
+
+def _refine_signings(rels: list[Rel]) -> list[Rel]:
+    """A list of parties signing one deal (A、B、C、D签署…协议) pairs buyers with sellers once the article says
+    who transfers to whom (C拟向A转让…): pairs inside one side are dropped."""
+    buyers = {r.src for r in rels if r.transfer}
+    if not buyers:
+        return rels
+    out = []
+    for r in rels:
+        if r.type == "SIGNED_AGREEMENT_WITH" and r.group and r.group & buyers:
+            if (r.src in buyers) == (r.tgt in buyers):
+                continue
+        out.append(r)
+    return out
+
+
+def _dedupe(rels: list[Rel]) -> list[Rel]:
+    seen: dict[tuple, Rel] = {}
+    for r in rels:
+        a, b = r.src, r.tgt
+        if RelationType(r.type) in SYMMETRIC and b < a:
+            a, b = b, a
+        key = (r.type, a, b)
+        if key in seen:
+            old = seen[key]
+            for k, v in r.props.items():
+                old.props.setdefault(k, v)
+            old.conf = max(old.conf, r.conf)
+        else:
+            r.src, r.tgt = a, b
+            seen[key] = r
+    return list(seen.values())

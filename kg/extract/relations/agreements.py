@@ -1,0 +1,180 @@
+"""Agreements, strategic partnerships, joint ventures and subsidiaries."""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.entities import ORG_TYPES
+from kg.extract.normalize import find_date
+from kg.extract.relations.base import (
+    Ctx,
+    _clause_end,
+    _clause_start,
+    _first_after,
+    _is_modifier,
+    _mention_before,
+    _stake,
+    _subject,
+)
+
+_AGREEMENT_RE = re.compile(
+    r"(?:了|的)?(?:正式)?(?P<a>《[^》]{1,80}》|[\u4e00-\u9fff]{0,14}?(?:框架协议|合作协议|协议书|协议|备忘录|意向书|合同|协定))"
+)
+
+
+_SHORT_AGREEMENT_RE = re.compile(r"[(（](?:以下|下)?简称[“\"]?(《[^》]+》)[”\"]?[)）]")
+
+
+def _parties_before(ctx: Ctx, s: int, vpos: int, ms) -> list[int]:
+    cs = _clause_start(ctx.text, s, vpos)
+    out: list[int] = []
+    for ms_, me_, mi in ms:
+        if ms_ < cs or me_ > vpos:
+            continue
+        if _is_modifier(ctx, me_, vpos):
+            continue
+        t = ctx.etype(mi)
+        if t == "Person" and ctx.table.person_groups.get((ms_, me_)):
+            continue  # an official signing for an organisation: the organisation is the party
+        if (t in ORG_TYPES or t == "Person") and mi not in out:
+            out.append(mi)
+    if len(out) < 2 and "双方" in ctx.text[cs:vpos] and ctx.last_pair:
+        return list(ctx.last_pair)
+    return out
+
+
+def _sides(ctx: Ctx, s: int, vpos: int, ms, parties: list[int]) -> list[tuple[int, int]]:
+    """Pairs of signing parties: across 与/和/同 when the clause has two sides (A、B与C -> A-C, B-C), else all."""
+    cs = _clause_start(ctx.text, s, vpos)
+    seg = ctx.text[cs:vpos]
+    for wm in re.finditer(r"与|同|和|跟", seg):
+        pos = cs + wm.start()
+        left = [i for ms_, me_, i in ms if cs <= ms_ and me_ <= pos and i in parties]
+        right = [i for ms_, me_, i in ms if ms_ >= pos + 1 and me_ <= vpos and i in parties]
+        if left and right and ctx.text[pos - 1] != "、":
+            between = ctx.text[max(cs, pos - 1) : pos + 2]
+            del between
+            return [(a, b) for a in left for b in right if a != b]
+        if left and not right:
+            return []
+    return [(parties[a], parties[b]) for a in range(len(parties)) for b in range(a + 1, len(parties))]
+
+
+def _pairs(ctx: Ctx, rtype: str, parties: list[int], props: dict, ev, conf=0.9) -> None:
+    for a in range(len(parties)):
+        for b in range(a + 1, len(parties)):
+            ctx.add(rtype, parties[a], parties[b], props, ev, conf)
+
+
+def rule_signed(ctx: Ctx, s: int, e: int, ms) -> None:
+    sent = ctx.text[s:e]
+    for m in re.finditer(r"签订|签署|签约(?!仪式|现场|活动|会|大会)|签下|签定", sent):
+        vpos = s + m.start()
+        am = _AGREEMENT_RE.match(ctx.text, s + m.end())
+        agreement = None
+        if am:
+            agreement = am.group("a")
+            sm = _SHORT_AGREEMENT_RE.match(ctx.text, am.end())
+            if sm:
+                agreement = sm.group(1)
+        if not agreement and m.group(0) != "签约":
+            continue
+        parties = _parties_before(ctx, s, vpos, ms)
+        if len(parties) < 2:
+            continue
+        date = find_date(ctx.text[s:vpos], ctx.date)
+        sides = _sides(ctx, s, vpos, ms, parties)
+        strategic = (agreement and "战略合作" in agreement) or "战略合作" in ctx.text[vpos - 10 : vpos]
+        group = frozenset(parties) if len(parties) >= 3 and len(sides) == len(parties) * (len(parties) - 1) // 2 else None
+        for a, b in sides:
+            ctx.add("SIGNED_AGREEMENT_WITH", a, b, {"date": date, "agreement": agreement}, (s, e), group=group)
+            if strategic and ctx.etype(a) in ORG_TYPES and ctx.etype(b) in ORG_TYPES:
+                ctx.add("STRATEGIC_PARTNER_OF", a, b, {"date": date}, (s, e))
+        if sides:
+            ctx.last_pair = parties
+
+
+def rule_strategic(ctx: Ctx, s: int, e: int, ms) -> None:
+    sent = ctx.text[s:e]
+    m = re.search(r"战略合作(?:关系|伙伴|框架)", sent)
+    if not m or re.search(r"签订|签署|签约", sent):
+        return
+    vpos = s + m.start()
+    parties = [p for p in _parties_before(ctx, s, vpos, ms) if ctx.etype(p) in ORG_TYPES]
+    conf = 0.9
+    if len(parties) < 2 and "双方" in sent and ctx.last_pair:
+        parties, conf = [p for p in ctx.last_pair if ctx.etype(p) in ORG_TYPES], 0.7
+    if len(parties) >= 2:
+        _pairs(ctx, "STRATEGIC_PARTNER_OF", parties, {"date": find_date(sent, ctx.date)}, (s, e), conf)
+
+
+_JV_RE = re.compile(r"(?:共同|联合|合资)(?:出资|投资)?(?:设立|成立|组建|创立)|合资(?:设立|成立)")
+
+
+def rule_joint_venture(ctx: Ctx, s: int, e: int, ms) -> None:
+    m = _JV_RE.search(ctx.text, s, e)
+    if not m:
+        return
+    cpos = m.start()
+    cs = _clause_start(ctx.text, s, cpos)
+    founders: list[int] = []
+    subj = _subject(ctx, s, e, ms)
+    if subj is not None and (ms and (ms[0][0] < cs or True)):
+        founders.append(subj)
+    for ms_, me_, mi in ms:
+        if cs <= ms_ and me_ <= cpos and ctx.etype(mi) in ORG_TYPES and mi not in founders:
+            founders.append(mi)
+    k = _first_after(ctx, ms, m.end(), 6)
+    new = ms[k][2] if k is not None else None
+    founders = [f for f in founders if f != new]
+    if len(founders) >= 2:
+        _pairs(ctx, "JOINT_VENTURE_WITH", founders, {"date": find_date(ctx.text[s:e], ctx.date)}, (s, e))
+    if new is not None:
+        for f in founders:
+            ctx.add("INVESTED_IN", f, new, {}, (s, e))
+        ctx.last_established = new
+
+
+_SUB_RE = re.compile(
+    r"旗下(?:的)?|下属(?:的)?|(?:的)?(?:全资|控股)子公司|(?:的)?子公司|下属的?(?:区属|市属|省属)?(?:国有)?(?:独资)?(?:企业|国企)"
+)
+
+
+def rule_subsidiary(ctx: Ctx, s: int, e: int, ms) -> None:
+    text = ctx.text
+    for m in _SUB_RE.finditer(text, s, e):
+        parent = _mention_before(ctx, ms, m.start(), 0)
+        k_child = _first_after(ctx, ms, m.end(), 0)
+        if parent is not None and k_child is not None:
+            # 中国平安集团旗下平安直通咨询有限公司 / 云帆智能”）全资子公司云帆智能（上海）有限公司
+            ctx.add("SUBSIDIARY_OF", ms[k_child][2], parent, {}, (s, e))
+            continue
+        # B是/成为/系 A(下属)的(全资|控股)子公司
+        head = text[s : m.start()]
+        bm = re.search(r"(?:是|成为|系|为)([^，,。；;]{0,60}?)$", head)
+        if not bm:
+            continue
+        if (
+            parent is None
+            and re.search(r"(?:^|[^\u4e00-\u9fff])?公司$", bm.group(1))
+            and bm.group(1).endswith("公司")
+        ):
+            parent = -1  # 康瑞生物将成为公司的控股子公司: 公司 is the sentence's (or article's) company
+        if parent is None:
+            continue
+        child = _mention_before(ctx, ms, s + bm.start(), 6)
+        if parent == -1:
+            others = [x[2] for x in ms if ctx.etype(x[2]) in ORG_TYPES and x[2] != child and x[1] <= s + bm.start()]
+            parent = others[0] if others else ctx.focal
+        if child is None and re.match(r"(?:新公司|该公司|此公司|合资公司)", text[s : s + 5]):
+            child = ctx.last_established
+        stake = _stake(text[m.end() : _clause_end(text, m.end(), e)])
+        ctx.add("SUBSIDIARY_OF", child, parent, {"stake": stake}, (s, e))
+    # X(将)由Y控股: the joint venture becomes Y's subsidiary
+    for m in re.finditer(r"由", text[s:e]):
+        pos = s + m.start()
+        kp = _first_after(ctx, ms, pos + 1, 0)
+        if kp is None or not re.match(r"(?:绝对|相对)?控股", text[ms[kp][1] : ms[kp][1] + 4]):
+            continue
+        child = _mention_before(ctx, ms, pos, 3)
+        ctx.add("SUBSIDIARY_OF", child, ms[kp][2], {}, (s, e))

@@ -1,0 +1,196 @@
+"""Shared pieces of the relation rules: the sentence context, mention lookups, co-reference helpers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.extract.entities import ORG_TYPES, EntityTable
+from kg.ontology import SIGNATURES, EntityType, RelationType
+
+_MODIFIER_RE = re.compile(
+    r"(?:[（(][^）)]{0,20}[）)])?(?:的|旗下(?:的)?|下属(?:的)?|(?:的)?(?:全资|控股)?子公司|控股子公司)$"
+)
+
+
+SENT_RE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
+
+
+CLAUSE_BREAK = "，,：:；;"
+
+
+_SEPS = re.compile(r"^(?:、|和|及|与|以及|、以及|或)$")
+
+
+@dataclass
+class Rel:
+    type: str
+    src: int
+    tgt: int
+    props: dict
+    ev: tuple[int, int]
+    conf: float = 0.9
+    group: frozenset | None = None  # all parties of a multi-party signing (see _refine_signings)
+    transfer: bool = False  # came from a share/equity transfer (its source is a buyer)
+
+
+@dataclass
+class Ctx:
+    text: str
+    table: EntityTable
+    date: str | None
+    rels: list[Rel] = field(default_factory=list)
+    last_pair: list[int] | None = None
+    last_established: int | None = None
+    last_fin: dict | None = None
+    focal: int | None = None
+    pending_amount: tuple | None = None
+    last_bank: int | None = None
+
+    def etype(self, i: int) -> str:
+        return self.table.entities[i].type
+
+    def mentions(self, s: int, e: int) -> list[tuple[int, int, int]]:
+        return [m for m in self.table.mention_list if m[0] >= s and m[1] <= e]
+
+    def add(
+        self, rtype: str, src: int | None, tgt: int | None, props: dict, ev, conf: float = 0.9, **extra
+    ) -> None:
+        if src is None or tgt is None or src == tgt:
+            return
+        st, tt = SIGNATURES[RelationType(rtype)]
+        if EntityType(self.etype(src)) not in st or EntityType(self.etype(tgt)) not in tt:
+            return
+        props = {k: v for k, v in props.items() if v is not None}
+        self.rels.append(Rel(rtype, src, tgt, props, ev, conf, **extra))
+
+
+def _clause_start(text: str, s: int, pos: int) -> int:
+    depth = 0
+    for i in range(pos - 1, s - 1, -1):
+        ch = text[i]
+        if ch in "》":
+            depth += 1
+        elif ch in "《":
+            depth -= 1
+        elif depth <= 0 and ch in CLAUSE_BREAK:
+            return i + 1
+    return s
+
+
+def _clause_end(text: str, pos: int, e: int) -> int:
+    for i in range(pos, e):
+        if text[i] in CLAUSE_BREAK:
+            return i
+    return e
+
+
+def _orgs(ctx: Ctx, ms, persons: bool = False) -> list[int]:
+    out = []
+    for _s, _e, i in ms:
+        t = ctx.etype(i)
+        if (t in ORG_TYPES or (persons and t == "Person")) and i not in out:
+            out.append(i)
+    return out
+
+
+def _list_from(ctx: Ctx, ms, first: int) -> list[tuple[int, int, int]]:
+    """The coordinated list starting at mention index `first` (A、B和C)."""
+    out = [ms[first]]
+    for k in range(first + 1, len(ms)):
+        gap = ctx.text[out[-1][1] : ms[k][0]]
+        if _SEPS.match(gap):
+            out.append(ms[k])
+        else:
+            break
+    return out
+
+
+def _first_after(ctx: Ctx, ms, pos: int, max_gap: int = 3, types=ORG_TYPES) -> int | None:
+    for k, m in enumerate(ms):
+        if m[0] >= pos and m[0] - pos <= max_gap and ctx.etype(m[2]) in types:
+            return k
+    return None
+
+
+def _last_before(ctx: Ctx, ms, pos: int, max_gap: int = 3, types=ORG_TYPES) -> int | None:
+    best = None
+    for k, m in enumerate(ms):
+        if m[1] <= pos and pos - m[1] <= max_gap and ctx.etype(m[2]) in types:
+            best = k
+    return best
+
+
+def _stake(text: str) -> str | None:
+    m = re.search(r"(\d+(?:\.\d+)?%)", text)
+    return m.group(1) if m else None
+
+
+_COREF_RE = re.compile(r"^(?:此公司|该公司|新公司|该合资公司|其)")
+
+
+def _government_of(ctx: Ctx, chunk: str, role: str) -> int | None:
+    """北仑区委副书记、区长 / 成都市副市长 / 区长 (no place): the government of that place in the article."""
+    level = next((c for c in "区市县省" if re.search(c + r"(?:委|长)", role)), None)
+    if level is None and chunk:
+        level = chunk[-1] if chunk[-1] in "区市县省" else None
+    if level is None:
+        return None
+    place = chunk.rstrip("区市县省") if chunk else ""
+    govs = [
+        i
+        for i, ent in enumerate(ctx.table.entities)
+        if ent.type == "GovernmentBody"
+        and re.search(level + r"(?:人民)?政府$", ent.name)
+        and (not place or place in ent.name)
+    ]
+    return govs[0] if len(govs) == 1 else None
+
+
+def _is_modifier(ctx: Ctx, end: int, limit: int) -> bool:
+    """平安集团控股子公司平安银行 / 平安银行的上海分行: the first name only qualifies the next one."""
+    ml = ctx.table.mention_list
+    k = next((j for j, m in enumerate(ml) if m[0] >= end), None)
+    if k is None or ml[k][0] > limit:
+        return False
+    cur = next((m[2] for m in ml if m[1] == end), None)
+    if ml[k][2] == cur and re.fullmatch(r"[(（][^()（）]{0,10}[“\"]?", ctx.text[end : ml[k][0]]):
+        end = ml[k][1]  # 平安银行股份有限公司（简称“平安银行”）的上海分行
+        k += 1
+        if k >= len(ml) or ml[k][0] > limit:
+            return False
+    nxt = ml[k]
+    gap = re.sub(r"^[”\"）)]+", "", ctx.text[end : nxt[0]])
+    return (
+        bool(gap)
+        and len(gap) <= 24
+        and bool(_MODIFIER_RE.search(gap))
+        and not re.search(r"[，,。；;与和及、]", gap)
+    )
+
+
+def _subject(ctx: Ctx, s: int, e: int, ms) -> int | None:
+    head = re.sub(r"^(?:据介绍|据了解|据悉|此外|同时|另外)[，,]?", "", ctx.text[s:e].lstrip())
+    if _COREF_RE.match(head):
+        return ctx.last_established
+    if re.match(r"(?:该|此|这只)基金", head):
+        funds = [m[2] for m in ctx.table.mention_list if m[1] <= s and ctx.etype(m[2]) == "Fund"]
+        return funds[-1] if funds else None
+    orgs = _orgs(ctx, ms)
+    return orgs[0] if orgs else None
+
+
+def _gap_ok(text: str, a: int, b: int, max_gap: int) -> bool:
+    """Only closing quotes/brackets or up to max_gap characters (no punctuation) lie between a and b."""
+    gap = text[a:b]
+    if all(c in '”"）)」』 ' for c in gap):
+        return True
+    return len(gap) <= max_gap and not re.search(r"[，,。；;、：:]", gap)
+
+
+def _mention_before(ctx: Ctx, ms, pos: int, max_gap: int, types=ORG_TYPES) -> int | None:
+    best = None
+    for m in ms:
+        if m[1] <= pos and ctx.etype(m[2]) in types and _gap_ok(ctx.text, m[1], pos, max_gap):
+            best = m[2]
+    return best

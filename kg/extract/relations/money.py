@@ -1,0 +1,332 @@
+"""Money: loans and credit lines, cross-border financing, investments, share transfers, acquisitions."""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.entities import ORG_TYPES
+from kg.extract.normalize import AMOUNT_RE, find_date, parse_amount
+from kg.extract.relations.base import (
+    Ctx,
+    _clause_end,
+    _clause_start,
+    _first_after,
+    _government_of,
+    _is_modifier,
+    _last_before,
+    _list_from,
+    _orgs,
+    _stake,
+    _subject,
+)
+
+_FIN_RE = re.compile(r"贷款|授信|信贷|银团|融资支持|投放|发放")
+
+
+def rule_financing(ctx: Ctx, s: int, e: int, ms) -> None:
+    sent = ctx.text[s:e]
+    if not _FIN_RE.search(sent) or _XB_RE.search(sent) or _NEGATED_RE.search(sent):
+        return
+    banks = [i for ms_, me_, i in ms if ctx.etype(i) == "Bank" and not _is_modifier(ctx, me_, e)]
+    if not banks and re.search(r"该行|此行|该分行", sent) and ctx.last_bank is not None:
+        banks = [ctx.last_bank]
+    borrower = None
+    am = re.search(r"向", sent)
+    if am:
+        kb = _first_after(ctx, ms, s + am.end(), 0, {"Bank"})
+        if kb is not None and re.match(r"[^，,。]{0,20}?申请", ctx.text[ms[kb][1] : e]):
+            # 海岳医药拟向工商银行杭州分行申请并购贷款: the applicant borrows from the bank
+            kbor = _last_before(ctx, ms, s + am.start(), 4)
+            if kbor is not None:
+                borrower, banks = ms[kbor][2], [ms[kb][2]]
+    bm = re.search(r"(?:向|为|给予)", sent)
+    for m in re.finditer(r"(?:向|为|给予)", sent):
+        if borrower is not None:
+            break
+        k = _first_after(ctx, ms, s + m.end(), 2, ORG_TYPES | {"Event", "Region"})
+        if k is not None and ctx.etype(ms[k][2]) == "Region":
+            gov = _government_of(ctx, ctx.table.entities[ms[k][2]].name, "")
+            if gov is None:
+                continue
+            ms = ms[:k] + [(ms[k][0], ms[k][1], gov)] + ms[k + 1 :]
+        if k is not None and ctx.etype(ms[k][2]) != "Bank":
+            rest = ctx.text[ms[k][1] : e]
+            if re.match(r"[^，,。]{0,36}?(?:提供|投放|发放|给予)", rest) or re.search(
+                r"贷款|授信|信贷", rest[:50]
+            ):
+                borrower = ms[k][2]
+                break
+    del bm
+    if borrower is None:
+        km = re.search(r"(?:借款人|借款主体|融资主体|授信对象)(?:为|是)", sent)
+        if km:
+            k = _first_after(ctx, ms, s + km.end(), 1)
+            borrower = ms[k][2] if k is not None else None
+    if borrower is None:
+        for gm in re.finditer(r"(?:获得|获|取得)(?:了)?", sent):
+            kb = _last_before(ctx, ms, s + gm.start(), 4)
+            kl = _first_after(ctx, ms, s + gm.end(), 1, {"Bank"})
+            if (
+                kb is not None
+                and kl is not None
+                and re.search(r"贷款|授信|融资", ctx.text[ms[kl][1] : e][:30])
+            ):
+                borrower = ms[kb][2]
+                banks = [ms[kl][2]]
+                break
+            if kl is None and banks and re.match(r"[^，,。]{0,12}?(?:贷款|授信)", ctx.text[s + gm.end() : e]):
+                # 东海港务与平安银行宁波分行签订协议，获得15亿元综合授信
+                subj = [i for i in _orgs(ctx, ms) if ctx.etype(i) != "Bank"]
+                if subj:
+                    borrower = subj[0]
+                    break
+    projects = [
+        i for _s, _e, i in ms if ctx.etype(i) == "Event" and ctx.table.entities[i].name.endswith("项目")
+    ]
+    syndicated = "银团" in sent
+    if syndicated and borrower is None:
+        amt0 = parse_amount(sent)
+        if amt0:
+            ctx.pending_amount = amt0
+    if borrower is None and projects:
+        borrower = projects[0]
+    if borrower is None and syndicated and ctx.last_fin:
+        borrower = ctx.last_fin["borrower"]
+    if borrower is None or not banks:
+        return
+    amt = parse_amount(sent)
+    props: dict = {}
+    if amt:
+        props = {"amount": amt[0], "currency": amt[1], "amount_text": amt[2]}
+    elif syndicated and ctx.last_fin and ctx.last_fin["borrower"] == borrower:
+        props = dict(ctx.last_fin["props"])
+    elif syndicated and ctx.pending_amount:
+        a = ctx.pending_amount
+        props = {"amount": a[0], "currency": a[1], "amount_text": a[2]}
+    lead = None
+    lm = re.search(r"由([^，,。]{2,50}?)(?:作为|担任)(?:本次|该笔)?(?:银团)?(?:贷款)?牵头行", sent)
+    if lm:
+        k = _first_after(ctx, ms, s + lm.start(1), 0, {"Bank"})
+        lead = ms[k][2] if k is not None else None
+    date = find_date(sent, ctx.date)
+    for b in dict.fromkeys(banks):
+        role = "牵头行" if b == lead else ("银团成员" if syndicated else None)
+        ctx.add("PROVIDED_FINANCING_TO", b, borrower, {**props, "role": role, "date": date}, (s, e))
+    ctx.last_fin = {"borrower": borrower, "props": props}
+
+
+_NEGATED_RE = re.compile(r"并未|未参与|没有参与|未能|尚未参与|不参与")
+
+
+_XB_RE = re.compile(r"境外融资|跨境融资|跨境资金池|外债|境外资金|跨境贷款|境外贷款|跨境(?:股东)?借款")
+
+
+def rule_cross_border(ctx: Ctx, s: int, e: int, ms) -> None:
+    sent = ctx.text[s:e]
+    xm = _XB_RE.search(sent)
+    if not xm or _NEGATED_RE.search(sent):
+        return
+    via = re.search(r"通过|借助|经由", sent)
+    borrower, channels = None, []
+    if via:
+        k = _last_before(ctx, ms, s + via.start(), 6)
+        borrower = ms[k][2] if k is not None else None
+        k2 = _first_after(ctx, ms, s + via.end(), 1)
+        if k2 is not None:
+            channels = [m[2] for m in _list_from(ctx, ms, k2)]
+    else:
+        orgs = _orgs(ctx, ms)
+        non_banks = [o for o in orgs if ctx.etype(o) != "Bank"]
+        borrower = non_banks[0] if non_banks else None
+        channels = [o for o in orgs if ctx.etype(o) == "Bank"]
+    amt = parse_amount(sent)
+    props = {"date": find_date(sent, ctx.date)}
+    if amt:
+        props.update(amount=amt[0], currency=amt[1], amount_text=amt[2])
+    for c in channels:
+        ctx.add("CROSS_BORDER_FINANCING", borrower, c, props, (s, e))
+    # 从其德国母公司德赛尔控股股份公司取得2000万欧元的跨境股东借款: the parent lends to its subsidiary
+    pm = re.search(r"从其?([^，,。；;]{0,8}?)母公司", sent)
+    if pm and borrower is not None:
+        k = _first_after(ctx, ms, s + pm.end(), 0)
+        if k is not None:
+            ctx.add("SUBSIDIARY_OF", borrower, ms[k][2], {}, (s, e))
+            ctx.add("PROVIDED_FINANCING_TO", ms[k][2], borrower, {k2: v for k2, v in props.items()}, (s, e))
+
+
+def _investee_ref(ctx: Ctx, s: int, pos: int, ms) -> int | None:
+    """The company a contribution goes to: a 合资公司-like mention earlier in the sentence, else the last founded."""
+    for ms_, me_, mi in reversed(ms):
+        if me_ <= pos and re.search(r"合资公司|标的公司|项目公司|新公司", ctx.text[ms_:me_]):
+            return mi
+    if ctx.last_established is not None:
+        return ctx.last_established
+    # 认缴出资 into the fund the article is about: the last fund named before
+    funds = [m[2] for m in ctx.table.mention_list if m[1] <= pos and ctx.etype(m[2]) == "Fund"]
+    return funds[-1] if funds else None
+
+
+_HELD_RE = re.compile(r"持股(?:比例)?(?:为|约|达)?约?(\d+(?:\.\d+)?%)")
+
+
+def rule_invested(ctx: Ctx, s: int, e: int, ms) -> None:
+    text = ctx.text
+    for m in re.finditer(r"(?<!共同)出资(?=\d|人民币|[零一二两三四五六七八九十百千]+[万亿])", text[s:e]):
+        pos = s + m.start()
+        k = _last_before(ctx, ms, pos, 0, ORG_TYPES | {"Person"})
+        if k is None:
+            cs = _clause_start(text, s, pos)
+            inside = [
+                j
+                for j, x in enumerate(ms)
+                if x[0] >= cs and x[1] <= pos and ctx.etype(x[2]) in ORG_TYPES | {"Person"}
+            ]
+            k = inside[-1] if inside else None
+        if k is None:
+            continue
+        ce = _clause_end(text, s + m.end(), e)
+        seg_end = min(e, text.find("；", pos) if text.find("；", pos) != -1 else e)
+        amt = AMOUNT_RE.match(text, s + m.end())
+        props = {"stake": _stake(text[s + m.end() : seg_end])}
+        if amt:
+            a = parse_amount(amt.group(0))
+            if a:
+                props.update(amount=a[0], currency=a[1], amount_text=a[2])
+        del ce
+        ctx.add("INVESTED_IN", ms[k][2], _investee_ref(ctx, s, pos, ms), props, (ms[k][0], seg_end))
+    for m in re.finditer(r"(?:直接|间接)?持有(?!的)", text[s:e]):
+        pos = s + m.start()
+        k = _last_before(ctx, ms, pos, 0, ORG_TYPES | {"Person"})
+        if k is None:
+            k = _last_before(ctx, ms, pos, 4, ORG_TYPES | {"Person"})
+            if k is not None and not re.fullmatch(r"[仍将已还共合计累计目前现]{1,4}", text[ms[k][1] : pos]):
+                k = None
+        if k is None:
+            continue
+        after = text[s + m.end() : e]
+        if not re.match(r"[^，。]{0,40}?股", after):
+            continue
+        k2 = _first_after(ctx, ms, s + m.end(), 0)
+        target = ms[k2][2] if k2 is not None else (ctx.focal if after.startswith("公司") else None)
+        ce = _clause_end(text, s + m.end(), e)
+        stake = _stake(text[s + m.end() : ce + 40 if ce < e else e])
+        ctx.add("INVESTED_IN", ms[k][2], target, {"stake": stake}, (s, e))
+    for m in re.finditer(r"向([^，,。；;]{2,40}?)(?:投资|增资|注资)", text[s:e]):
+        k2 = _first_after(ctx, ms, s + m.start(1), 0)
+        if k2 is None or ms[k2][1] != s + m.end(1):
+            continue
+        subj = _subject(ctx, s, e, ms)
+        ce = _clause_end(text, s + m.end(), e)
+        amt = parse_amount(text[s + m.end() : ce])
+        held = _HELD_RE.search(text, s + m.end(), e)
+        stake = _stake(text[s + m.end() : ce]) or (held.group(1) if held else None)
+        props = {"stake": stake, "date": find_date(text[s:e], ctx.date)}
+        if amt:
+            props.update(amount=amt[0], currency=amt[1], amount_text=amt[2])
+        ctx.add("INVESTED_IN", subj, ms[k2][2], props, (s, e))
+    for m in re.finditer(r"入股|参股了?|增资|认缴|战略投资|投资了?", text[s:e]):
+        pos = s + m.start()
+        k = _last_before(ctx, ms, pos, 2, ORG_TYPES | {"Person"})
+        if k is None and m.group(0).startswith("参股"):
+            cs = _clause_start(text, s, pos)
+            inside = [
+                j for j, x in enumerate(ms) if x[0] >= cs and x[1] <= pos and ctx.etype(x[2]) in ORG_TYPES
+            ]
+            k = inside[0] if inside else None
+        k2 = _first_after(ctx, ms, s + m.end(), 0)
+        if k is None or k2 is None:
+            continue
+        ce = _clause_end(text, s + m.end(), e)
+        amt = parse_amount(text[s:ce])
+        sm = _HELD_RE.search(text, s + m.end(), e)
+        stake = _stake(text[s + m.end() : ce]) or (sm.group(1) if sm else None)
+        props = {"stake": stake, "date": find_date(text[s:e], ctx.date)}
+        if amt:
+            props.update(amount=amt[0], currency=amt[1], amount_text=amt[2])
+        ctx.add("INVESTED_IN", ms[k][2], ms[k2][2], props, (s, e))
+
+
+_HOLDERS_RE = re.compile(r"(?:[两三四五六七八九十\d]+名|等)(?:法人|机构)?股东")
+
+
+def rule_shareholders(ctx: Ctx, s: int, e: int, ms) -> None:
+    """控制旭晟控股、旭日实业两名法人股东间接控制公司…股份: each listed shareholder holds the company."""
+    text = ctx.text
+    for m in _HOLDERS_RE.finditer(text, s, e):
+        k_last = _last_before(ctx, ms, m.start(), 0)
+        if k_last is None:
+            continue
+        k0 = k_last
+        while k0 > 0 and re.fullmatch(r"、|和|及", text[ms[k0 - 1][1] : ms[k0][0]]):
+            k0 -= 1
+        holders = [x[2] for x in ms[k0 : k_last + 1]]
+        after = text[m.end() : _clause_end(text, m.end(), e)]
+        tm = re.search(r"(?:控制|持有)", after)
+        if not tm:
+            continue
+        k2 = _first_after(ctx, ms, m.end() + tm.end(), 0)
+        target = ms[k2][2] if k2 is not None else (ctx.focal if after[tm.end() :].startswith("公司") else None)
+        for h in holders:
+            ctx.add("INVESTED_IN", h, target, {}, (s, e))
+
+
+def rule_transfer(ctx: Ctx, s: int, e: int, ms) -> None:
+    """A向B转让其持有的C X%股权 -> B ACQUIRED C; A将其持有的C股份转让予B -> B INVESTED_IN C."""
+    text = ctx.text
+    for m in re.finditer(r"向((?:[^，,。转]{2,30}?))(?:分别)?转让其(?:所)?持有的", text[s:e]):
+        buyers_start = s + m.start(1)
+        k = _first_after(ctx, ms, buyers_start, 0)
+        if k is None:
+            continue
+        buyers = [x[2] for x in _list_from(ctx, ms, k) if x[1] <= s + m.end(1)]
+        k2 = _first_after(ctx, ms, s + m.end(), 0)
+        if k2 is None:
+            continue
+        target = ms[k2][2]
+        ce = _clause_end(text, ms[k2][1], e)
+        seg = text[ms[k2][1] : ce]
+        stakes = re.findall(r"(\d+(?:\.\d+)?%)股权", seg)
+        kind = "ACQUIRED" if "股权" in seg else "INVESTED_IN"
+        for n, b in enumerate(buyers):
+            stake = stakes[n] if len(stakes) == len(buyers) else (stakes[0] if stakes else None)
+            ctx.add(kind, b, target, {"stake": stake, "date": find_date(text[s:e], ctx.date)}, (s, e), transfer=True)
+    for m in re.finditer(r"将其(?:所)?持有的", text[s:e]):
+        k2 = _first_after(ctx, ms, s + m.end(), 0)
+        after = text[s + m.end() : e]
+        target = ms[k2][2] if k2 is not None else (ctx.focal if after.startswith("公司") else None)
+        tm = re.search(r"转让(?:予|给)", after)
+        if target is None or not tm:
+            continue
+        k3 = _first_after(ctx, ms, s + m.end() + tm.end(), 0)
+        if k3 is None:
+            continue
+        seg = after[: tm.start()]
+        kind = "ACQUIRED" if "股权" in seg else "INVESTED_IN"
+        ctx.add(kind, ms[k3][2], target, {"stake": _stake(seg)}, (s, e), transfer=True)
+
+
+def rule_acquired(ctx: Ctx, s: int, e: int, ms) -> None:
+    text = ctx.text
+    for m in re.finditer(r"收购|并购|取得(?=[^，,。]{0,20}控制权)", text[s:e]):
+        pos = s + m.start()
+        k2 = _first_after(ctx, ms, s + m.end(), 1)
+        if k2 is None:
+            continue
+        cs = _clause_start(text, s, pos)
+        before = [x for x in ms if x[0] >= cs and x[1] <= pos and ctx.etype(x[2]) in ORG_TYPES | {"Person"}]
+        if not before:
+            acq = None
+            if re.match(r"(?:公司|该公司)", text[cs:pos].lstrip()):
+                acq = ctx.focal
+            else:
+                subj = [x for x in ms if x[1] <= pos and ctx.etype(x[2]) in ORG_TYPES]
+                acq = subj[0][2] if subj else None
+            if acq is None or acq == ms[k2][2]:
+                continue
+            before = [(0, 0, acq)]
+        ce = _clause_end(text, ms[k2][1], e)
+        amt = parse_amount(text[cs:ce])
+        props = {"stake": _stake(text[ms[k2][1] : ce]), "date": find_date(text[s:e], ctx.date)}
+        if amt:
+            props.update(amount=amt[0], currency=amt[1], amount_text=amt[2])
+        ctx.add("ACQUIRED", before[-1][2], ms[k2][2], props, (s, e))

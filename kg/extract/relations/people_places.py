@@ -1,0 +1,161 @@
+"""People and places: executives (title chains, 担任), attendance, openings and locations."""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.entities import ORG_TYPES
+from kg.extract.lexicon import TITLE_CHAIN_RE
+from kg.extract.normalize import find_date
+from kg.extract.relations.base import (
+    Ctx,
+    _clause_start,
+    _first_after,
+    _government_of,
+    _is_modifier,
+    _mention_before,
+)
+
+
+def rule_executive(ctx: Ctx, s: int, e: int, ms) -> None:
+    for ps, pe, pi in ms:
+        groups = ctx.table.person_groups.get((ps, pe))
+        if not groups:
+            continue
+        for g in groups:
+            org = None
+            for ms_, me_, mi in ms:
+                if me_ == g.org_end and ms_ >= g.org_start and ctx.etype(mi) in ORG_TYPES:
+                    org = mi
+            chunk = ctx.text[g.org_start : g.org_end]
+            if org is None or ctx.etype(org) == "Region":
+                org = _government_of(ctx, chunk, g.role)
+            if org is None and chunk in ("公司", "本公司", "该公司", "集团", "集团公司"):
+                org = ctx.focal
+            ctx.add("EXECUTIVE_OF", pi, org, {"role": g.role}, (s, e))
+    # 袁国华同时担任临港新片区党工委副书记
+    for m in re.finditer(r"(?:同时|现|还|兼)?(?:担任|出任|兼任)", ctx.text[s:e]):
+        pos = s + m.start()
+        person = _mention_before(ctx, ms, pos, 0, {"Person"})
+        k = _first_after(ctx, ms, s + m.end(), 0)
+        if person is None or k is None:
+            continue
+        tm = TITLE_CHAIN_RE.match(ctx.text, ms[k][1])
+        if tm:
+            ctx.add("EXECUTIVE_OF", person, ms[k][2], {"role": tm.group(0)}, (s, e))
+
+
+_GOV_TITLE_RE = re.compile(r"[区市县省](?:委|长)|秘书长|书记|常委")
+
+
+def rule_attended(ctx: Ctx, s: int, e: int, ms) -> None:
+    for m in re.finditer(r"出席|参加|参与", ctx.text[s:e]):
+        vpos = s + m.start()
+        events = [i for ms_, _me, i in ms if ms_ >= vpos and ctx.etype(i) == "Event"]
+        if not events:
+            continue
+        for ps, pe, pi in ms:
+            if pe <= vpos and ctx.etype(pi) == "Person":
+                ctx.add("ATTENDED", pi, events[0], {"date": find_date(ctx.text[s:e], ctx.date)}, (s, e))
+
+
+_OPEN_RE = re.compile(r"落户|入驻|开业|揭牌|落地|开设|设立|投资建设")
+
+
+def rule_opened(ctx: Ctx, s: int, e: int, ms) -> None:
+    text = ctx.text
+    for m in _OPEN_RE.finditer(text, s, e):
+        region = None
+        # 在R(正式)?落户 / 落户R
+        for ms_, me_, mi in ms:
+            if ctx.etype(mi) != "Region":
+                continue
+            if (
+                me_ <= m.start()
+                and re.fullmatch(r"(?:正式|成功)?", text[me_ : m.start()])
+                and re.search(r"(?:在|于|落户|入驻)(?:正式)?$", text[max(s, ms_ - 4) : ms_])
+            ):
+                region = mi
+            elif ms_ >= m.end() and ms_ - m.end() <= 1 and m.group(0) in ("落户", "入驻", "落地"):
+                region = mi
+                break
+            elif (
+                me_ <= m.start()
+                and re.fullmatch(r"(?:正式|隆重)?举行(?:了)?", text[me_ : m.start()])
+                and (
+                    text.startswith("仪式", m.end())
+                    and re.search(r"在(?:正式)?$", text[max(s, ms_ - 3) : ms_])
+                )
+            ):
+                region = mi
+        if region is None:
+            continue
+        cs = _clause_start(text, s, m.start())
+        subj = None
+        for lo in (cs, s):
+            for ms_, me_, mi in ms:
+                if (
+                    ms_ >= lo
+                    and me_ <= m.start()
+                    and ctx.etype(mi) in ORG_TYPES
+                    and not _is_modifier(ctx, me_, m.start())
+                ):
+                    subj = mi
+            if subj is not None:
+                break
+        if subj is None and re.match(r"公司", text[cs : m.start()].lstrip()):
+            subj = ctx.focal
+        ctx.add("OPENED_IN", subj, region, {"date": find_date(text[s:e], ctx.date)}, (s, e))
+
+
+def _region_run_after(ctx: Ctx, ms, pos: int) -> int | None:
+    """The most specific place of a run starting at pos (江苏省溧阳市 -> 溧阳市)."""
+    k = _first_after(ctx, ms, pos, 0, {"Region"})
+    if k is None:
+        return None
+    while k + 1 < len(ms) and ms[k + 1][0] == ms[k][1] and ctx.etype(ms[k + 1][2]) == "Region":
+        k += 1
+    nxt = ctx.text[ms[k][1] : ms[k][1] + 1]
+    if nxt and "\u4e00" <= nxt <= "\u9fff" and nxt not in "内的境中，":
+        return None  # 位于临港新片区滴水湖金融湾: the real place is a name we do not know
+    return ms[k][2]
+
+
+def _clause_or_sentence_subject(ctx: Ctx, s: int, pos: int, ms) -> int | None:
+    """The organisation a clause is about: its last organisation before pos, else the sentence's subject."""
+    cs = _clause_start(ctx.text, s, pos)
+    inside = [x[2] for x in ms if x[0] >= cs and x[1] <= pos and ctx.etype(x[2]) in ORG_TYPES]
+    if inside:
+        return inside[-1]
+    head = ctx.text[cs:pos].lstrip()
+    if re.match(r"新公司|该公司|此公司|合资公司|项目公司", head):
+        return ctx.last_established
+    first = [
+        x for x in ms if x[1] <= pos and ctx.etype(x[2]) in ORG_TYPES and not _is_modifier(ctx, x[1], pos)
+    ]
+    if first:
+        return first[0][2]
+    if re.match(r"公司", head):
+        return ctx.focal
+    if re.match(r"新公司|该公司", ctx.text[s : s + 3]):
+        return ctx.last_established
+    return None
+
+
+def rule_located(ctx: Ctx, s: int, e: int, ms) -> None:
+    text = ctx.text
+    for m in re.finditer(
+        r"(?:总部|注册地|选址)?(?:位于|坐落于|地处|注册(?:地)?(?:在|于|为)|设在|落户于)", text[s:e]
+    ):
+        pos = s + m.start()
+        region = _region_run_after(ctx, ms, s + m.end())
+        if region is None:
+            continue
+        subj = _clause_or_sentence_subject(ctx, s, pos, ms)
+        # 位于前海合作区的德赛尔精密机械（深圳）有限公司: the place qualifies the name after it
+        rk = [x for x in ms if x[2] == region and x[0] >= s + m.end()]
+        if rk and text.startswith("的", rk[0][1]):
+            k3 = _first_after(ctx, ms, rk[0][1] + 1, 0)
+            if k3 is not None:
+                subj = ms[k3][2]
+        ctx.add("LOCATED_IN", subj, region, {}, (s, e))
