@@ -33,7 +33,7 @@ demo: venv
 	$(BIN)/kg view --db $(OUT)/kg.db -o $(OUT)/graph.html
 
 test: venv system-deps node-deps
-	$(BIN)/python -m pytest -q
+	CI=$${CI:-true} $(BIN)/python -m pytest -q
 
 test-neo4j: venv
 	@test -n "$$NEO4J_URI" || (echo "Set NEO4J_URI (and NEO4J_USERNAME, NEO4J_PASSWORD) to run the Neo4j integration tests" && exit 2)

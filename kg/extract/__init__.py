@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from kg.errors import ExtractError
 from kg.extract.entities import build_entities
+from kg.extract.lexicon import PLACES
 from kg.extract.relations import extract_relations
 from kg.models import (
     Article,
@@ -23,6 +24,16 @@ from kg.ontology import EntityType, RelationType
 
 __all__ = ["extract_article"]
 
+_PLACES = frozenset(PLACES)
+
+
+def _salient(ent) -> bool:
+    """A bare place name (上海, 深圳) said once or twice in passing is context, not a graph node; places with
+    an administrative or zone suffix (溧阳市, 临港新片区) and everything else are kept."""
+    if ent.type != "Region" or not ent.surfaces <= _PLACES:
+        return True
+    return len(ent.mentions) >= 3
+
 
 def extract_article(article: Article) -> Extraction:
     """Extract the typed entities and relations of one article; every offset indexes `article.text`."""
@@ -33,7 +44,9 @@ def extract_article(article: Article) -> Extraction:
     except Exception as exc:  # a bug on odd input must name the article, not crash a batch silently
         raise ExtractError(f"{article.path}: extraction failed: {type(exc).__name__}: {exc}") from exc
 
-    order = sorted(range(len(table.entities)), key=lambda i: table.entities[i].mentions[0])
+    linked = {r.src for r in rels} | {r.tgt for r in rels}
+    keep = [i for i, ent in enumerate(table.entities) if i in linked or _salient(ent)]
+    order = sorted(keep, key=lambda i: table.entities[i].mentions[0])
     ids = {old: f"e{n + 1}" for n, old in enumerate(order)}
     entities = []
     for old in order:

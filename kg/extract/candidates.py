@@ -87,6 +87,7 @@ def left_edge(text: str, pos: int, limit: int = 22) -> int:
 
 
 _GENERIC_NOUN_RE = re.compile(r"企业|机构|平台|单位|主体")
+_PROTECTED_RE = re.compile("|".join(sorted(lx.PROTECTED, key=len, reverse=True)))
 _STOP_RE = re.compile("[" + "".join(sorted(lx.STOP_CHARS)) + "]")
 
 
@@ -94,7 +95,8 @@ def _inner_cut(body: str) -> int:
     """Offset where the name really starts inside a run: after a stop character (江苏省属国有…), or after a
     generic noun when a place name follows (国有能源企业江苏省国信 -> 江苏省国信)."""
     cut = 0
-    for sm in _STOP_RE.finditer(body):
+    masked = _PROTECTED_RE.sub(lambda pm: "〇" * len(pm.group(0)), body)  # 发展和改革 keeps its 和
+    for sm in _STOP_RE.finditer(masked):
         cut = sm.end()
     for m in _GENERIC_NOUN_RE.finditer(body, cut):
         if lx.PLACE_RE.match(body, m.end()) and len(body) - m.end() >= 3:
