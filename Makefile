@@ -29,7 +29,7 @@ $(LINT_DIR)/node_modules/.installed: $(LINT_DIR)/package.json $(LINT_DIR)/packag
 
 demo: venv
 	mkdir -p $(OUT)
-	$(BIN)/kg build examples --db $(OUT)/kg.db
+	$(BIN)/kg build examples/articles --db $(OUT)/kg.db
 	$(BIN)/kg view --db $(OUT)/kg.db -o $(OUT)/graph.html
 
 test: venv system-deps node-deps

@@ -305,8 +305,14 @@ def test_loan_applied_for_and_credit_obtained() -> None:
         "同日，泰山港务有限公司与兴业银行济南分行签订银企合作协议，获得10亿元综合授信。"
     )
     ex = run(text)
-    assert rel_props(ex, "PROVIDED_FINANCING_TO", "中国银行股份有限公司济南分行", "东岳医药")["amount"] == 500_000_000
-    assert rel_props(ex, "PROVIDED_FINANCING_TO", "兴业银行济南分行", "泰山港务有限公司")["amount"] == 1_000_000_000
+    assert (
+        rel_props(ex, "PROVIDED_FINANCING_TO", "中国银行股份有限公司济南分行", "东岳医药")["amount"]
+        == 500_000_000
+    )
+    assert (
+        rel_props(ex, "PROVIDED_FINANCING_TO", "兴业银行济南分行", "泰山港务有限公司")["amount"]
+        == 1_000_000_000
+    )
     assert names(ex)["中国银行股份有限公司济南分行"][0] == "Bank"
 
 
@@ -329,7 +335,9 @@ def test_cross_border_through_a_bank_and_a_parent_loan() -> None:
     ex = run(text, date="2024-04-02")
     r = rels(ex)
     assert ("CROSS_BORDER_FINANCING", "蓝海数字科技股份有限公司", "中国银行（香港）有限公司") in r
-    props = rel_props(ex, "CROSS_BORDER_FINANCING", "科德精密机械（苏州）有限公司", "渣打银行（中国）有限公司苏州分行")
+    props = rel_props(
+        ex, "CROSS_BORDER_FINANCING", "科德精密机械（苏州）有限公司", "渣打银行（中国）有限公司苏州分行"
+    )
     assert props["currency"] == "EUR" and props["date"] == "2024-03"
     assert ("SUBSIDIARY_OF", "科德精密机械（苏州）有限公司", "科德控股股份公司") in r
     assert ("PROVIDED_FINANCING_TO", "科德控股股份公司", "科德精密机械（苏州）有限公司") in r

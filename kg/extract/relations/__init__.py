@@ -91,9 +91,9 @@ def _refine_signings(rels: list[Rel]) -> list[Rel]:
         return rels
     out = []
     for r in rels:
-        if r.type == "SIGNED_AGREEMENT_WITH" and r.group and r.group & buyers:
-            if (r.src in buyers) == (r.tgt in buyers):
-                continue
+        one_side = (r.src in buyers) == (r.tgt in buyers)
+        if r.type == "SIGNED_AGREEMENT_WITH" and r.group and r.group & buyers and one_side:
+            continue
         out.append(r)
     return out
 

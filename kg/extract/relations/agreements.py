@@ -85,9 +85,15 @@ def rule_signed(ctx: Ctx, s: int, e: int, ms) -> None:
         date = find_date(ctx.text[s:vpos], ctx.date)
         sides = _sides(ctx, s, vpos, ms, parties)
         strategic = (agreement and "战略合作" in agreement) or "战略合作" in ctx.text[vpos - 10 : vpos]
-        group = frozenset(parties) if len(parties) >= 3 and len(sides) == len(parties) * (len(parties) - 1) // 2 else None
+        group = (
+            frozenset(parties)
+            if len(parties) >= 3 and len(sides) == len(parties) * (len(parties) - 1) // 2
+            else None
+        )
         for a, b in sides:
-            ctx.add("SIGNED_AGREEMENT_WITH", a, b, {"date": date, "agreement": agreement}, (s, e), group=group)
+            ctx.add(
+                "SIGNED_AGREEMENT_WITH", a, b, {"date": date, "agreement": agreement}, (s, e), group=group
+            )
             if strategic and ctx.etype(a) in ORG_TYPES and ctx.etype(b) in ORG_TYPES:
                 ctx.add("STRATEGIC_PARTNER_OF", a, b, {"date": date}, (s, e))
         if sides:
@@ -164,7 +170,9 @@ def rule_subsidiary(ctx: Ctx, s: int, e: int, ms) -> None:
             continue
         child = _mention_before(ctx, ms, s + bm.start(), 6)
         if parent == -1:
-            others = [x[2] for x in ms if ctx.etype(x[2]) in ORG_TYPES and x[2] != child and x[1] <= s + bm.start()]
+            others = [
+                x[2] for x in ms if ctx.etype(x[2]) in ORG_TYPES and x[2] != child and x[1] <= s + bm.start()
+            ]
             parent = others[0] if others else ctx.focal
         if child is None and re.match(r"(?:新公司|该公司|此公司|合资公司)", text[s : s + 5]):
             child = ctx.last_established

@@ -265,7 +265,9 @@ def rule_shareholders(ctx: Ctx, s: int, e: int, ms) -> None:
         if not tm:
             continue
         k2 = _first_after(ctx, ms, m.end() + tm.end(), 0)
-        target = ms[k2][2] if k2 is not None else (ctx.focal if after[tm.end() :].startswith("公司") else None)
+        target = (
+            ms[k2][2] if k2 is not None else (ctx.focal if after[tm.end() :].startswith("公司") else None)
+        )
         for h in holders:
             ctx.add("INVESTED_IN", h, target, {}, (s, e))
 
@@ -289,7 +291,14 @@ def rule_transfer(ctx: Ctx, s: int, e: int, ms) -> None:
         kind = "ACQUIRED" if "股权" in seg else "INVESTED_IN"
         for n, b in enumerate(buyers):
             stake = stakes[n] if len(stakes) == len(buyers) else (stakes[0] if stakes else None)
-            ctx.add(kind, b, target, {"stake": stake, "date": find_date(text[s:e], ctx.date)}, (s, e), transfer=True)
+            ctx.add(
+                kind,
+                b,
+                target,
+                {"stake": stake, "date": find_date(text[s:e], ctx.date)},
+                (s, e),
+                transfer=True,
+            )
     for m in re.finditer(r"将其(?:所)?持有的", text[s:e]):
         k2 = _first_after(ctx, ms, s + m.end(), 0)
         after = text[s + m.end() : e]
