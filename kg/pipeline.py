@@ -133,6 +133,33 @@ def build_store(
     on_progress: ProgressHandler | None = None,
 ) -> BuildSummary:
     """Build or update the store at `db_path` from the articles under `paths`."""
+    from kg.store.schema import store_errors
+
+    with store_errors(db_path):
+        return _build_store(
+            paths,
+            db_path,
+            jobs=jobs,
+            aliases=aliases,
+            extractor=extractor,
+            batch=batch,
+            max_mb=max_mb,
+            on_progress=on_progress,
+        )
+
+
+def _build_store(
+    paths: Iterable[str | Path],
+    db_path: str | Path,
+    *,
+    jobs: int = 1,
+    aliases: str | Path | None = None,
+    extractor: str = DEFAULT_EXTRACTOR,
+    batch: int = 200,
+    max_mb: float | None = None,
+    on_progress: ProgressHandler | None = None,
+) -> BuildSummary:
+    """See build_store."""
     from kg.ingest import DEFAULT_MAX_MB, collect_files
     from kg.resolve import AliasConfig, read_aliases
     from kg.store.derive import derive_graph, store_alias_config
@@ -172,11 +199,14 @@ def build_store(
         done = 0
         if jobs <= 1:
             _init_worker(*init)
-            for item in work:
-                done += 1
-                _consume_items(_work(item), summary, pending, batch, flush)
-                if on_progress:
-                    on_progress(done, summary.files)
+            try:
+                for item in work:
+                    done += 1
+                    _consume_items(_work(item), summary, pending, batch, flush)
+                    if on_progress:
+                        on_progress(done, summary.files)
+            finally:
+                _STATE.pop("db").close()
         else:
             ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
             with ctx.Pool(jobs, initializer=_init_worker, initargs=init) as pool:
@@ -223,19 +253,20 @@ def _fill_counts(conn: sqlite3.Connection, summary: BuildSummary) -> None:
 def forget_articles(refs: Iterable[str], db_path: str | Path) -> list[str]:
     """Retract articles (by path or id) and re-derive the graph; unknown refs are a StoreError."""
     from kg.store.derive import derive_graph
-    from kg.store.schema import connect
+    from kg.store.schema import connect, store_errors
     from kg.store.write import forget_article, transaction
 
     conn = connect(db_path)
     try:
         removed: list[str] = []
-        with transaction(conn):
-            for ref in refs:
-                ids = forget_article(conn, ref)
-                if not ids:
-                    raise StoreError(f"{db_path}: no article with path or id {ref!r}")
-                removed.extend(ids)
-        derive_graph(conn)
+        with store_errors(db_path):
+            with transaction(conn):
+                for ref in refs:
+                    ids = forget_article(conn, ref)
+                    if not ids:
+                        raise StoreError(f"{db_path}: no article with path or id {ref!r}")
+                    removed.extend(ids)
+            derive_graph(conn)
         return removed
     finally:
         conn.close()

@@ -165,3 +165,16 @@ def test_export_and_forget(built: Path, dev_corpus: Path, tmp_path: Path, runner
     again = runner.invoke(app, ["forget", path, "--db", str(built)])
     assert again.exit_code == 1
     assert again.stderr == f"Error: {built}: no article with path or id {path!r}\n"
+
+
+def test_jobs_do_not_change_the_export(dev_corpus: Path, tmp_path: Path, runner: CliRunner) -> None:
+    exports = []
+    for jobs in ("1", "2"):
+        db, out = tmp_path / f"j{jobs}.db", tmp_path / f"j{jobs}.json"
+        built = runner.invoke(
+            app, ["build", str(dev_corpus / "articles"), "--db", str(db), "-j", jobs, *GOLD]
+        )
+        assert built.exit_code == 0
+        assert runner.invoke(app, ["export", "json", "--db", str(db), "-o", str(out)]).exit_code == 0
+        exports.append(out.read_bytes())
+    assert exports[0] == exports[1]

@@ -387,6 +387,28 @@ def test_located_in_most_specific_place_and_place_before_the_name() -> None:
     assert ("LOCATED_IN", "德信精密机械有限公司", "前海合作区") in r
 
 
+def test_controlling_shareholder_and_credit_from_a_list_of_banks() -> None:
+    text = (
+        "华远科技股份有限公司控股股东为远景投资控股有限公司，持股比例为32.5%。"
+        "据了解，华远科技此前已获得招商银行苏州分行、浦发银行苏州分行和苏州银行合计30亿元的综合授信。"
+    )
+    ex = run(text)
+    assert rel_props(ex, "SUBSIDIARY_OF", "华远科技股份有限公司", "远景投资控股有限公司") == {"stake": "32.5%"}
+    lenders = {s_ for k, s_, t in rels(ex) if k == "PROVIDED_FINANCING_TO" and t == "华远科技股份有限公司"}
+    assert lenders == {"招商银行苏州分行", "浦发银行苏州分行", "苏州银行"}
+    props = rel_props(ex, "PROVIDED_FINANCING_TO", "苏州银行", "华远科技股份有限公司")
+    assert props["amount_text"] == "30亿元" and props["amount"] == 3_000_000_000
+
+
+def test_bank_abbreviations_and_ceremony_names() -> None:
+    text = "中国建设银行江西省分行与赣江集团签约。建行江西省分行行长刘洋等出席了当天的签约仪式。"
+    ex = run(text)
+    got = names(ex)
+    assert got["中国建设银行江西省分行"][1] == ["建行江西省分行"]
+    assert "签约仪式" in got and "当天的签约仪式" not in got
+    assert ("EXECUTIVE_OF", "刘洋", "中国建设银行江西省分行") in rels(ex)
+
+
 # ------------------------------------------------------------------ the corpus bars (FORMAT.md scoring, kg.evaluate)
 
 

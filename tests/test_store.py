@@ -269,3 +269,21 @@ def test_incremental_derivation_equals_full_when_clusters_merge(tmp_path: Path) 
         [("JOINT_VENTURE_WITH", "e2", "e1", {"date": "2022-05"}, "宁德时代与北汽合资。")],
     )
     assert _store_of(tmp_path / "step.db", [[a3b]]) == _store_of(tmp_path / "full2.db", [[a1, a2, a3b]])
+
+
+def test_sqlite_failures_are_one_line_store_errors(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store another process holds locked: the error names the file instead of a traceback."""
+    from kg.pipeline import forget_articles
+
+    holder = sqlite3.connect(db)
+    holder.execute("BEGIN EXCLUSIVE")
+    original = sqlite3.connect
+    # the store waits up to 30 s for a lock; the test does not
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **k: original(*a, **{**k, "timeout": 0}))
+    try:
+        with pytest.raises(StoreError) as err:
+            forget_articles(["a"], db)
+        assert str(err.value) == f"{db}: database is locked"
+    finally:
+        holder.rollback()
+        holder.close()

@@ -135,7 +135,8 @@ def _strip_place(body: str) -> str:
 
 
 def valid_org_body(body: str, weak: bool, bank: bool = False) -> bool:
-    if len(body) < 2 or any(c in lx.STOP_CHARS for c in body) or _DIGIT_OR_QUANT.search(body):
+    masked = _PROTECTED_RE.sub(lambda pm: "〇" * len(pm.group(0)), body)  # 发展和改革委员会 keeps its 和
+    if len(body) < 2 or any(c in lx.STOP_CHARS for c in masked) or _DIGIT_OR_QUANT.search(body):
         return False
     if _generic(body) and not (bank and body in lx.BANK_BRANDS):
         return False  # 建设银行 / 交通银行 are names although 建设 / 交通 are common words; 合作银行 is not
@@ -481,10 +482,19 @@ EVENT_RE = re.compile(
 )
 
 
+_EVENT_LEAD_RE = re.compile(r"^(?:[^的]*的|当天|当日|本次|此次|今天|昨天)")
+
+
 def find_event_candidates(text: str) -> list[Cand]:
-    return [
-        Cand(m.start("ev"), m.end("ev"), m.group("ev"), "Event", "event") for m in EVENT_RE.finditer(text)
-    ]
+    """出席(了)(当天的)开业仪式 -> 开业仪式: the ceremony's name, without time words and modifiers."""
+    out = []
+    for m in EVENT_RE.finditer(text):
+        start = m.start("ev")
+        lead = _EVENT_LEAD_RE.match(m.group("ev"))
+        if lead and len(m.group("ev")) - lead.end() >= 2:
+            start += lead.end()
+        out.append(Cand(start, m.end("ev"), text[start : m.end("ev")], "Event", "event"))
+    return out
 
 
 PROJECT_RE = re.compile(r"[\u4e00-\u9fff]{2,16}?项目")

@@ -41,6 +41,7 @@ _TAIL_RE = re.compile(
     r"(?:股份有限公司|有限责任公司|有限公司|股份公司|控股|公司)?"
 )
 _SHORT_TAIL_RE = re.compile(r"(集团|控股|公司|股份)$")
+_PLACE_SET = frozenset(lx.PLACES)
 _MULTI_ZONES = frozenset(z for z in lx.REGION_SUFFIXES if len(z) >= 2)
 _ZONE_RE = re.compile("(?:" + "|".join(sorted(lx.REGION_SUFFIXES, key=len, reverse=True)) + ")$")
 
@@ -81,7 +82,7 @@ def _strip_places(name: str, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
     for p in extra:
         if name.startswith(p) and len(name) - len(p) >= 2:
             forms.append(name[len(p) :])
-    if len(forms) == 1:
+    if len(forms) == 1 and len(name) >= 6:
         # an unknown 2-character place in front (宁海鼎盛集团股份有限公司 -> 鼎盛集团股份有限公司)
         forms.append(name[2:])
     return tuple(forms)
@@ -93,6 +94,12 @@ def is_short_org(short: str, full: str, extra: tuple[str, ...] = ()) -> bool:
         return False
     if "人民政府" in full and full.replace("人民政府", "政府") == short:
         return True
+    for abbr, whole in lx.BANK_ABBREVIATIONS.items():
+        if abbr in short and whole in full:
+            short = short.replace(abbr, whole)  # 建行江西省分行 -> 建设银行江西省分行
+            if short == full:
+                return False
+            break
     tail0 = _SHORT_TAIL_RE.search(short)
     if (short[: tail0.start()] if tail0 else short) not in full:
         return False
@@ -147,8 +154,9 @@ def _region_core(name: str) -> str:
     """The distinctive part of a place name: 上海自贸区临港新片区 -> 临港 (places and zone words removed)."""
     core = _ZONE_ANY_RE.sub("", _PLACE_PREFIX_RE.sub("", name))
     if len(core) < 2:
-        forms = _strip_places(name)
-        core = forms[-1]
+        core = _PLACE_PREFIX_RE.sub("", name, count=1)
+        if len(core) < 2:
+            return name  # a bare place (深圳) is its own core
         z = _ZONE_RE.search(core)
         if z and len(core) - len(z.group(0)) >= 2:
             core = core[: z.start()]
@@ -158,6 +166,8 @@ def _region_core(name: str) -> str:
 def is_short_region(short: str, full: str) -> bool:
     if short == full:
         return False
+    if short in _PLACE_SET and _ZONE_ANY_RE.search(full):
+        return False  # 南昌 is a city, not a short name of 南昌高新技术产业开发区
     if short in _MULTI_ZONES:
         return full.endswith(short) and len(full) > len(short)
     if _region_core(short) == _region_core(full):
@@ -247,7 +257,12 @@ def build_entities(text: str) -> EntityTable:
     for c in all_cands:
         if c.type == "Region":
             core = _region_core(c.text)
-            if core != c.text and len(core) >= 2:
+            if (
+                core != c.text
+                and len(core) >= 2
+                and core not in _PLACE_SET
+                and not _ZONE_ANY_RE.fullmatch(core)
+            ):
                 zone_cores.add(core)
     for core in zone_cores:
         for m in re.finditer(core, text):
@@ -263,8 +278,9 @@ def build_entities(text: str) -> EntityTable:
             short = _brand_core(c.text)
             if short and short not in seen_short and len(short) >= 3:
                 seen_short.add(short)
+                inside = [(x.start(), x.end()) for x in re.finditer(re.escape(c.text), text)]
                 for m in re.finditer(re.escape(short), text):
-                    if not text.startswith(c.text, m.start()):
+                    if not any(a <= m.start() and m.end() <= b for a, b in inside):
                         # used on its own somewhere: a surface of the same organisation
                         all_cands.append(cd.Cand(m.start(), m.end(), short, c.type, "short"))
                         break

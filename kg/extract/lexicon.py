@@ -239,6 +239,7 @@ LEFT_CUES = _words(
 # Words common inside names that must not be cut by a cue they contain (金融资产 is not 金|融资|产).
 PROTECTED = _words(
     """
+    现代服务业 服务业
     发展和改革 金融 资产 投资 能源 科技 实业 发展 建设 国际 融资租赁 商业 产业 股份 控股 集团 合作区 数据 中国 会议 中心 经济 开发 贸易 人民 城市 企业管理
     """
 )
@@ -388,3 +389,17 @@ BANK_BRANDS = frozenset(
         "平安",
     ]
 )
+
+# How news abbreviates bank names (建行江西省分行 = 中国建设银行江西省分行): used only to link short forms.
+BANK_ABBREVIATIONS = {
+    "国开行": "国家开发银行",
+    "农发行": "农业发展银行",
+    "进出口行": "进出口银行",
+    "工行": "工商银行",
+    "农行": "农业银行",
+    "中行": "中国银行",
+    "建行": "建设银行",
+    "交行": "交通银行",
+    "招行": "招商银行",
+    "邮储银行": "邮政储蓄银行",
+}

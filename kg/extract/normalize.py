@@ -41,7 +41,9 @@ CURRENCIES = {
 
 _NUM = r"(?:\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
 AMOUNT_RE = re.compile(
-    r"(?P<pre>超过|超|逾|近|约|达|共计|合计|总计)?(?P<cny>人民币)?(?P<num>" + _NUM + r")"
+    r"(?:共计|合计|总计|总额|累计)?(?P<pre>超过|超|逾|近|约|达|不低于|不超过)?(?P<cny>人民币)?(?P<num>"
+    + _NUM
+    + r")"
     r"(?P<unit>万亿|千万|百万|亿|万)?(?P<cur>新加坡元|港元|港币|美元|欧元|日元|英镑|澳元|元)"
 )
 
@@ -74,7 +76,17 @@ def parse_amount(text: str) -> tuple[float, str, str] | None:
         mult = _BIG_UNITS.get(m.group("unit") or "", 1)
         cur = CURRENCIES[m.group("cur")]
         value = round(num * mult, 2)  # 2.55亿 must be 255000000, not 254999999.99999997
-        return value, cur, m.group(0)
+        return (
+            value,
+            cur,
+            text[
+                m.start("pre")
+                if m.group("pre")
+                else m.start("cny")
+                if m.group("cny")
+                else m.start("num") : m.end()
+            ],
+        )
     return None
 
 

@@ -7,16 +7,17 @@ import sqlite3
 from pathlib import Path
 
 from kg.models import Graph, GraphArticle, GraphEntity, GraphEvidence, GraphRelation, RelationProperties
-from kg.store.schema import connect, get_meta
+from kg.store.schema import connect, get_meta, store_errors
 
 
 def open_store(db_path: str | Path) -> sqlite3.Connection:
     """Open an existing store, first finishing a derivation an interrupted build left pending."""
     conn = connect(db_path)
-    if get_meta(conn, "dirty", "0") == "1":
-        from kg.store.derive import derive_graph
+    with store_errors(db_path):
+        if get_meta(conn, "dirty", "0") == "1":
+            from kg.store.derive import derive_graph
 
-        derive_graph(conn)
+            derive_graph(conn)
     return conn
 
 
@@ -24,7 +25,8 @@ def read_graph(db_path: str | Path) -> Graph:
     """The whole graph, sorted by id everywhere (articles, entities, aliases, relations, evidence)."""
     conn = open_store(db_path)
     try:
-        return graph_from_conn(conn)
+        with store_errors(db_path):
+            return graph_from_conn(conn)
     finally:
         conn.close()
 

@@ -8,6 +8,8 @@ evidence) is derived from all facts by `kg.store.derive` so it never depends on 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from kg.errors import StoreError
@@ -146,6 +148,15 @@ def _check_version(conn: sqlite3.Connection, path: Path) -> None:
         raise StoreError(
             f"{path}: store schema version {found}, this kg needs {SCHEMA_VERSION} (delete it and run `kg build` again)"
         )
+
+
+@contextmanager
+def store_errors(db_path: str | Path) -> Iterator[None]:
+    """Turn SQLite failures (locked, read-only, disk full, corrupt) into one StoreError line naming the file."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise StoreError(f"{db_path}: {exc}") from None
 
 
 def get_meta(conn: sqlite3.Connection, key: str, default: str | None = None) -> str | None:

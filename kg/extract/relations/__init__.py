@@ -12,7 +12,13 @@ import re
 from itertools import pairwise
 
 from kg.extract.entities import ORG_TYPES, EntityTable
-from kg.extract.relations.agreements import rule_joint_venture, rule_signed, rule_strategic, rule_subsidiary
+from kg.extract.relations.agreements import (
+    rule_controlling_holder,
+    rule_joint_venture,
+    rule_signed,
+    rule_strategic,
+    rule_subsidiary,
+)
 from kg.extract.relations.base import SENT_RE, Ctx, Rel
 from kg.extract.relations.money import (
     rule_acquired,
@@ -32,6 +38,7 @@ RULES = (
     rule_executive,
     rule_attended,
     rule_subsidiary,
+    rule_controlling_holder,
     rule_signed,
     rule_strategic,
     rule_financing,

@@ -146,6 +146,33 @@ _SUB_RE = re.compile(
 )
 
 
+_HELD_RE = re.compile(r"持股(?:比例)?(?:为|约|达)?约?(\d+(?:\.\d+)?%)")
+_CONTROLLING_RE = re.compile(r"(?:的)?控股股东(?:为|是)|(?:为|是)(?:其|公司|该公司)?(?:的)?控股股东")
+
+
+def rule_controlling_holder(ctx: Ctx, s: int, e: int, ms) -> None:
+    """A的控股股东为B / B为A的控股股东: A is B's subsidiary (persons are left to the signature check)."""
+    text = ctx.text
+    for m in _CONTROLLING_RE.finditer(text, s, e):
+        held = _HELD_RE.search(text, m.end(), e)
+        props = {"stake": held.group(1) if held else None}
+        if m.group(0).endswith(("为", "是")):
+            child = _mention_before(ctx, ms, m.start(), 1)
+            if child is None and re.match(r"公司", text[_clause_start(text, s, m.start()) : m.start()]):
+                child = ctx.focal
+            k = _first_after(ctx, ms, m.end(), 0)
+            if k is not None:
+                ctx.add("SUBSIDIARY_OF", child, ms[k][2], props, (s, e))
+        else:
+            holder = _mention_before(ctx, ms, m.start(), 1)
+            k = _first_after(ctx, ms, m.start() + 1, 0)
+            rest = text[m.start() : m.end()]
+            child = ms[k][2] if k is not None and k < len(ms) and ms[k][1] <= m.end() else None
+            if child is None and ("公司" in rest or "其" in rest):
+                child = ctx.focal
+            ctx.add("SUBSIDIARY_OF", child, holder, props, (s, e))
+
+
 def rule_subsidiary(ctx: Ctx, s: int, e: int, ms) -> None:
     text = ctx.text
     for m in _SUB_RE.finditer(text, s, e):
@@ -176,7 +203,8 @@ def rule_subsidiary(ctx: Ctx, s: int, e: int, ms) -> None:
             parent = others[0] if others else ctx.focal
         if child is None and re.match(r"(?:新公司|该公司|此公司|合资公司)", text[s : s + 5]):
             child = ctx.last_established
-        stake = _stake(text[m.end() : _clause_end(text, m.end(), e)])
+        held = _HELD_RE.search(text, m.end(), e)
+        stake = _stake(text[m.end() : _clause_end(text, m.end(), e)]) or (held.group(1) if held else None)
         ctx.add("SUBSIDIARY_OF", child, parent, {"stake": stake}, (s, e))
     # X(将)由Y控股: the joint venture becomes Y's subsidiary
     for m in re.finditer(r"由", text[s:e]):

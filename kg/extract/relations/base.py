@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from kg.extract.entities import ORG_TYPES, EntityTable
@@ -51,7 +52,11 @@ class Ctx:
         return self.table.entities[i].type
 
     def mentions(self, s: int, e: int) -> list[tuple[int, int, int]]:
-        return [m for m in self.table.mention_list if m[0] >= s and m[1] <= e]
+        """Mentions inside [s, e) (mention_list is sorted by start)."""
+        ml = self.table.mention_list
+        lo = bisect_left(ml, (s, -1, -1))
+        hi = bisect_left(ml, (e, -1, -1))
+        return [m for m in ml[lo:hi] if m[1] <= e]
 
     def add(
         self, rtype: str, src: int | None, tgt: int | None, props: dict, ev, conf: float = 0.9, **extra

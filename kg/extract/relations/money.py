@@ -20,7 +20,7 @@ from kg.extract.relations.base import (
     _subject,
 )
 
-_FIN_RE = re.compile(r"贷款|授信|信贷|银团|融资支持|投放|发放")
+_FIN_RE = re.compile(r"贷款|授信|信贷|银团|融资支持|投放|发放|提供[^，,。；;]{0,24}融资")
 
 
 def rule_financing(ctx: Ctx, s: int, e: int, ms) -> None:
@@ -69,10 +69,10 @@ def rule_financing(ctx: Ctx, s: int, e: int, ms) -> None:
             if (
                 kb is not None
                 and kl is not None
-                and re.search(r"贷款|授信|融资", ctx.text[ms[kl][1] : e][:30])
+                and re.search(r"贷款|授信|融资", ctx.text[ms[kl][1] : e][:60])
             ):
                 borrower = ms[kb][2]
-                banks = [ms[kl][2]]
+                banks = [x[2] for x in _list_from(ctx, ms, kl) if ctx.etype(x[2]) == "Bank"]
                 break
             if kl is None and banks and re.match(r"[^，,。]{0,12}?(?:贷款|授信)", ctx.text[s + gm.end() : e]):
                 # 东海港务与平安银行宁波分行签订协议，获得15亿元综合授信

@@ -6,7 +6,7 @@ import re
 
 from kg.extract.entities import ORG_TYPES
 from kg.extract.lexicon import TITLE_CHAIN_RE
-from kg.extract.normalize import find_date
+from kg.extract.normalize import DATE_RE, find_date
 from kg.extract.relations.base import (
     Ctx,
     _clause_start,
@@ -54,9 +54,21 @@ def rule_attended(ctx: Ctx, s: int, e: int, ms) -> None:
         events = [i for ms_, _me, i in ms if ms_ >= vpos and ctx.etype(i) == "Event"]
         if not events:
             continue
-        for ps, pe, pi in ms:
+        date = _event_date(ctx, s, e)
+        for _ps, pe, pi in ms:
             if pe <= vpos and ctx.etype(pi) == "Person":
-                ctx.add("ATTENDED", pi, events[0], {"date": find_date(ctx.text[s:e], ctx.date)}, (s, e))
+                ctx.add("ATTENDED", pi, events[0], {"date": date}, (s, e))
+
+
+def _event_date(ctx: Ctx, s: int, e: int) -> str | None:
+    """A ceremony's date: stated in the sentence, else the last date stated earlier in the same paragraph."""
+    own = find_date(ctx.text[s:e], ctx.date)
+    if own:
+        return own
+    para_start = ctx.text.rfind("\n", 0, s) + 1
+    dates = [find_date(m.group(0), ctx.date) for m in DATE_RE.finditer(ctx.text, para_start, s)]
+    dates = [d for d in dates if d]
+    return dates[-1] if dates else None
 
 
 _OPEN_RE = re.compile(r"落户|入驻|开业|揭牌|落地|开设|设立|投资建设")
