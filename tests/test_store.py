@@ -287,3 +287,23 @@ def test_sqlite_failures_are_one_line_store_errors(db: Path, monkeypatch: pytest
     finally:
         holder.rollback()
         holder.close()
+
+
+def test_signings_in_different_years_stay_two_relations(tmp_path: Path) -> None:
+    """A 2020 framework agreement and a 2023 follow-up between the same parties are two signings."""
+    parties = [("p", "中国平安集团", "Company", []), ("g", "临港新片区管委会", "GovernmentBody", [])]
+    first = extraction("y1", parties, [("SIGNED_AGREEMENT_WITH", "p", "g", {"date": "2020"}, "2020年签约。")])
+    again = extraction("y2", parties, [("SIGNED_AGREEMENT_WITH", "g", "p", {"date": "2020-06"}, "再述签约。")])
+    later = extraction(
+        "y3", parties, [("SIGNED_AGREEMENT_WITH", "p", "g", {"date": "2023-03-28"}, "2023年再签。")]
+    )
+    path = tmp_path / "kg.db"
+    conn = connect(path, create=True)
+    with transaction(conn):
+        for ex in (first, again, later):
+            write_extraction(conn, ex, f"hash-{ex.article.id}")
+    derive_graph(conn)
+    conn.close()
+    signed = [r for r in read_graph(path).relations if r.type.value == "SIGNED_AGREEMENT_WITH"]
+    by_year = {r.properties.date[:4]: len(r.evidence) for r in signed}
+    assert by_year == {"2020": 2, "2023": 1}

@@ -18,17 +18,25 @@ from kg.resolve import AliasConfig, AliasEntry, EntityRecord, NotSame, normalize
 from kg.store.schema import get_meta, set_meta
 from kg.store.write import transaction
 
-# A relation seen in several articles is one relation; for money flows the amount tells deals apart.
+# A relation seen in several articles is one relation; for money flows the amount tells deals apart, and
+# for signed agreements the year does (a 2020 framework agreement and its 2023 follow-up are two signings).
 DISTINGUISHING: dict[RelationType, tuple[str, ...]] = {
     RelationType.PROVIDED_FINANCING_TO: ("amount", "currency"),
     RelationType.CROSS_BORDER_FINANCING: ("amount", "currency"),
     RelationType.INVESTED_IN: ("amount", "currency"),
     RelationType.ACQUIRED: ("amount", "currency"),
+    RelationType.SIGNED_AGREEMENT_WITH: ("year",),
 }
 
 
+def _distinguishing_value(props: dict, key: str) -> str:
+    if key == "year":  # derived, not stored: the year of the relation's date, when the text gives one
+        return str(props.get("date") or "")[:4]
+    return str(props.get(key, ""))
+
+
 def relation_id(rtype: RelationType, source: str, target: str, props: dict) -> str:
-    extra = "|".join(str(props.get(k, "")) for k in DISTINGUISHING.get(rtype, ()))
+    extra = "|".join(_distinguishing_value(props, k) for k in DISTINGUISHING.get(rtype, ()))
     digest = hashlib.sha1(f"{rtype.value}|{source}|{target}|{extra}".encode()).hexdigest()[:16]
     return f"rel_{digest}"
 
