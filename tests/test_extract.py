@@ -393,7 +393,9 @@ def test_controlling_shareholder_and_credit_from_a_list_of_banks() -> None:
         "据了解，华远科技此前已获得招商银行苏州分行、浦发银行苏州分行和苏州银行合计30亿元的综合授信。"
     )
     ex = run(text)
-    assert rel_props(ex, "SUBSIDIARY_OF", "华远科技股份有限公司", "远景投资控股有限公司") == {"stake": "32.5%"}
+    assert rel_props(ex, "SUBSIDIARY_OF", "华远科技股份有限公司", "远景投资控股有限公司") == {
+        "stake": "32.5%"
+    }
     lenders = {s_ for k, s_, t in rels(ex) if k == "PROVIDED_FINANCING_TO" and t == "华远科技股份有限公司"}
     assert lenders == {"招商银行苏州分行", "浦发银行苏州分行", "苏州银行"}
     props = rel_props(ex, "PROVIDED_FINANCING_TO", "苏州银行", "华远科技股份有限公司")
