@@ -64,8 +64,16 @@ def load_extractor(spec: str) -> Callable[[Article], Extraction]:
         raise KgError(f"extractor {spec!r} cannot be loaded ({exc})") from None
 
 
+def extractor_tag(spec: str) -> str:
+    """`module:function@version`: part of each article's content hash, so facts made by another extractor
+    version count as changed and are re-extracted (the module's EXTRACTOR_VERSION, if it has one)."""
+    module = importlib.import_module(spec.partition(":")[0])
+    return f"{spec}@{getattr(module, 'EXTRACTOR_VERSION', '0')}"
+
+
 def _init_worker(db_path: str, extractor: str, max_mb: float) -> None:
     _STATE["extract"] = load_extractor(extractor)
+    _STATE["tag"] = extractor_tag(extractor)
     _STATE["max_mb"] = max_mb
     _STATE["db"] = sqlite3.connect(
         f"file:{Path(db_path).resolve()}?mode=ro", uri=True, check_same_thread=False
@@ -93,7 +101,7 @@ def _work(path: str | ReadError) -> list[tuple]:
         if isinstance(item, ReadError):
             out.append(("failed", item.path, item.problem))
             continue
-        chash = content_hash(item)
+        chash = content_hash(item, _STATE["tag"])
         if _stored_hash(item.path) == chash:
             out.append(("unchanged", item.path))
             continue

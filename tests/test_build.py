@@ -75,14 +75,18 @@ def synth_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return d
 
 
-def test_second_build_does_nothing(dev_copy: Path, tmp_path: Path) -> None:
+def test_second_build_does_nothing(dev_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import test_build_helpers
+
     db = tmp_path / "kg.db"
     first = build_store([dev_copy / "articles"], db, extractor=GOLD)
     assert (first.new, first.unchanged, first.failed) == (6, 0, [])
     assert first.entities > 40 and first.relations > 40
     before = export(db)
     sizes = {p.name: p.read_bytes() for p in tmp_path.glob("kg.db*")}
-    second = build_store([dev_copy / "articles"], db, extractor="test_build_helpers:must_not_be_called")
+    # Same extractor name and version, but any call now fails the test: nothing may be extracted.
+    monkeypatch.setattr(test_build_helpers, "gold_extract", test_build_helpers.must_not_be_called)
+    second = build_store([dev_copy / "articles"], db, extractor=GOLD)
     assert (second.new, second.changed, second.unchanged, second.derived, second.failed) == (
         0,
         0,
@@ -92,6 +96,20 @@ def test_second_build_does_nothing(dev_copy: Path, tmp_path: Path) -> None:
     )
     assert export(db) == before
     assert {p.name: p.read_bytes() for p in tmp_path.glob("kg.db*")} == sizes
+
+
+def test_new_extractor_version_re_extracts(dev_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Facts made by an older extractor are not kept silently: a version bump re-extracts every article."""
+    import test_build_helpers
+
+    db = tmp_path / "kg.db"
+    build_store([dev_copy / "articles"], db, extractor=GOLD)
+    monkeypatch.setattr(test_build_helpers, "EXTRACTOR_VERSION", "next", raising=False)
+    again = build_store([dev_copy / "articles"], db, extractor=GOLD)
+    assert (again.new, again.changed, again.unchanged) == (0, 6, 0)
+    assert no_orphans(db)
+    monkeypatch.undo()
+    assert build_store([dev_copy / "articles"], db, extractor=GOLD).changed == 6  # and back again
 
 
 def test_reverse_order_gives_identical_export(dev_corpus: Path, synth_corpus: Path, tmp_path: Path) -> None:

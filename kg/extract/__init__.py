@@ -22,7 +22,11 @@ from kg.models import (
 )
 from kg.ontology import EntityType, RelationType
 
-__all__ = ["extract_article"]
+__all__ = ["EXTRACTOR_VERSION", "extract_article"]
+
+# Bump whenever a change alters what is extracted: `kg build` re-extracts stored articles whose facts were
+# produced by another version, so a store never mixes the output of two extractors silently.
+EXTRACTOR_VERSION = "2"
 
 _PLACES = frozenset(PLACES)
 

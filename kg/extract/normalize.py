@@ -95,8 +95,9 @@ _YM = re.compile(r"(\d{4})年(\d{1,2})月")
 _REL_YM = re.compile(r"(去年|今年|明年|前年)(?:(\d{1,2})月(?:(\d{1,2})[日号])?)?")
 _MD = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})[日号]")
 _Y = re.compile(r"(?<!\d)(\d{4})年(?!\d{1,2}月)")
+_REL_MD = re.compile(r"(上月|本月|当月)(\d{1,2})[日号]")
 _REL_DAY = re.compile(r"今日|今天|当日|当天|昨日|昨天|昨晚|上月|本月|当月")
-DATE_RE = re.compile("|".join(p.pattern for p in (_FULL, _YM, _REL_YM, _MD, _Y, _REL_DAY)))
+DATE_RE = re.compile("|".join(p.pattern for p in (_FULL, _YM, _REL_YM, _REL_MD, _MD, _Y, _REL_DAY)))
 
 
 def _article_date(article_date: str | None) -> date | None:
@@ -122,10 +123,19 @@ def resolve_date(expr: str, article_date: str | None) -> str | None:
         if m.group(2):
             return f"{year:04d}-{int(m.group(2)):02d}"
         return f"{year:04d}"
+    if m := _REL_MD.fullmatch(expr):
+        if ad is None:
+            return None
+        first = ad.replace(day=1)
+        month = (first - timedelta(days=1)) if m.group(1) == "上月" else first
+        return f"{month.year:04d}-{month.month:02d}-{int(m.group(2)):02d}"
     if m := _MD.fullmatch(expr):
         if ad is None:
             return None
-        return f"{ad.year:04d}-{int(m.group(1)):02d}-{int(m.group(2)):02d}"
+        month = int(m.group(1))
+        # News reports the recent past: 12月28日 in a January article is last December, not next.
+        year = ad.year - 1 if month > ad.month + 2 else ad.year
+        return f"{year:04d}-{month:02d}-{int(m.group(2)):02d}"
     if m := _Y.fullmatch(expr):
         return m.group(1)
     if ad is None:

@@ -15,10 +15,11 @@ from kg.resolve.hygiene import clean_aliases
 from kg.store.schema import set_meta
 
 
-def content_hash(article: Article) -> str:
-    """What decides "unchanged": everything the extractor sees (text and metadata), not the file's mtime."""
+def content_hash(article: Article, extractor: str = "") -> str:
+    """What decides "unchanged": everything the extractor sees (text and metadata), not the file's mtime,
+    plus the extractor's identity and version (`extractor_tag`), so a new extractor re-extracts."""
     payload = json.dumps(
-        [article.title, article.date, article.url, article.categories, article.tags, article.text],
+        [article.title, article.date, article.url, article.categories, article.tags, article.text, extractor],
         ensure_ascii=False,
     )
     return hashlib.sha1(payload.encode("utf-8")).hexdigest()
