@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from kg.errors import KgError, ReadError, StoreError
+from kg.errors import ExtractError, KgError, ReadError, StoreError
 from kg.models import Article, Extraction
 
 DEFAULT_EXTRACTOR = "kg.extract:extract_article"
@@ -107,6 +107,10 @@ def _work(path: str | ReadError) -> list[tuple]:
             continue
         try:
             extraction = _STATE["extract"](item)
+        except ExtractError as exc:  # already says "PATH: extraction failed: ..."; report it once
+            first = (str(exc).splitlines() or [""])[0]
+            out.append(("failed", item.path, first.removeprefix(f"{item.path}: ")))
+            continue
         except Exception as exc:  # noqa: BLE001 - one bad article must not stop the build; reported by name
             first = (str(exc).splitlines() or [""])[0]
             out.append(("failed", item.path, f"extraction failed: {type(exc).__name__}: {first}"))

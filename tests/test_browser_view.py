@@ -123,6 +123,10 @@ def test_clicking_an_edge_shows_its_evidence_and_source(page, tmp_path: Path, ro
     assert "1亿美元 (100,000,000 USD)" in text and "2022-01-07" in text
     assert "平安直通落户临港 · 2022-01-07" in text
     assert panel.locator("a").get_attribute("href") == "https://example.com/a1"
+    # past the tooltip delay: the click's own hover must not pop up beside the panel
+    page.wait_for_timeout(400)
+    tip = page.locator("div.vis-tooltip")
+    assert tip.count() == 1 and tip.is_hidden()  # vis did make the edge's tooltip; the page keeps it hidden
     (root / "out").mkdir(exist_ok=True)
     page.screenshot(path=str(root / "out" / "view-edge-panel.png"))
     assert page.errors == []
@@ -211,4 +215,82 @@ def test_an_empty_view_says_so(page, tmp_path: Path) -> None:
     open_offline(page, out)
     assert counts(page) == [0, 0, 0, 0]
     assert page.locator("#kg-empty").inner_text() == "没有符合条件的实体。"
+    assert page.errors == []
+
+
+def node_boxes(pg) -> list[dict]:
+    """Every visible node's drawn box (shape and label) in page coordinates."""
+    return pg.evaluate(
+        """() => kgView.nodeView.getIds().map(id => {
+            const b = kgView.network.getBoundingBox(id);
+            const a = kgView.network.canvasToDOM({x: b.left, y: b.top});
+            const z = kgView.network.canvasToDOM({x: b.right, y: b.bottom});
+            return {id: id, left: a.x, top: a.y, right: z.x, bottom: z.y};
+        })"""
+    )
+
+
+def overlaps(box: dict, rect: dict) -> bool:
+    return not (
+        box["right"] <= rect["left"]
+        or box["left"] >= rect["right"]
+        or box["bottom"] <= rect["top"]
+        or box["top"] >= rect["bottom"]
+    )
+
+
+def test_fitted_graph_stays_clear_of_the_legend_and_inside_the_window(page, tmp_path: Path) -> None:
+    out = tmp_path / "fit.html"
+    export_html(generate_graph(120, seed=3), out)
+    open_offline(page, out)
+    bar = page.evaluate("() => document.getElementById('kg-bar').getBoundingClientRect().toJSON()")
+    boxes = node_boxes(page)
+    assert len(boxes) == 120
+    assert [b["id"] for b in boxes if overlaps(b, bar)] == []
+    window = {"left": 0, "top": 0, "right": VIEWPORT["width"], "bottom": VIEWPORT["height"]}
+    assert [b["id"] for b in boxes if not overlaps(b, window) or b["left"] < 0 or b["right"] > 1280] == []
+    # and the graph is not shrunk to a dot: it spans most of the free width or height
+    width = max(b["right"] for b in boxes) - min(b["left"] for b in boxes)
+    height = max(b["bottom"] for b in boxes) - min(b["top"] for b in boxes)
+    assert width > 0.8 * (VIEWPORT["width"] - bar["right"] - 32) or height > 0.8 * (VIEWPORT["height"] - 32)
+    # the canvas, hidden until that fit so no unfitted frame flashes, is shown
+    assert page.evaluate("() => getComputedStyle(document.querySelector('#kg-graph canvas')).visibility") == (
+        "visible"
+    )
+    assert page.errors == []
+
+
+def test_fitted_graph_stays_clear_of_the_truncation_notice(page, tmp_path: Path) -> None:
+    out = tmp_path / "notice.html"
+    export_html(generate_graph(200, seed=4), out, ViewOptions(max_nodes=80))
+    open_offline(page, out)
+    rects = page.evaluate(
+        "() => ['kg-bar', 'kg-notice'].map(id => document.getElementById(id).getBoundingClientRect().toJSON())"
+    )
+    assert rects[1]["height"] > 0  # the notice is shown
+    boxes = node_boxes(page)
+    assert len(boxes) == 80
+    assert [b["id"] for b in boxes if overlaps(b, rects[0]) or overlaps(b, rects[1])] == []
+
+
+def test_clicking_an_edge_hides_its_tooltip_until_the_pointer_moves_on(page, tmp_path: Path) -> None:
+    out = tmp_path / "tip.html"
+    export_html(sample_graph(), out, ViewOptions(relations=["融资"]))
+    open_offline(page, out)
+    point = dom_position(page, ["b1", "c2"])
+    page.mouse.move(point["x"], point["y"])
+    tip = page.locator("div.vis-tooltip")
+    tip.wait_for(state="visible", timeout=5000)
+    assert "融资" in tip.inner_text()
+    page.mouse.click(point["x"], point["y"])
+    page.locator("#kg-panel").wait_for(state="visible", timeout=5000)
+    tip.wait_for(state="hidden", timeout=5000)
+    page.mouse.move(point["x"] + 2, point["y"] + 1)  # still on the edge: it does not come back
+    page.wait_for_timeout(400)
+    assert tip.is_hidden()
+    # the pointer moves to a node: that node's tooltip shows as usual, next to the open panel
+    node = page.evaluate("() => kgView.network.canvasToDOM(kgView.network.getPositions(['b1']).b1)")
+    page.mouse.move(node["x"], node["y"])
+    tip.wait_for(state="visible", timeout=5000)
+    assert tip.inner_text().startswith("工商银行上海新片区分行")
     assert page.errors == []

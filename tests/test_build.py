@@ -207,6 +207,12 @@ def test_failures_are_reported_by_file(dev_copy: Path, tmp_path: Path) -> None:
     assert summary.new == 6
 
 
+def test_extractor_failure_is_reported_once_per_file(dev_copy: Path, tmp_path: Path) -> None:
+    summary = build_store([dev_copy / "articles"], tmp_path / "kg.db", extractor="test_build_helpers:failing_extract")
+    assert summary.new == 0 and len(summary.failed) == 6
+    assert {f.error for f in summary.failed} == {"extraction failed: ValueError: bad input"}
+
+
 def test_kill_9_mid_build_then_rerun_equals_clean_build(tmp_path: Path) -> None:
     from test_build_helpers import write_synthetic_corpus
 

@@ -203,3 +203,10 @@ def synth_extract(article: Article) -> Extraction:
 def must_not_be_called(article: Article) -> Extraction:
     """An extractor for runs that must do no extraction work."""
     raise AssertionError(f"extractor called for {article.path}")
+
+
+def failing_extract(article: Article) -> Extraction:
+    """The real extractor's failure shape: an ExtractError that already names the article."""
+    from kg.errors import ExtractError
+
+    raise ExtractError(f"{article.path}: extraction failed: ValueError: bad input")

@@ -140,3 +140,21 @@ def test_bad_date_option(store: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert result.stderr == "Error: --until '昨天' is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)\n"
+
+
+def test_depth_without_focus_is_an_error_not_ignored(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "g.html"
+    result = runner.invoke(app, ["view", "--db", str(store), "-o", str(out), "--depth", "2"])
+    assert result.exit_code == 1
+    assert result.stderr == "Error: --depth counts hops around --focus: add --focus NAME or drop --depth\n"
+    assert not out.exists()
+
+
+def test_depth_with_focus_widens_the_ego_network(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "g.html"
+    args = ["view", "--db", str(store), "-o", str(out), "--focus", "中国平安集团"]
+    result = runner.invoke(app, [*args, "--depth", "2"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Wrote {out}: 3 entities, 2 relations from 1 article\n"
+    result = runner.invoke(app, [*args, "--depth", "0"])
+    assert result.stdout == f"Wrote {out}: 1 entity, 0 relations from 1 article\n"

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from pyvis.network import Network
 from test_view_sample import SCRIPT_EVIDENCE, XSS_NAME, sample_graph
 
 from kg.errors import ViewError
@@ -14,6 +15,7 @@ from kg.ontology import RelationType
 from kg.view import ViewOptions, export_html
 from kg.view.render import (
     FONT_STACK,
+    build_network,
     build_payload,
     edge_width,
     format_amount,
@@ -101,7 +103,11 @@ def test_payload_styles_nodes_and_edges() -> None:
     assert nodes["b1"]["shape"] != nodes["c1"]["shape"] and nodes["b1"]["color"] != nodes["c1"]["color"]
     assert nodes["b1"]["typeLabel"] == "银行" and nodes["r1"]["aliases"] == ["临港新片区"]
     assert edges["rel-sub"]["label"] == "子公司" and edges["rel-fin"]["label"] == "融资"
-    assert edges["rel-sp"]["directed"] is False and edges["rel-sub"]["directed"] is True
+    assert edges["rel-sp"]["isDirected"] is False and edges["rel-sub"]["isDirected"] is True
+    assert (
+        edges["rel-sp"]["arrows"]["to"]["enabled"] is False
+        and edges["rel-sub"]["arrows"]["to"]["enabled"] is True
+    )
     assert edges["rel-sub"]["width"] > edges["rel-fin"]["width"]  # two supporting articles vs one
     assert edges["rel-fin"]["props"] == [["日期", "2022-01-07"], ["金额", "1亿美元 (100,000,000 USD)"]]
     assert edges["rel-exec"]["props"] == [["职务", "董事长"]]
@@ -186,3 +192,32 @@ def test_output_is_deterministic(tmp_path: Path) -> None:
     export_html(sample_graph(), a)
     export_html(sample_graph(), b)
     assert a.read_bytes() == b.read_bytes()
+
+
+def test_the_network_is_built_with_pyvis_and_is_what_the_page_embeds(tmp_path: Path) -> None:
+    graph, options = sample_graph(), ViewOptions(focus="中国平安集团", depth=1)
+    selection = select_view(graph, options)
+    net = build_network(selection, options)
+    assert isinstance(net, Network)
+    assert net.get_nodes() == [e.id for e in selection.graph.entities] == ["c1", "c2", "g1", "p1"]
+    assert [(e["from"], e["to"], e["id"]) for e in net.get_edges()] == [
+        (r.source, r.target, r.id) for r in selection.graph.relations
+    ]
+    assert net.get_node("c1")["borderWidth"] == 4 and net.get_node("c2")["borderWidth"] == 1  # the focus
+    assert net.options == physics_options(4, 3)
+    out = tmp_path / "focus.html"
+    export_html(graph, out, options)
+    data = page_data(out.read_text(encoding="utf-8"))
+    assert (data["nodes"], data["edges"], data["options"]) == (net.nodes, net.edges, net.options)
+    assert data["meta"]["focus"] == ["c1"]
+
+
+def test_parallel_relations_survive_pyvis() -> None:
+    """pyvis's undirected mode would drop the second edge between two entities; kg's network keeps both."""
+    graph = sample_graph()
+    sp = next(r for r in graph.relations if r.id == "rel-sp")
+    graph.relations.append(sp.model_copy(update={"id": "rel-jv", "type": RelationType.JOINT_VENTURE_WITH}))
+    net = build_network(select_view(graph, ViewOptions()), ViewOptions())
+    pair = [e for e in net.edges if {e["from"], e["to"]} == {sp.source, sp.target}]
+    assert [e["id"] for e in pair] == ["rel-sp", "rel-jv"]
+    assert "smooth" not in pair[0] and pair[1]["smooth"]["type"] == "curvedCW"

@@ -144,6 +144,8 @@ def test_truncation_around_a_focus_prefers_near_entities() -> None:
             ),
         ),
         (ViewOptions(depth=-1), "--depth must be 0 or more, got -1"),
+        (ViewOptions(depth=2), "--depth counts hops around --focus: add --focus NAME or drop --depth"),
+        (ViewOptions(depth=0), "--depth counts hops around --focus: add --focus NAME or drop --depth"),
         (ViewOptions(max_nodes=0), "--max-nodes must be at least 1, got 0"),
     ],
 )

@@ -17,7 +17,7 @@ def _command(
     db: Annotated[Path, Opt("--db", help="Embedded store written by `kg build`.")] = Path("kg.db"),
     out: Annotated[Path, Opt("-o", "--out", help="HTML file to write.")] = Path("graph.html"),
     focus: Annotated[str | None, Opt(help="Ego network around this entity (name or alias).")] = None,
-    depth: Annotated[int, Opt(help="Hops around --focus.")] = 1,
+    depth: Annotated[int | None, Opt(help="Hops around --focus (default 1); needs --focus.")] = None,
     types: Annotated[
         list[str] | None, Opt("--type", help="Entity type to keep (repeatable): Company, 银行…")
     ] = None,

@@ -53,7 +53,7 @@ ORG_SUFFIX_RE = re.compile(
 )
 # After a weak suffix these words make it an industry noun (新能源汽车产业), not a name.
 _WEAK_NEXT = re.compile(
-    r"入|建设|兴业|化|大|小|多|少|规模|额|金额|者|人|方|机构|主体|需求|环境|力度|进度|子公司|孙公司|发展|合作|方面|产业|行业|领域|企业|产品|板块|市场|技术|赛道|服务|公司|业务|工厂|项目|集群|供应|能力|资源|园区|股东|报|类|等"
+    r"入|建设|兴业|化|大|小|多|少|规模|额|金额|者|人|方|机构|主体|需求|环境|力度|进度|子公司|孙公司|发展|合作|方面|产业|行业|领域|企业|产品|板块|市场|技术|赛道|服务|公司|业务|工厂|项目|集群|供应|能力|资源|园区|股东|报|网|类|等|相关"
 )
 _QUANT_RE = re.compile(r"[一二两三四五六七八九十几多数]+余?[家个名位只项条笔]月?")
 _DIGIT_OR_QUANT = re.compile(r"\d")
@@ -62,8 +62,14 @@ REGION_SUFFIX_RE = re.compile(_sorted_alt(lx.REGION_SUFFIXES))
 _MULTI_ZONE = frozenset(s for s in lx.REGION_SUFFIXES if len(s) >= 2)
 
 
-_RUN_RE = re.compile(r"(?:[\u4e00-\u9fffA-Za-z]|[(（][\u4e00-\u9fff]{1,7}[)）])+$")
+_RUN_RE = re.compile(r"(?:[\u4e00-\u9fffA-Za-z]|[(（](?!以下|下称|简称)[\u4e00-\u9fff]{1,7}[)）])+$")
 _PROVINCE_RE = re.compile("(?:" + "|".join(lx.PROVINCES) + ")(?:省|市|自治区)?")
+_CITY_RE = re.compile("(?:" + "|".join(lx.CITIES) + ")市?")
+# 县 / 镇 / 乡 after a 2-character body: a place when a locative verb or a list boundary precedes it
+_COUNTY_SUFFIXES = frozenset("县镇乡")
+# 贫困县 / 重点镇 / 特色小镇: adjectives, not names
+_NOT_COUNTY = frozenset("贫困 重点 特色 示范 试点 百强 强县 边境 沿海 山区 产粮 先进 全国 各个 所在 周边 相关 乡村 城乡".split())
+_COUNTY_BEFORE = frozenset("在于到赴、，,与和及（(“\"")
 
 
 def left_edge(text: str, pos: int, limit: int = 22) -> int:
@@ -80,6 +86,8 @@ def left_edge(text: str, pos: int, limit: int = 22) -> int:
     cut = 0
     for m in lx.LEFT_CUE_RE.finditer(run):
         if m.group("keep") is None:
+            if m.group(0) == "和" and _he_in_name(run, cut, m.start()):
+                continue
             cut = max(cut, m.end())
     for m in _QUANT_RE.finditer(run):
         cut = max(cut, m.end())
@@ -91,11 +99,52 @@ _PROTECTED_RE = re.compile("|".join(sorted(lx.PROTECTED, key=len, reverse=True))
 _STOP_RE = re.compile("[" + "".join(sorted(lx.STOP_CHARS)) + "]")
 
 
+_PAREN_RE = re.compile(r"[(（][^()（）]*[)）]")
+_SUFFIX_END_RE = re.compile("(?:" + _sorted_alt(_ORG_SUFFIX_TYPE) + ")$")
+_NAME_TAIL_RE = re.compile(
+    "(?:" + _sorted_alt(lx.INDUSTRY_WORDS) + "|股份有限公司|有限责任公司|有限公司|公司|集团|股份|控股)+$"
+)
+
+
+def _he_in_name(run: str, last: int, j: int) -> bool:
+    """Is the 和 at run[j] part of a name? Not a conjunction when no name fits after it (诚和集团), none before
+    it (和海集团) or only a bare place before it (山东和天集团)."""
+    left = run[last:j]
+    if _SUFFIX_END_RE.search(left):
+        return False  # 浦发银行云南省分行和交通银行: a complete name before it
+    if not left or lx.PLACE_RE.fullmatch(left):
+        return True
+    raw = _PAREN_RE.sub("", run[j + 1 :])
+    if len(_NAME_TAIL_RE.sub("", raw)) >= 2:
+        return False  # a name of its own follows (宁波银行和杭州银行)
+    if raw:
+        return True  # only industry words follow (丰和储能, 正和半导体): no second name
+    place = lx.PLACE_RE.match(left)  # 深圳诚和集团: a place-led name before it; 险资和银行 is a conjunction
+    return place is not None and place.end() < len(left)
+
+
+def _mask(body: str) -> str:
+    """Hide characters that look like stops but belong to the name: 发展和改革 keeps its 和, and so do 诚和集团
+    (nothing after 和 to be a second name), 和海集团 (nothing before it) and 山东和天集团 (only a place before)."""
+    masked = _PROTECTED_RE.sub(lambda pm: "〇" * len(pm.group(0)), body)
+    if "和" not in masked:
+        return masked
+    out = list(masked)
+    last = 0
+    for j, ch in enumerate(masked):
+        if ch == "和" and _he_in_name(body, last, j):
+            out[j] = "〇"
+            continue
+        if ch in lx.STOP_CHARS:
+            last = j + 1
+    return "".join(out)
+
+
 def _inner_cut(body: str) -> int:
     """Offset where the name really starts inside a run: after a stop character (江苏省属国有…), or after a
     generic noun when a place name follows (国有能源企业江苏省国信 -> 江苏省国信)."""
     cut = 0
-    masked = _PROTECTED_RE.sub(lambda pm: "〇" * len(pm.group(0)), body)  # 发展和改革 keeps its 和
+    masked = _mask(body)
     for sm in _STOP_RE.finditer(masked):
         cut = sm.end()
     for m in _GENERIC_NOUN_RE.finditer(body, cut):
@@ -135,7 +184,7 @@ def _strip_place(body: str) -> str:
 
 
 def valid_org_body(body: str, weak: bool, bank: bool = False) -> bool:
-    masked = _PROTECTED_RE.sub(lambda pm: "〇" * len(pm.group(0)), body)  # 发展和改革委员会 keeps its 和
+    masked = _mask(body)
     if len(body) < 2 or any(c in lx.STOP_CHARS for c in masked) or _DIGIT_OR_QUANT.search(body):
         return False
     if _generic(body) and not (bank and body in lx.BANK_BRANDS):
@@ -144,12 +193,15 @@ def valid_org_body(body: str, weak: bool, bank: bool = False) -> bool:
         if len(body) > 6:
             return False
         rest = _strip_place(body)
-        if rest and _generic(rest):
-            return False
+        if rest and (_generic(rest) or _NAME_TAIL_RE.fullmatch(rest)):
+            return False  # 环保科技 / 北京新能源: industry words, no name
     return True
 
 
 _KNOWN_RE = re.compile(_sorted_alt(lx.KNOWN_ORGS))
+
+
+_BODY_END_RE = re.compile(r"(?:管理委员会|管委会|人民政府|政府)$")
 
 
 def find_org_candidates(text: str) -> list[Cand]:
@@ -176,6 +228,8 @@ def find_org_candidates(text: str) -> list[Cand]:
             etype = "Fund"
         if not valid_org_body(body, weak, bank=suf == "银行"):
             continue
+        if suf == "党工委" and _BODY_END_RE.search(body):
+            continue  # 科学城管理委员会党工委书记: the committee's party secretary serves the committee itself
         if weak and start > 0 and text[start - 1] == "由":
             continue  # 由华储能源控股: "controlled by", not a company named …控股
         if weak and not _strip_place(body) and start > 0 and text[start - 1] in "在于到赴向从来":
@@ -205,150 +259,41 @@ def find_region_candidates(text: str) -> list[Cand]:
         if len(body) < 2 or any(c in lx.STOP_CHARS for c in body) or _DIGIT_OR_QUANT.search(body):
             continue
         place = lx.PLACE_RE.match(body)
-        if suf in _MULTI_ZONE:
+        if suf == "园" and not (place and len(body) > place.end() + 1):
+            continue  # 福州智造园: a park only after a place name (幼儿园 / 家园 are no places)
+        if suf in _MULTI_ZONE or suf == "园":
             inner = lx.PLACE_RE.search(body)
             if inner and inner.start() > 0:
                 start += inner.start()
                 body = body[inner.start() :]
                 place = inner
-            if not (place or len(body) <= 3) or _generic(body):
+            ethnic = suf.startswith("自治") and body.endswith("族")  # 恩施土家族苗族自治州
+            if not (place or len(body) <= 3 or ethnic) or _generic(body):
                 continue
         else:
             # 北京市 / 青浦区人民政府: a gazetteer place, or a 2-char body governed by a government word
             gov_after = lx.GOV_SUFFIX_AFTER_RE.match(text, m.end())
-            pm = _PROVINCE_RE.match(body)
+            pm = _PROVINCE_RE.match(body) or _CITY_RE.match(body)
             if pm and len(body) - pm.end() == 2:
                 # 江苏省溧阳市: a county-level place right after its province
                 start += pm.end()
                 body = body[pm.end() :]
                 out.append(Cand(start, m.end(), text[start : m.end()], "Region", "suffix"))
                 continue
-            if not ((place and place.end() == len(body)) or (len(body) == 2 and gov_after)):
+            county = (
+                suf in _COUNTY_SUFFIXES
+                and len(body) == 2
+                and (start == 0 or text[start - 1] in _COUNTY_BEFORE)
+                and body not in _NOT_COUNTY
+                and not _NAME_TAIL_RE.fullmatch(body)
+            )
+            if not ((place and place.end() == len(body)) or (len(body) == 2 and gov_after) or county):
                 continue
         out.append(Cand(start, m.end(), text[start : m.end()], "Region", "suffix"))
     for m in lx.PLACE_RE.finditer(text):
         if lx.DATELINE_RE.match(text, m.end()):
             continue
         out.append(Cand(m.start(), m.end(), m.group(0), "Region", "gazetteer"))
-    return out
-
-
-def _name_after(text: str, pos: int) -> str | None:
-    """A 2-3 character personal name starting at pos, or None."""
-    s = text[pos : pos + 4]
-    if len(s) < 2 or not is_cjk(s[0]):
-        return None
-    if s[:2] in lx.SURNAMES_2:
-        sl = 2
-    elif s[0] in lx.SURNAMES_1:
-        sl = 1
-    else:
-        return None
-    chars = []
-    for ch in s[sl:]:
-        if not is_cjk(ch):
-            break
-        chars.append(ch)
-    if not chars or chars[0] in lx.NAME_STOP_CHARS:
-        return None
-    if len(chars) >= 2 and chars[1] not in lx.NAME_STOP_CHARS:
-        given = 2
-    else:
-        given = 1
-    if sl == 2 and given == 2:
-        given = 1 if len(chars) > 2 and chars[2] not in lx.NAME_STOP_CHARS else given
-    return s[: sl + given]
-
-
-@dataclass
-class TitleGroup:
-    """Titles held by a person at one organisation, as written (org text may be empty)."""
-
-    org_start: int
-    org_end: int
-    role: str
-
-
-@dataclass
-class PersonCand:
-    cand: Cand
-    groups: list[TitleGroup]
-
-
-def _byline(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - 5) : start]
-    after = text[end : end + 5].lstrip(" 　")
-    return any(before.rstrip(" 　：:").endswith(w) for w in lx.BYLINE_BEFORE) or any(
-        after.startswith(w) for w in lx.BYLINE_AFTER
-    )
-
-
-_ALIAS_TAIL_RE = re.compile(r"[(（][^()（）]{0,10}?简称[^()（）]{1,14}[)）]$")
-
-
-def _groups_before(text: str, chain_start: int, chain_end: int) -> list[TitleGroup]:
-    """Walk left from a title chain: 临港新片区党工委副书记、临港集团党委书记、董事长 -> two groups."""
-    groups: list[TitleGroup] = []
-    start, end = chain_start, chain_end
-    for _ in range(4):
-        org_end = start
-        am = _ALIAS_TAIL_RE.search(text, max(0, start - 24), start)
-        if am:
-            org_end = am.start()  # 上海临港经济发展（集团）有限公司（简称“临港集团”）副总裁孙立平
-        org_start = left_edge(text, org_end, limit=20)
-        groups.append(TitleGroup(org_start, org_end, text[start:end]))
-        if org_start == start and org_start > 0 and text[org_start - 1] == "、":
-            # a bare title list part belongs to the same person: handled by the chain regex already
-            break
-        if org_start > 0 and text[org_start - 1] == "、":
-            prev_end = org_start - 1
-            window = text[max(0, prev_end - 30) : prev_end]
-            best = None
-            for m in lx.TITLE_CHAIN_RE.finditer(window):
-                if m.end() == len(window):
-                    best = m
-            if best is None:
-                break
-            start = prev_end - len(window) + best.start()
-            end = prev_end
-            # the previous part must not end in a person name of its own
-            continue
-        break
-    return groups
-
-
-def find_person_candidates(text: str) -> list[PersonCand]:
-    out: list[PersonCand] = []
-    for m in lx.TITLE_CHAIN_RE.finditer(text):
-        name = _name_after(text, m.end())
-        if not name:
-            continue
-        s, e = m.end(), m.end() + len(name)
-        if _byline(text, s, e):
-            continue
-        out.append(PersonCand(Cand(s, e, name, "Person", "title"), _groups_before(text, m.start(), m.end())))
-    for m in re.finditer(r"(女士|先生)", text):
-        for L in (3, 2):
-            s = m.start() - L
-            if s < 0:
-                continue
-            name = text[s : m.start()]
-            if not all(is_cjk(c) for c in name):
-                continue
-            if name[0] not in lx.SURNAMES_1 and name[:2] not in lx.SURNAMES_2:
-                continue
-            if L == 3 and s > 0 and is_cjk(text[s - 1]) and text[s - 1] not in lx.STOP_CHARS:
-                continue
-            if (
-                L == 2
-                and s > 0
-                and is_cjk(text[s - 1])
-                and text[s - 1] not in lx.STOP_CHARS
-                and text[s - 1] not in "，、"
-            ):
-                pass
-            out.append(PersonCand(Cand(s, m.start(), name, "Person", "honorific"), []))
-            break
     return out
 
 

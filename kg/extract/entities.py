@@ -15,6 +15,7 @@ from functools import lru_cache
 import ahocorasick
 
 from kg.extract import candidates as cd
+from kg.extract import persons as pc
 from kg.extract import lexicon as lx
 
 ORG_TYPES = frozenset({"Company", "Bank", "GovernmentBody", "Fund"})
@@ -60,6 +61,15 @@ _DEPARTMENT_RE = re.compile(
     r"(管理局|管委会|委员会|人民政府|政府|局|厅|银行|分行|支行|集团|公司)[\u4e00-\u9fff]{2,6}(?:处|科|室|部|办公室|中心|组)$"
 )
 _PLACE_END_RE = re.compile("(?:" + "|".join(lx.PLACES) + ")$")
+_PARTY_OF_RE = re.compile(r"^([\u4e00-\u9fff]{2,20}(?:管理委员会|管委会|人民政府|政府))(?:党工委|党委|党组)$")
+_BODY_END = r"(?:管理委员会|管委会)$"
+_BARE_BODIES = {
+    "管委会": re.compile(_BODY_END),
+    "管理委员会": re.compile(_BODY_END),
+    "市政府": re.compile(r"市(?:人民)?政府$"),
+    "区政府": re.compile(r"区(?:人民)?政府$"),
+    "县政府": re.compile(r"县(?:人民)?政府$"),
+}
 _SHORT_BRANCH_RE = re.compile("(?:" + "|".join(lx.PLACES) + r")(?:省|市|区)?(?:分行|支行|省分行|市分行)")
 
 
@@ -134,6 +144,8 @@ _LEGAL_END_RE = re.compile(
     r"(?:[(（][\u4e00-\u9fff]{2,6}[)）])?(?:股份有限公司|有限责任公司|有限公司|股份公司)$"
 )
 _INDUSTRY_END_RE = re.compile("(?:" + _INDUSTRY + ")$")
+# 现代服务业集聚区 / 生物医药产业园: a zone named by its industry has no distinctive core to abbreviate it
+_INDUSTRY_RUN_RE = re.compile("(?:" + _INDUSTRY + "|现代|服务业|智能|国际)+")
 
 
 def _brand_core(name: str) -> str:
@@ -163,6 +175,17 @@ def _region_core(name: str) -> str:
     return core
 
 
+def abbreviates(short: str, full: str) -> bool:
+    """深圳高新区 / 深圳高新技术产业开发区, 沈阳综保区管委会 / 沈阳综合保税区管理委员会: a Chinese abbreviation keeps
+    the place and the head word and drops characters in between (an in-order subsequence, not a substring)."""
+    if len(short) < 4 or len(short) >= len(full) or short[:2] != full[:2] or short[-1] != full[-1]:
+        return False
+    if short in full:
+        return False  # a contiguous part (上海自贸区 in 上海自贸区临港新片区) names something else
+    it = iter(full)
+    return all(ch in it for ch in short)
+
+
 def is_short_region(short: str, full: str) -> bool:
     if short == full:
         return False
@@ -170,6 +193,9 @@ def is_short_region(short: str, full: str) -> bool:
         return False  # 南昌 is a city, not a short name of 南昌高新技术产业开发区
     if short in _MULTI_ZONES:
         return full.endswith(short) and len(full) > len(short)
+    ps, pf = _PLACE_PREFIX_RE.match(short), _PLACE_PREFIX_RE.match(full)
+    if ps and pf and ps.group(0) != pf.group(0):
+        return False  # 大连科学城 is not 北京科学城
     if _region_core(short) == _region_core(full):
         return True
     z = _ZONE_RE.search(full)
@@ -190,6 +216,50 @@ def _resolve_overlaps(cands: list[cd.Cand]) -> list[cd.Cand]:
     return sorted(kept, key=lambda c: c.start)
 
 
+def _rebind_role_nouns(text: str, mentions: list, appositions: list, by_surface: dict) -> list:
+    """合资公司 means the joint venture founded last: the noun right before a name is no mention of its own
+    (设立合资公司X), and a later bare 合资公司 refers to the latest X introduced that way."""
+    out = []
+    for s0, e0, i in mentions:
+        noun = text[s0:e0]
+        if noun in lx.APPOSITION_NOUNS:
+            last = None
+            for pos, n, target in appositions:
+                if pos > s0:
+                    break
+                if n == noun:
+                    last = (pos, target)
+            if last is not None:
+                if last[0] == s0:
+                    continue
+                i = by_surface.get(last[1], i)
+        out.append((s0, e0, i))
+    return out
+
+
+def _rebind_bare_bodies(text: str, mentions: list, entities: list, by_surface: dict) -> list:
+    """…管理委员会党工委副书记、管委会主任: a bare 管委会 is the nearest such body named before it (the body of a
+    party committee counts), else the article's first."""
+    if not any(text[s0:e0] in _BARE_BODIES for s0, e0, _i in mentions):
+        return mentions
+    out = []
+    last: dict[str, int] = {}
+    for s0, e0, i in mentions:
+        word = text[s0:e0]
+        if word in _BARE_BODIES:
+            i = last.get(word, i)
+        elif entities[i].type == "GovernmentBody":
+            name = entities[i].name
+            pm = _PARTY_OF_RE.match(name)
+            body = by_surface.get(pm.group(1)) if pm else i
+            if body is not None:
+                for bare, rx in _BARE_BODIES.items():
+                    if rx.search(entities[body].name):
+                        last[bare] = body
+        out.append((s0, e0, i))
+    return out
+
+
 @dataclass
 class EntityTable:
     text: str
@@ -201,7 +271,7 @@ class EntityTable:
 
 def build_entities(text: str) -> EntityTable:
     orgs = cd.find_org_candidates(text)
-    persons = cd.find_person_candidates(text)
+    persons = pc.find_person_candidates(text)
     regions = cd.find_region_candidates(text)
     events = cd.find_event_candidates(text) + cd.find_project_candidates(text)
     announcers = cd.find_announcer_candidates(text) + cd.find_subject_person_candidates(text)
@@ -211,6 +281,12 @@ def build_entities(text: str) -> EntityTable:
     for p in persons:
         for g in p.groups:
             org = text[g.org_start : g.org_end]
+            pm = _PARTY_OF_RE.match(org)
+            if pm:
+                # 南京科学城管理委员会党工委副书记: 党工委副书记 of the committee
+                g.org_end = g.org_start + pm.end(1)
+                g.role = org[pm.end(1) :] + g.role
+                org = pm.group(1)
             dm = _DEPARTMENT_RE.search(org)
             if dm:
                 # 前海管理局金融创新处处长: the person belongs to the body, not to its department
@@ -241,11 +317,14 @@ def build_entities(text: str) -> EntityTable:
             all_cands.append(cd.Cand(a_s, a_e, text[a_s:a_e], target.type, "alias"))
     # role nouns in apposition: 设立合资公司北京时代新能源科技有限公司
     starts = {c.start: c for c in all_cands if c.type in ORG_TYPES}
+    appositions: list[tuple[int, str, str]] = []  # (noun start, noun, the name it introduces)
     for noun in lx.APPOSITION_NOUNS:
         for m in re.finditer(noun, text):
             t = starts.get(m.end())
-            if t is not None and noun not in alias_of:
-                alias_of[noun] = t.text
+            if t is not None:
+                appositions.append((m.start(), noun, t.text))
+                alias_of.setdefault(noun, t.text)
+    appositions.sort()
 
     # places named inside government names (青浦区人民政府 -> 青浦区), zone cores (上海临港新片区 -> 临港)
     for c in list(all_cands):
@@ -253,6 +332,11 @@ def build_entities(text: str) -> EntityTable:
             m = _GOV_REGION_RE.match(c.text)
             if m and len(m.group(1)) >= 3:
                 all_cands.append(cd.Cand(c.start, c.start + len(m.group(1)), m.group(1), "Region", "derived"))
+        if c.type == "GovernmentBody":
+            # 杭州高新区管理委员会党工委副书记、管委会主任: the body of the party committee is named too
+            pm = _PARTY_OF_RE.match(c.text)
+            if pm:
+                all_cands.append(cd.Cand(c.start, c.start + pm.end(1), pm.group(1), "GovernmentBody", "derived"))
     zone_cores = set()
     for c in all_cands:
         if c.type == "Region":
@@ -260,8 +344,10 @@ def build_entities(text: str) -> EntityTable:
             if (
                 core != c.text
                 and len(core) >= 2
+                and len(core) <= 4
                 and core not in _PLACE_SET
                 and not _ZONE_ANY_RE.fullmatch(core)
+                and not _INDUSTRY_RUN_RE.fullmatch(core)
             ):
                 zone_cores.add(core)
     for core in zone_cores:
@@ -312,6 +398,17 @@ def build_entities(text: str) -> EntityTable:
             if t == "Region" and e.type == "Region" and is_short_region(s, e.name):
                 idx = i
                 break
+            if t == e.type and t in ("Region", "GovernmentBody") and abbreviates(s, e.name):
+                idx = i
+                break
+        if idx is None and t == "GovernmentBody" and s in _BARE_BODIES:
+            # a bare 管委会 / 区政府 names the one such body of the article, or nothing
+            hits = [
+                i for i, e in enumerate(entities) if e.type == t and _BARE_BODIES[s].search(e.name)
+            ]
+            if not hits:
+                continue
+            idx = hits[0]  # several: each mention is re-bound to the nearest such body (_rebind_bare_bodies)
         if idx is None and t == "Bank" and _SHORT_BRANCH_RE.fullmatch(s):
             # 上海分行 alone names the one branch of that place the article mentions, or nothing
             hits = [i for i, e in enumerate(entities) if e.type == "Bank" and e.name.endswith(s)]
@@ -356,12 +453,15 @@ def build_entities(text: str) -> EntityTable:
                 continue
             if t == "Region" and lx.DATELINE_RE.match(text, e0):
                 continue
-            if t == "Person" and cd._byline(text, s0, e0):
+            if t == "Person" and pc._byline(text, s0, e0):
                 continue
             occupied[s0:e0] = b"\x01" * (e0 - s0)
             mention_list.append((s0, e0, by_surface[s]))
         del last_end
     mention_list.sort()
+    if appositions:
+        mention_list = _rebind_role_nouns(text, mention_list, appositions, by_surface)
+    mention_list = _rebind_bare_bodies(text, mention_list, entities, by_surface)
     for s0, e0, i in mention_list:
         entities[i].mentions.append((s0, e0))
     # entities never mentioned on their own (a place only seen inside a name) are dropped

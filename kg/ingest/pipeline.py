@@ -84,6 +84,8 @@ def iter_extractions(
                 continue
             try:
                 yield result, extract(result)
+            except ExtractError as exc:  # already "PATH: extraction failed: ...": say it once
+                yield Failure(path=result.path, error=str(exc).removeprefix(f"{result.path}: "))
             except KgError as exc:
                 yield Failure(path=result.path, error=f"extraction failed: {exc}")
             except Exception as exc:  # noqa: BLE001 - one article's bug must not end the batch; it is reported

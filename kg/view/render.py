@@ -1,15 +1,15 @@
 """Turning a selected Graph into one self-contained, offline HTML page.
 
-pyvis 0.3.2's own template always links Bootstrap (and, in some modes, vis-network and tom-select) from
-CDNs, even with `cdn_resources="in_line"`, so the page is built from our own template instead; only
-vis-network's JavaScript and CSS come from pyvis, read from the copy it bundles and inlined verbatim.
-Data travels as one JSON block that the page's script turns into vis DataSets; every string from the
-graph reaches the DOM through `textContent` (or the canvas), never as markup.
+The nodes, edges and physics options are built with pyvis (`build_network`), and pyvis's
+`Network.generate_html()` renders the page, but from kg's own Jinja template: pyvis 0.3.2's template
+links Bootstrap (and, in some modes, vis-network and tom-select) from CDNs even with
+`cdn_resources="in_line"`, and embeds node JSON unescaped. kg's template inlines vis-network's JS and CSS
+from the copy pyvis bundles and carries the data as one escaped JSON block that the page's script turns
+into vis DataSets; every string from the graph reaches the DOM through `textContent` (or the canvas).
 """
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import re
@@ -18,13 +18,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from jinja2 import TemplateError
+from pyvis.network import Network
+
 from kg.errors import ViewError
 from kg.models import GraphRelation
 from kg.ontology import ENTITY_TYPE_ZH, RELATION_TYPE_ZH, SYMMETRIC, EntityType, RelationType
 from kg.view.select import Selection, ViewOptions
-from kg.view.template import PAGE_CSS, PAGE_HTML, PAGE_JS, UI_STRINGS
+from kg.view.template import PAGE_CSS, PAGE_JS, TEMPLATE_DIR, TEMPLATE_NAME, UI_STRINGS
 
 VIS_VERSION = "9.1.2"
+BACKGROUND = "#fafafa"
 FONT_STACK = '"Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", sans-serif'
 
 # Colour-blind-friendly Tableau 10 colours; each type also has its own shape, so colour is not the only cue.
@@ -121,6 +125,8 @@ def physics_options(node_count: int, edge_count: int = 0) -> dict[str, Any]:
             },
             "minVelocity": 1.0,
             "timestep": 0.5,
+            # vis's own fit makes the first frame cheap (at a big graph's small scale no label is drawn); the
+            # page then refits from the drawn bounding boxes, clear of the legend and the notice
             "stabilization": {"enabled": True, "iterations": iterations, "updateInterval": 25, "fit": True},
         },
         "interaction": {
@@ -143,55 +149,79 @@ def _short(text: str, limit: int = 24) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def build_payload(selection: Selection, options: ViewOptions) -> dict[str, Any]:
-    """Everything the page needs, as plain JSON-able data (no markup anywhere)."""
+FOCUS_BORDER = "#222222"
+
+
+def build_network(selection: Selection, options: ViewOptions) -> Network:
+    """The view as a pyvis Network: one add_node per entity, one add_edge per relation, physics options.
+
+    Each node/edge carries the vis-network attributes it is drawn with plus the plain data the page
+    script needs for tooltips, the side panel and search (names, aliases, evidence...): no markup anywhere,
+    tooltips are built as DOM elements by the page. `directed=True` because pyvis's undirected mode drops
+    a second edge between the same two entities (and checks every edge against all others); arrows are
+    set per edge from the ontology instead.
+    """
     graph, lang = selection.graph, options.lang
+    net = Network(directed=True, heading=options.title or UI_STRINGS[lang]["title"], bgcolor=BACKGROUND)
     degree: Counter[str] = Counter()
     for r in graph.relations:
         degree[r.source] += 1
         degree[r.target] += 1
     focus = set(selection.focus_ids)
-    nodes = []
     for e in graph.entities:
         color, shape, _ = ENTITY_STYLE[e.type]
-        nodes.append(
-            {
-                "id": e.id,
-                "label": _short(e.name),
-                "name": e.name,
-                "type": e.type.value,
-                "typeLabel": entity_type_label(e.type, lang),
-                "aliases": list(e.aliases),
-                "articles": list(e.article_ids),
-                "degree": degree[e.id],
-                "size": node_size(degree[e.id]),
-                "color": color,
-                "shape": shape,
-                "focus": e.id in focus,
-            }
+        net.add_node(
+            e.id,
+            label=_short(e.name),
+            shape=shape,
+            color={"background": color, "border": FOCUS_BORDER if e.id in focus else color},
+            size=node_size(degree[e.id]),
+            borderWidth=4 if e.id in focus else 1,
+            name=e.name,
+            type=e.type.value,
+            typeLabel=entity_type_label(e.type, lang),
+            aliases=list(e.aliases),
+            articles=list(e.article_ids),
+            degree=degree[e.id],
+            focus=e.id in focus,
         )
     pair_count: dict[tuple[str, str], int] = defaultdict(int)
-    edges = []
     for r in graph.relations:
         pair = (min(r.source, r.target), max(r.source, r.target))
-        nth = pair_count[pair]
+        nth = pair_count[pair]  # parallel edges between one pair get growing curvature
         pair_count[pair] += 1
-        edges.append(
-            {
-                "id": r.id,
-                "from": r.source,
-                "to": r.target,
-                "type": r.type.value,
-                "label": relation_type_label(r.type, lang),
-                "directed": r.type not in SYMMETRIC,
-                "color": RELATION_COLOR[r.type],
-                "width": edge_width(len(r.article_ids)),
-                "curve": nth,  # parallel edges between one pair get growing curvature
-                "articleCount": len(r.article_ids),
-                "props": relation_properties(r, lang),
-                "evidence": [{"text": ev.text, "article": ev.article_id} for ev in r.evidence],
+        color = RELATION_COLOR[r.type]
+        extra: dict[str, Any] = {}
+        if nth:
+            extra["smooth"] = {
+                "enabled": True,
+                "type": "curvedCW" if nth % 2 else "curvedCCW",
+                "roundness": round(0.15 * math.ceil(nth / 2), 2),
             }
+        net.add_edge(
+            r.source,
+            r.target,
+            id=r.id,
+            label=relation_type_label(r.type, lang),
+            width=edge_width(len(r.article_ids)),
+            color={"color": color, "highlight": color, "hover": color, "opacity": 0.85},
+            arrows={"to": {"enabled": r.type not in SYMMETRIC, "scaleFactor": 0.6}},
+            **extra,
+            type=r.type.value,
+            isDirected=r.type not in SYMMETRIC,  # `directed` is a pyvis Edge parameter
+            curve=nth,
+            articleCount=len(r.article_ids),
+            props=relation_properties(r, lang),
+            evidence=[{"text": ev.text, "article": ev.article_id} for ev in r.evidence],
         )
+    # a dict, not set_options(): pyvis's set_options strips every space, which breaks the font names
+    net.options = physics_options(len(graph.entities), len(graph.relations))
+    return net
+
+
+def page_data(selection: Selection, options: ViewOptions) -> dict[str, Any]:
+    """What the page needs besides the network: title, notice, UI strings, legend rows, articles."""
+    graph, lang = selection.graph, options.lang
     type_counts = Counter(e.type for e in graph.entities)
     rel_counts = Counter(r.type for r in graph.relations)
     strings = UI_STRINGS[lang]
@@ -218,7 +248,6 @@ def build_payload(selection: Selection, options: ViewOptions) -> dict[str, Any]:
         },
         "strings": strings,
         "fontStack": FONT_STACK,
-        "options": physics_options(len(nodes), len(edges)),
         "entityTypes": [
             {
                 "key": t.value,
@@ -241,17 +270,25 @@ def build_payload(selection: Selection, options: ViewOptions) -> dict[str, Any]:
             for t in RelationType
             if rel_counts[t]
         ],
-        "nodes": nodes,
-        "edges": edges,
         "articles": {
             a.id: {"title": a.title, "date": a.date, "url": a.url, "path": a.path} for a in graph.articles
         },
     }
 
 
+def build_payload(selection: Selection, options: ViewOptions) -> dict[str, Any]:
+    """The page's whole data block as one dict: the pyvis network's nodes, edges, options + page_data."""
+    net = build_network(selection, options)
+    return {"nodes": net.nodes, "edges": net.edges, "options": net.options, **page_data(selection, options)}
+
+
 def json_for_script(data: Any) -> str:
     """JSON that cannot end its <script> element or open a comment: `<`, `>` and `&` become \\u escapes."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return escape_json_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def escape_json_text(text: str) -> str:
+    """The same escaping for JSON that is already text (pyvis hands the template its options as a string)."""
     return (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")
@@ -284,16 +321,26 @@ def vis_assets() -> tuple[str, str]:
 
 
 def render_html(selection: Selection, options: ViewOptions) -> str:
-    """The complete page as a string (one substitution pass, so data can never be re-expanded)."""
-    payload = build_payload(selection, options)
+    """The complete page: pyvis's Network.generate_html() rendering kg's own template (kg_page.html).
+
+    pyvis's template would link Bootstrap and vis from CDNs and put raw `{{nodes|safe}}` JSON in a script;
+    kg's template inlines vis-network from pyvis's bundled copy and embeds the data through kg_json.
+    """
+    net = build_network(selection, options)
     vis_js, vis_css = vis_assets()
-    values = {
+    net.set_template_dir(str(TEMPLATE_DIR), TEMPLATE_NAME)
+    env = net.templateEnv
+    env.filters["kg_json"] = json_for_script
+    env.filters["kg_json_text"] = escape_json_text
+    env.globals["kg"] = {
         "lang": "zh-CN" if options.lang == "zh" else "en",
-        "title": html.escape(payload["meta"]["title"]),
         "vis_css": vis_css,
         "page_css": PAGE_CSS.replace("{{font_stack}}", FONT_STACK),
         "vis_js": vis_js,
-        "data": json_for_script(payload),
         "page_js": PAGE_JS,
+        "data": page_data(selection, options),
     }
-    return re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], PAGE_HTML)
+    try:
+        return net.generate_html()
+    except TemplateError as exc:  # pragma: no cover - the template ships with kg
+        raise ViewError(f"{TEMPLATE_DIR / TEMPLATE_NAME}: {exc}") from exc

@@ -24,7 +24,7 @@ class ViewOptions:
     """What to show and how. Types and relations accept English enum names or Chinese display names."""
 
     focus: str | None = None
-    depth: int = 1
+    depth: int | None = None  # hops around `focus` (None: 1); setting it without `focus` is an error
     types: list[str] = field(default_factory=list)
     relations: list[str] = field(default_factory=list)
     since: str | None = None
@@ -174,8 +174,10 @@ def select_view(graph: Graph, options: ViewOptions) -> Selection:
     Explicit filters silently narrow the view; only truncation is reported as "left out", because the
     user did not ask for it.
     """
-    if options.depth < 0:
+    if options.depth is not None and options.depth < 0:
         raise ViewError(f"--depth must be 0 or more, got {options.depth}")
+    if options.depth is not None and options.focus is None:
+        raise ViewError("--depth counts hops around --focus: add --focus NAME or drop --depth")
     if options.min_evidence < 0:
         raise ViewError(f"--min-evidence must be 0 or more, got {options.min_evidence}")
     if options.max_nodes < 1:
@@ -214,7 +216,7 @@ def select_view(graph: Graph, options: ViewOptions) -> Selection:
 
     dist: dict[str, int] = {}
     if focus_ids:
-        dist = _ego(focus_ids, relations, options.depth)
+        dist = _ego(focus_ids, relations, 1 if options.depth is None else options.depth)
         keep &= set(dist)
         relations = [r for r in relations if r.source in keep and r.target in keep]
 

@@ -1,6 +1,5 @@
-"""The page skeleton, its CSS and UI strings. The behaviour lives in kg/view/page.js.
-
-Placeholders are `{{name}}` and are filled in one pass by kg.view.render.render_html.
+"""The page's CSS, script and UI strings. The HTML skeleton is the Jinja template templates/kg_page.html,
+which pyvis's Network.generate_html() renders; the behaviour lives in kg/view/page_js.txt.
 """
 
 from __future__ import annotations
@@ -8,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 PAGE_JS = (Path(__file__).with_name("page_js.txt")).read_text(encoding="utf-8")
+TEMPLATE_DIR = Path(__file__).with_name("templates")
+TEMPLATE_NAME = "kg_page.html"
 
 UI_STRINGS: dict[str, dict[str, str]] = {
     "zh": {
@@ -60,7 +61,7 @@ UI_STRINGS: dict[str, dict[str, str]] = {
 
 PAGE_CSS = """
 html, body { margin: 0; padding: 0; height: 100%; overflow: hidden;
-  font-family: {{font_stack}}; font-size: 14px; color: #222; background: #fafafa; }
+  font-family: {{font_stack}}; font-size: 14px; color: #222; }
 #kg-graph { position: absolute; inset: 0; }
 #kg-bar { position: absolute; top: 8px; left: 8px; z-index: 5; width: 250px; max-height: calc(100% - 16px);
   overflow: auto; background: rgba(255,255,255,0.95); border: 1px solid #ddd; border-radius: 6px;
@@ -99,38 +100,7 @@ div.vis-tooltip { font-family: {{font_stack}}; max-width: 380px; white-space: no
 .kg-tip-title { font-weight: bold; }
 .kg-tip-sub { color: #666; }
 .kg-tip-ev { margin-top: 4px; padding-left: 6px; border-left: 2px solid #aaa; }
-"""
-
-PAGE_HTML = """<!DOCTYPE html>
-<html lang="{{lang}}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; \
-style-src 'unsafe-inline'; img-src data:; font-src data:">
-<link rel="icon" href="data:,">
-<title>{{title}}</title>
-<style>{{vis_css}}</style>
-<style>{{page_css}}</style>
-</head>
-<body>
-<div id="kg-graph"></div>
-<div id="kg-bar">
-  <h1 id="kg-title"></h1>
-  <input id="kg-search" type="search" autocomplete="off">
-  <div id="kg-status"></div>
-  <div id="kg-hint"></div>
-  <h2 id="kg-types-h"></h2>
-  <div id="kg-types"></div>
-  <h2 id="kg-rels-h"></h2>
-  <div id="kg-rels"></div>
-</div>
-<div id="kg-notice"></div>
-<div id="kg-progress" hidden></div>
-<div id="kg-panel" hidden></div>
-<script type="application/json" id="kg-data">{{data}}</script>
-<script>{{vis_js}}</script>
-<script>{{page_js}}</script>
-</body>
-</html>
+/* set after a click opens the side panel: the hover tooltip of what was clicked would only repeat it */
+#kg-graph.kg-tip-hidden div.vis-tooltip { visibility: hidden !important; }
+#kg-graph.kg-fitting canvas { visibility: hidden; }
 """

@@ -25,7 +25,11 @@ from kg.extract.relations.money import (
     rule_cross_border,
     rule_financing,
     rule_invested,
+    rule_invested_towards,
+    rule_round_investors,
+    rule_founds,
     rule_shareholders,
+    rule_takes_stake,
     rule_transfer,
 )
 from kg.extract.relations.people_places import rule_attended, rule_executive, rule_located, rule_opened
@@ -45,7 +49,11 @@ RULES = (
     rule_cross_border,
     rule_joint_venture,
     rule_invested,
+    rule_invested_towards,
+    rule_round_investors,
+    rule_founds,
     rule_transfer,
+    rule_takes_stake,
     rule_shareholders,
     rule_acquired,
     rule_opened,

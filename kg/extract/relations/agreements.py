@@ -139,15 +139,18 @@ def rule_joint_venture(ctx: Ctx, s: int, e: int, ms) -> None:
         for f in founders:
             ctx.add("INVESTED_IN", f, new, {}, (s, e))
         ctx.last_established = new
+        ctx.established_at = s
 
 
 _SUB_RE = re.compile(
-    r"旗下(?:的)?|下属(?:的)?|(?:的)?(?:全资|控股)子公司|(?:的)?子公司|下属的?(?:区属|市属|省属)?(?:国有)?(?:独资)?(?:企业|国企)"
+    r"(?:的)?下属的?(?:区属|市属|省属)?(?:国有)?(?:独资)?(?:企业|国企)|隶属于|(?:全资|绝对|相对)?控股的(?=[\u4e00-\u9fff])|(?:的)?旗下(?:的)?|(?:的)?下属(?:的)?|(?:的)?(?:(?:持股|持有其?)(?P<st>\d+(?:\.\d+)?%)(?:的股权|股权|股份)?的?)?(?:全资|控股)子公司|(?:的)?子公司|下属的?(?:区属|市属|省属)?(?:国有)?(?:独资)?(?:企业|国企)"
 )
 
 
 _HELD_RE = re.compile(r"持股(?:比例)?(?:为|约|达)?约?(\d+(?:\.\d+)?%)")
-_CONTROLLING_RE = re.compile(r"(?:的)?控股股东(?:为|是)|(?:为|是)(?:其|公司|该公司)?(?:的)?控股股东")
+_CONTROLLING_RE = re.compile(
+    r"(?:的)?(?:控股股东|母公司)(?:为|是)|(?:为|是)(?:其|公司|该公司)?(?:的)?(?:控股股东|母公司)"
+)
 
 
 def rule_controlling_holder(ctx: Ctx, s: int, e: int, ms) -> None:
@@ -173,26 +176,35 @@ def rule_controlling_holder(ctx: Ctx, s: int, e: int, ms) -> None:
             ctx.add("SUBSIDIARY_OF", child, holder, props, (s, e))
 
 
+def _sub_stake(m: re.Match) -> str | None:
+    """持股60%的控股子公司 -> 60%; 全资子公司 -> 100%."""
+    if m.group("st"):
+        return m.group("st")
+    return "100%" if "全资" in m.group(0) else None
+
+
 def rule_subsidiary(ctx: Ctx, s: int, e: int, ms) -> None:
     text = ctx.text
     for m in _SUB_RE.finditer(text, s, e):
+        if m.group(0) == "隶属于":  # 福瑞医药隶属于康尔集团: the child comes first
+            k_parent = _first_after(ctx, ms, m.end(), 0)
+            if k_parent is not None:
+                child = _mention_before(ctx, ms, m.start(), 2)
+                ctx.add("SUBSIDIARY_OF", child, ms[k_parent][2], {}, (s, e))
+            continue
         parent = _mention_before(ctx, ms, m.start(), 0)
         k_child = _first_after(ctx, ms, m.end(), 0)
         if parent is not None and k_child is not None:
             # 中国平安集团旗下平安直通咨询有限公司 / 云帆智能”）全资子公司云帆智能（上海）有限公司
-            ctx.add("SUBSIDIARY_OF", ms[k_child][2], parent, {}, (s, e))
+            ctx.add("SUBSIDIARY_OF", ms[k_child][2], parent, {"stake": _sub_stake(m)}, (s, e))
             continue
         # B是/成为/系 A(下属)的(全资|控股)子公司
         head = text[s : m.start()]
         bm = re.search(r"(?:是|成为|系|为)([^，,。；;]{0,60}?)$", head)
         if not bm:
             continue
-        if (
-            parent is None
-            and re.search(r"(?:^|[^\u4e00-\u9fff])?公司$", bm.group(1))
-            and bm.group(1).endswith("公司")
-        ):
-            parent = -1  # 康瑞生物将成为公司的控股子公司: 公司 is the sentence's (or article's) company
+        if parent is None and (bm.group(1).endswith("公司") or bm.group(1) == "其"):
+            parent = -1  # 康瑞生物将成为公司/其控股子公司: the sentence's (or article's) company
         if parent is None:
             continue
         child = _mention_before(ctx, ms, s + bm.start(), 6)
@@ -204,7 +216,11 @@ def rule_subsidiary(ctx: Ctx, s: int, e: int, ms) -> None:
         if child is None and re.match(r"(?:新公司|该公司|此公司|合资公司)", text[s : s + 5]):
             child = ctx.last_established
         held = _HELD_RE.search(text, m.end(), e)
-        stake = _stake(text[m.end() : _clause_end(text, m.end(), e)]) or (held.group(1) if held else None)
+        stake = (
+            _sub_stake(m)
+            or _stake(text[m.end() : _clause_end(text, m.end(), e)])
+            or (held.group(1) if held else None)
+        )
         ctx.add("SUBSIDIARY_OF", child, parent, {"stake": stake}, (s, e))
     # X(将)由Y控股: the joint venture becomes Y's subsidiary
     for m in re.finditer(r"由", text[s:e]):

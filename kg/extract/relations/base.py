@@ -43,6 +43,7 @@ class Ctx:
     rels: list[Rel] = field(default_factory=list)
     last_pair: list[int] | None = None
     last_established: int | None = None
+    established_at: int = -1  # where the last joint venture / new company was founded
     last_fin: dict | None = None
     focal: int | None = None
     pending_amount: tuple | None = None

@@ -30,6 +30,13 @@ def rule_financing(ctx: Ctx, s: int, e: int, ms) -> None:
     banks = [i for ms_, me_, i in ms if ctx.etype(i) == "Bank" and not _is_modifier(ctx, me_, e)]
     if not banks and re.search(r"该行|此行|该分行", sent) and ctx.last_bank is not None:
         banks = [ctx.last_bank]
+    if not banks:
+        # 华润融资租赁为江西赣能提供2亿元融资租赁服务: a non-bank lender is the subject of 为/向…提供…融资
+        vm = _LENDS_RE.search(sent)
+        if vm:
+            k = _last_before(ctx, ms, s + vm.start(), 6, _LENDER_TYPES)
+            if k is not None:
+                banks = [ms[k][2]]
     borrower = None
     am = re.search(r"向", sent)
     if am:
@@ -57,6 +64,10 @@ def rule_financing(ctx: Ctx, s: int, e: int, ms) -> None:
                 borrower = ms[k][2]
                 break
     del bm
+    if borrower is None and banks and re.search(r"(?:为|向|给予)其", sent):
+        # 与南京地铁签署协议，将为其提供…融资支持: 其 is the bank's counterpart in the sentence
+        others = [i for i in _orgs(ctx, ms) if ctx.etype(i) in _BORROWER_TYPES]
+        borrower = others[0] if others else None
     if borrower is None:
         km = re.search(r"(?:借款人|借款主体|融资主体|授信对象)(?:为|是)", sent)
         if km:
@@ -88,6 +99,13 @@ def rule_financing(ctx: Ctx, s: int, e: int, ms) -> None:
         amt0 = parse_amount(sent)
         if amt0:
             ctx.pending_amount = amt0
+    if borrower is None and syndicated:
+        # 航丰集团（简称…）城市快速路工程81.4亿元银团贷款: the organisation owning the financed works borrows
+        pos = s + sent.index("银团")
+        cs = _clause_start(ctx.text, s, pos)
+        owners = [i for ms_, me_, i in ms if ms_ >= cs and me_ <= pos and ctx.etype(i) in _BORROWER_TYPES]
+        if owners:
+            borrower = owners[0]
     if borrower is None and projects:
         borrower = projects[0]
     if borrower is None and syndicated and ctx.last_fin:
@@ -104,7 +122,9 @@ def rule_financing(ctx: Ctx, s: int, e: int, ms) -> None:
         a = ctx.pending_amount
         props = {"amount": a[0], "currency": a[1], "amount_text": a[2]}
     lead = None
-    lm = re.search(r"由([^，,。]{2,50}?)(?:作为|担任)(?:本次|该笔)?(?:银团)?(?:贷款)?牵头行", sent)
+    lm = re.search(
+        r"由([^，,。]{2,50}?)(?:(?:作为|担任)(?:本次|该笔)?(?:银团)?(?:贷款)?牵头行|牵头(?:组建|筹组)?银团)", sent
+    )
     if lm:
         k = _first_after(ctx, ms, s + lm.start(1), 0, {"Bank"})
         lead = ms[k][2] if k is not None else None
@@ -114,6 +134,11 @@ def rule_financing(ctx: Ctx, s: int, e: int, ms) -> None:
         ctx.add("PROVIDED_FINANCING_TO", b, borrower, {**props, "role": role, "date": date}, (s, e))
     ctx.last_fin = {"borrower": borrower, "props": props}
 
+
+_BORROWER_TYPES = ORG_TYPES - {"Bank"}
+_HOLDER_TYPES = ORG_TYPES | {"Person"}
+_LENDER_TYPES = frozenset({"Company", "Fund"})
+_LENDS_RE = re.compile(r"(?:为|向)[^，,。；;]{2,40}?提供[^，,。；;]{0,24}?(?:融资租赁|贷款|授信|融资)")
 
 _NEGATED_RE = re.compile(r"并未|未参与|没有参与|未能|尚未参与|不参与")
 
@@ -159,11 +184,12 @@ def _investee_ref(ctx: Ctx, s: int, pos: int, ms) -> int | None:
     for ms_, me_, mi in reversed(ms):
         if me_ <= pos and re.search(r"合资公司|标的公司|项目公司|新公司", ctx.text[ms_:me_]):
             return mi
-    if ctx.last_established is not None:
+    # 认缴出资 into the fund the article is about (the last fund named before), unless a company was founded
+    # after that fund was named
+    funds = [m for m in ctx.table.mention_list if m[1] <= pos and ctx.etype(m[2]) == "Fund"]
+    if ctx.last_established is not None and (not funds or ctx.established_at > funds[-1][0]):
         return ctx.last_established
-    # 认缴出资 into the fund the article is about: the last fund named before
-    funds = [m[2] for m in ctx.table.mention_list if m[1] <= pos and ctx.etype(m[2]) == "Fund"]
-    return funds[-1] if funds else None
+    return funds[-1][2] if funds else None
 
 
 _HELD_RE = re.compile(r"持股(?:比例)?(?:为|约|达)?约?(\d+(?:\.\d+)?%)")
@@ -227,6 +253,9 @@ def rule_invested(ctx: Ctx, s: int, e: int, ms) -> None:
     for m in re.finditer(r"入股|参股了?|增资|认缴|战略投资|投资了?", text[s:e]):
         pos = s + m.start()
         k = _last_before(ctx, ms, pos, 2, ORG_TYPES | {"Person"})
+        if k is None and m.group(0) in ("入股", "增资") and re.search(r"以[^，,。；;]{1,20}$", text[s:pos]):
+            # 宁德时代以5亿元入股赣锋锂业: the subject before 以<amount>
+            k = _last_before(ctx, ms, s + re.search(r"以[^，,。；;]{1,20}$", text[s:pos]).start(), 2, _HOLDER_TYPES)
         if k is None and m.group(0).startswith("参股"):
             cs = _clause_start(text, s, pos)
             inside = [
@@ -244,6 +273,65 @@ def rule_invested(ctx: Ctx, s: int, e: int, ms) -> None:
         if amt:
             props.update(amount=amt[0], currency=amt[1], amount_text=amt[2])
         ctx.add("INVESTED_IN", ms[k][2], ms[k2][2], props, (s, e))
+
+
+_TOWARDS_RE = re.compile(
+    r"(?:[（(][^）)]{0,30}[）)])?[”\"]?(?:的(?:战略|股权|天使轮|[A-E]轮|首轮)?|(?:进行|实施|追加)?)(?:投资|注资|增资)(?!价值|回报|收益|机会|逻辑|者|人|方|额度)"
+)
+
+
+def rule_invested_towards(ctx: Ctx, s: int, e: int, ms) -> None:
+    """基金已完成对瑞通智能（简称…）的投资，投资金额1.1亿元，持股约8%: investor before 对, investee after."""
+    text = ctx.text
+    for m in re.finditer(r"对", text[s:e]):
+        pos = s + m.start()
+        k2 = _first_after(ctx, ms, pos + 1, 0)
+        if k2 is None or not _TOWARDS_RE.match(text, ms[k2][1]):
+            continue
+        cs = _clause_start(text, s, pos)
+        inside = [x[2] for x in ms if x[0] >= cs and x[1] <= pos and ctx.etype(x[2]) in ORG_TYPES | {"Person"}]
+        investor = inside[-1] if inside else None
+        if investor is None:
+            continue
+        rest = text[ms[k2][1] : e]
+        amt = parse_amount(rest)
+        held = _HELD_RE.search(rest)
+        props = {"stake": held.group(1) if held else None, "date": find_date(text[s:e], ctx.date)}
+        if amt:
+            props.update(amount=amt[0], currency=amt[1], amount_text=amt[2])
+        ctx.add("INVESTED_IN", investor, ms[k2][2], props, (s, e))
+
+
+_LEADS_RE = re.compile(r"(?:领投|跟投|参投|联合领投)")
+
+
+def rule_round_investors(ctx: Ctx, s: int, e: int, ms) -> None:
+    """智谱华章完成B轮融资，由君联资本领投，深创投跟投: each named investor invests in the company raising."""
+    text = ctx.text
+    if not _LEADS_RE.search(text, s, e) or "融资" not in text[s:e]:
+        return
+    target = _subject(ctx, s, e, ms)
+    for m in _LEADS_RE.finditer(text, s, e):
+        cs = _clause_start(text, s, m.start())
+        for x in ms:
+            if x[0] >= cs and x[1] <= m.start() and ctx.etype(x[2]) in _HOLDER_TYPES and x[2] != target:
+                ctx.add("INVESTED_IN", x[2], target, {"date": find_date(text[s:e], ctx.date)}, (s, e))
+
+
+def rule_founds(ctx: Ctx, s: int, e: int, ms) -> None:
+    """中国石化集团资本出资2亿元设立上海石化创新投资: a single founder invests in the company it sets up."""
+    text = ctx.text
+    for m in re.finditer(r"(?<!共同)出资[^，,。；;]{0,16}?(?:设立|成立|组建)(?:了)?", text[s:e]):
+        k = _last_before(ctx, ms, s + m.start(), 2, _HOLDER_TYPES)
+        k2 = _first_after(ctx, ms, s + m.end(), 4)
+        if k is None or k2 is None:
+            continue
+        amt = parse_amount(m.group(0))
+        props = {"date": find_date(text[s:e], ctx.date)}
+        if amt:
+            props.update(amount=amt[0], currency=amt[1], amount_text=amt[2])
+        ctx.add("INVESTED_IN", ms[k][2], ms[k2][2], props, (s, e))
+        ctx.last_established, ctx.established_at = ms[k2][2], s
 
 
 _HOLDERS_RE = re.compile(r"(?:[两三四五六七八九十\d]+名|等)(?:法人|机构)?股东")
@@ -312,6 +400,54 @@ def rule_transfer(ctx: Ctx, s: int, e: int, ms) -> None:
         seg = after[: tm.start()]
         kind = "ACQUIRED" if "股权" in seg else "INVESTED_IN"
         ctx.add(kind, ms[k3][2], target, {"stake": _stake(seg)}, (s, e), transfer=True)
+
+
+def rule_takes_stake(ctx: Ctx, s: int, e: int, ms) -> None:
+    """A受让(B持有的)C 20%股权 -> A ACQUIRED C (股份: INVESTED_IN, as for 转让); A成为C(的)股东 -> A INVESTED_IN C,
+    A成为C的控股股东 -> C SUBSIDIARY_OF A."""
+    text = ctx.text
+    for m in re.finditer(r"受让了?", text[s:e]):
+        pos = s + m.start()
+        cs = _clause_start(text, s, pos)
+        before = [x[2] for x in ms if x[0] >= cs and x[1] <= pos and ctx.etype(x[2]) in _HOLDER_TYPES]
+        k = _first_after(ctx, ms, s + m.end(), 2, _HOLDER_TYPES)
+        if not before or k is None:
+            continue
+        ce = _clause_end(text, s + m.end(), e)
+        hm = re.search(r"(?:所)?持有的", text[ms[k][1] : ce])
+        if hm:  # 受让B持有的C…: B sells, C is the company
+            k = _first_after(ctx, ms, ms[k][1] + hm.end(), 0)
+            if k is None:
+                continue
+        seg = text[ms[k][1] : ce]
+        if "股权" not in seg and "股份" not in seg:
+            continue
+        kind = "ACQUIRED" if "股权" in seg else "INVESTED_IN"
+        props = {"stake": _stake(seg), "date": find_date(text[s:e], ctx.date)}
+        amt = parse_amount(text[s:e])
+        if amt:
+            props.update(amount=amt[0], currency=amt[1], amount_text=amt[2])
+        ctx.add(kind, before[-1], ms[k][2], props, (s, e), transfer=True)
+    for m in re.finditer(r"成为", text[s:e]):
+        pos = s + m.start()
+        k = _first_after(ctx, ms, s + m.end(), 0)
+        if k is None:
+            continue
+        hm = _BECOMES_HOLDER_RE.match(text, ms[k][1])
+        if not hm:
+            continue
+        cs = _clause_start(text, s, pos)
+        before = [x[2] for x in ms if x[0] >= cs and x[1] <= pos and ctx.etype(x[2]) in _HOLDER_TYPES]
+        if not before:
+            continue
+        stake = _stake(text[s:e])
+        if hm.group(1):
+            ctx.add("SUBSIDIARY_OF", ms[k][2], before[-1], {"stake": stake}, (s, e))
+        else:
+            ctx.add("INVESTED_IN", before[-1], ms[k][2], {"stake": stake, "date": find_date(text[s:e], ctx.date)}, (s, e))
+
+
+_BECOMES_HOLDER_RE = re.compile(r"[”\"）)]*的?(控股)?(?:第一大|第二大|第三大|主要|重要|战略|新|单一)?股东")
 
 
 def rule_acquired(ctx: Ctx, s: int, e: int, ms) -> None:

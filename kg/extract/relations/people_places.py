@@ -34,7 +34,7 @@ def rule_executive(ctx: Ctx, s: int, e: int, ms) -> None:
                 org = ctx.focal
             ctx.add("EXECUTIVE_OF", pi, org, {"role": g.role}, (s, e))
     # 袁国华同时担任临港新片区党工委副书记
-    for m in re.finditer(r"(?:同时|现|还|兼)?(?:担任|出任|兼任)", ctx.text[s:e]):
+    for m in re.finditer(r"(?:同时|现|还|兼)?(?:担任|出任|兼任|就任|当选为?|升任|(?:被)?任命为)", ctx.text[s:e]):
         pos = s + m.start()
         person = _mention_before(ctx, ms, pos, 0, {"Person"})
         k = _first_after(ctx, ms, s + m.end(), 0)
@@ -157,7 +157,7 @@ def _clause_or_sentence_subject(ctx: Ctx, s: int, pos: int, ms) -> int | None:
 def rule_located(ctx: Ctx, s: int, e: int, ms) -> None:
     text = ctx.text
     for m in re.finditer(
-        r"(?:总部|注册地|选址)?(?:位于|坐落于|地处|注册(?:地)?(?:在|于|为)|设在|落户于)", text[s:e]
+        r"(?:总部|注册地|选址)?(?:位于|坐落(?:于|在)|地处|注册(?:地)?(?:在|于|为)|设在|落户于)", text[s:e]
     ):
         pos = s + m.start()
         region = _region_run_after(ctx, ms, s + m.end())

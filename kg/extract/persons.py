@@ -1,0 +1,187 @@
+"""Person candidates: a title chain (临港集团党委书记、董事长) or an honorific (女士/先生) next to a 2-3 character
+name, with the organisations each title belongs to (the chain walked leftwards)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.extract import lexicon as lx
+from kg.extract.candidates import Cand, is_cjk, left_edge
+
+_SOFT_STOPS = frozenset("强代主会提参致")
+_SOFT_VERBS = frozenset(("强调", "主持", "代表", "会见", "提出", "提到", "参加", "参与", "致辞", "主任", "会长"))
+_NAME_END = frozenset("、，,。；;等（(）)”\"：:")
+
+
+def _name_after(text: str, pos: int) -> str | None:
+    """A 2-3 character personal name starting at pos, or None."""
+    s = text[pos : pos + 4]
+    if len(s) < 2 or not is_cjk(s[0]):
+        return None
+    if s[:2] in lx.SURNAMES_2:
+        sl = 2
+    elif s[0] in lx.SURNAMES_1:
+        sl = 1
+    else:
+        return None
+    chars = []
+    for ch in s[sl:]:
+        if not is_cjk(ch):
+            break
+        chars.append(ch)
+    if not chars:
+        return None
+    end = pos + sl  # offset of the first given-name character
+
+    def ok(k: int) -> bool:
+        """强 / 代 / 主 … end words (强调, 代表) but also names (陈强, 马蕾强): inside a name when the name ends
+        right after (马蕾强等, 程强林、), never when they start a verb (张强调)."""
+        ch = chars[k]
+        if ch not in lx.NAME_STOP_CHARS:
+            return True
+        if ch not in _SOFT_STOPS or "".join(chars[k : k + 2]) in _SOFT_VERBS:
+            return False
+        after = end + k + 1
+        return after >= len(text) or text[after] in _NAME_END or (
+            k + 1 < len(chars) and chars[k + 1] not in lx.NAME_STOP_CHARS and (
+                after + 1 >= len(text) or text[after + 1] in _NAME_END
+            )
+        )
+
+    if not ok(0):
+        return None
+    if len(chars) >= 2 and ok(1) and not (chars[0] in lx.NAME_STOP_CHARS and chars[1] in lx.NAME_STOP_CHARS):
+        given = 2
+    else:
+        given = 1
+    if sl == 2 and given == 2:
+        given = 1 if len(chars) > 2 and chars[2] not in lx.NAME_STOP_CHARS else given
+    return s[: sl + given]
+
+
+@dataclass
+class TitleGroup:
+    """Titles held by a person at one organisation, as written (org text may be empty)."""
+
+    org_start: int
+    org_end: int
+    role: str
+
+
+@dataclass
+class PersonCand:
+    cand: Cand
+    groups: list[TitleGroup]
+
+
+def _byline(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 5) : start]
+    after = text[end : end + 5].lstrip(" 　")
+    return any(before.rstrip(" 　：:").endswith(w) for w in lx.BYLINE_BEFORE) or any(
+        after.startswith(w) for w in lx.BYLINE_AFTER
+    )
+
+
+_ALIAS_TAIL_RE = re.compile(r"[(（][^()（）]{0,10}?简称[^()（）]{1,14}[)）]$")
+
+
+def _groups_before(text: str, chain_start: int, chain_end: int) -> list[TitleGroup]:
+    """Walk left from a title chain: 临港新片区党工委副书记、临港集团党委书记、董事长 -> two groups."""
+    groups: list[TitleGroup] = []
+    start, end = chain_start, chain_end
+    for _ in range(4):
+        org_end = start
+        am = _ALIAS_TAIL_RE.search(text, max(0, start - 24), start)
+        if am:
+            org_end = am.start()  # 上海临港经济发展（集团）有限公司（简称“临港集团”）副总裁孙立平
+        org_start = left_edge(text, org_end, limit=20)
+        groups.append(TitleGroup(org_start, org_end, text[start:end]))
+        if org_start == start and org_start > 0 and text[org_start - 1] == "、":
+            # a bare title list part belongs to the same person: handled by the chain regex already
+            break
+        if org_start > 0 and text[org_start - 1] == "、":
+            prev_end = org_start - 1
+            window = text[max(0, prev_end - 30) : prev_end]
+            best = None
+            for m in lx.TITLE_CHAIN_RE.finditer(window):
+                if m.end() == len(window):
+                    best = m
+            if best is None:
+                break
+            start = prev_end - len(window) + best.start()
+            end = prev_end
+            # the previous part must not end in a person name of its own
+            continue
+        break
+    return groups
+
+
+def find_person_candidates(text: str) -> list[PersonCand]:
+    out: list[PersonCand] = []
+    for m in lx.TITLE_CHAIN_RE.finditer(text):
+        name = _name_after(text, m.end())
+        if not name:
+            continue
+        s, e = m.end(), m.end() + len(name)
+        if _byline(text, s, e):
+            continue
+        out.append(PersonCand(Cand(s, e, name, "Person", "title"), _groups_before(text, m.start(), m.end())))
+    for m in re.finditer(r"(女士|先生)", text):
+        for L in (3, 2):
+            s = m.start() - L
+            if s < 0:
+                continue
+            name = text[s : m.start()]
+            if not all(is_cjk(c) for c in name):
+                continue
+            if name[0] not in lx.SURNAMES_1 and name[:2] not in lx.SURNAMES_2:
+                continue
+            if L == 3 and s > 0 and is_cjk(text[s - 1]) and text[s - 1] not in lx.STOP_CHARS:
+                continue
+            if (
+                L == 2
+                and s > 0
+                and is_cjk(text[s - 1])
+                and text[s - 1] not in lx.STOP_CHARS
+                and text[s - 1] not in "，、"
+            ):
+                pass
+            out.append(PersonCand(Cand(s, m.start(), name, "Person", "honorific"), []))
+            break
+    # 王海涛（上海晶芯科技有限公司董事长）: the name before a bracket that holds organisation + title
+    for m in _PAREN_TITLE_RE.finditer(text):
+        name = _name_before(text, m.start())
+        if name is None:
+            continue
+        org_start = max(m.start() + 1, left_edge(text, m.start(2)))
+        group = TitleGroup(org_start, m.start(2), m.group(2))
+        out.append(PersonCand(Cand(m.start() - len(name), m.start(), name, "Person", "title"), [group]))
+    # 李建国出任深圳华联控股总经理: the name before a verb of taking office that a title follows
+    for m in _TAKES_OFFICE_RE.finditer(text):
+        name = _name_before(text, m.start())
+        if name is not None:
+            out.append(PersonCand(Cand(m.start() - len(name), m.start(), name, "Person", "honorific"), []))
+    return out
+
+
+_PAREN_TITLE_RE = re.compile(r"[（(]([^（）()，,。；;]{0,40}?)(" + lx.TITLE_CHAIN + r")[）)]")
+_TAKES_OFFICE_RE = re.compile(r"(?:出任|担任|兼任|就任|当选|升任|(?:被)?任命为)(?=[^，,。；;]{2,40}?" + lx.TITLE_ONE + ")")
+_BEFORE_NAME = frozenset(lx.STOP_CHARS) | frozenset("由，,、。；;：:（(“\"》 \n")
+
+
+def _name_before(text: str, end: int) -> str | None:
+    """A 3- or 2-character personal name ending at `end` that starts after a boundary (punctuation, a
+    function word, the start of the text)."""
+    for n in (3, 2):
+        s = end - n
+        if s < 0:
+            continue
+        name = text[s:end]
+        if not all(is_cjk(c) for c in name) or any(c in lx.NAME_STOP_CHARS for c in name[1:]):
+            continue
+        if name[0] not in lx.SURNAMES_1 and name[:2] not in lx.SURNAMES_2:
+            continue
+        if s == 0 or text[s - 1] in _BEFORE_NAME or not is_cjk(text[s - 1]):
+            return name
+    return None
