@@ -53,7 +53,7 @@ ORG_SUFFIX_RE = re.compile(
 )
 # After a weak suffix these words make it an industry noun (新能源汽车产业), not a name.
 _WEAK_NEXT = re.compile(
-    r"入|建设|兴业|化|大|小|多|少|规模|额|金额|者|人|方|机构|主体|需求|环境|力度|进度|子公司|孙公司|发展|合作|方面|产业|行业|领域|企业|产品|板块|市场|技术|赛道|服务|公司|业务|工厂|项目|集群|供应|能力|资源|园区|股东|报|网|类|等|相关"
+    r"入|建设|兴业|化|大|小|多|少|规模|额|金额|者|人|方|机构|主体|需求|环境|力度|进度|子公司|孙公司|发展|合作|方面|产业|行业|领域|企业|产品|板块|市场|技术|赛道|服务|公司|业务|工厂|项目|集群|供应|能力|资源|园区|股东|报|网|类|等|相关|型"
 )
 _QUANT_RE = re.compile(r"[一二两三四五六七八九十几多数]+余?[家个名位只项条笔]月?")
 _DIGIT_OR_QUANT = re.compile(r"\d")
@@ -68,8 +68,30 @@ _CITY_RE = re.compile("(?:" + "|".join(lx.CITIES) + ")市?")
 # 县 / 镇 / 乡 after a 2-character body: a place when a locative verb or a list boundary precedes it
 _COUNTY_SUFFIXES = frozenset("县镇乡")
 # 贫困县 / 重点镇 / 特色小镇: adjectives, not names
-_NOT_COUNTY = frozenset("贫困 重点 特色 示范 试点 百强 强县 边境 沿海 山区 产粮 先进 全国 各个 所在 周边 相关 乡村 城乡".split())
-_COUNTY_BEFORE = frozenset("在于到赴、，,与和及（(“\"")
+_NOT_COUNTY = frozenset(
+    [
+        "贫困",
+        "重点",
+        "特色",
+        "示范",
+        "试点",
+        "百强",
+        "强县",
+        "边境",
+        "沿海",
+        "山区",
+        "产粮",
+        "先进",
+        "全国",
+        "各个",
+        "所在",
+        "周边",
+        "相关",
+        "乡村",
+        "城乡",
+    ]
+)
+_COUNTY_BEFORE = frozenset('在于到赴、，,与和及（(“"')
 
 
 def left_edge(text: str, pos: int, limit: int = 22) -> int:

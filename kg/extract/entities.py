@@ -15,8 +15,8 @@ from functools import lru_cache
 import ahocorasick
 
 from kg.extract import candidates as cd
-from kg.extract import persons as pc
 from kg.extract import lexicon as lx
+from kg.extract import persons as pc
 
 ORG_TYPES = frozenset({"Company", "Bank", "GovernmentBody", "Fund"})
 _TYPE_RANK = {
@@ -61,6 +61,7 @@ _DEPARTMENT_RE = re.compile(
     r"(管理局|管委会|委员会|人民政府|政府|局|厅|银行|分行|支行|集团|公司)[\u4e00-\u9fff]{2,6}(?:处|科|室|部|办公室|中心|组)$"
 )
 _PLACE_END_RE = re.compile("(?:" + "|".join(lx.PLACES) + ")$")
+_LOCAL_BANK_RE = re.compile(r"^([\u4e00-\u9fff]{2,4})银行[（(](中国|香港|澳门)[）)]有限公司$")
 _PARTY_OF_RE = re.compile(r"^([\u4e00-\u9fff]{2,20}(?:管理委员会|管委会|人民政府|政府))(?:党工委|党委|党组)$")
 _BODY_END = r"(?:管理委员会|管委会)$"
 _BARE_BODIES = {
@@ -104,11 +105,14 @@ def is_short_org(short: str, full: str, extra: tuple[str, ...] = ()) -> bool:
         return False
     if "人民政府" in full and full.replace("人民政府", "政府") == short:
         return True
+    fm = _LOCAL_BANK_RE.match(full)
+    if fm and short == fm.group(1) + fm.group(2):
+        return True
     for abbr, whole in lx.BANK_ABBREVIATIONS.items():
-        if abbr in short and whole in full:
+        if abbr in short and whole in full and whole not in short:
             short = short.replace(abbr, whole)  # 建行江西省分行 -> 建设银行江西省分行
             if short == full:
-                return False
+                return True  # 中行苏州分行 -> 中国银行苏州分行
             break
     tail0 = _SHORT_TAIL_RE.search(short)
     if (short[: tail0.start()] if tail0 else short) not in full:
@@ -336,7 +340,9 @@ def build_entities(text: str) -> EntityTable:
             # 杭州高新区管理委员会党工委副书记、管委会主任: the body of the party committee is named too
             pm = _PARTY_OF_RE.match(c.text)
             if pm:
-                all_cands.append(cd.Cand(c.start, c.start + pm.end(1), pm.group(1), "GovernmentBody", "derived"))
+                all_cands.append(
+                    cd.Cand(c.start, c.start + pm.end(1), pm.group(1), "GovernmentBody", "derived")
+                )
     zone_cores = set()
     for c in all_cands:
         if c.type == "Region":
@@ -370,6 +376,15 @@ def build_entities(text: str) -> EntityTable:
                         # used on its own somewhere: a surface of the same organisation
                         all_cands.append(cd.Cand(m.start(), m.end(), short, c.type, "short"))
                         break
+    # 汇丰银行（中国）有限公司 is written 汇丰中国: brand + the bracketed place
+    for c in list(all_cands):
+        fm = _LOCAL_BANK_RE.match(c.text) if c.type == "Bank" else None
+        if fm:
+            short = fm.group(1) + fm.group(2)
+            k = text.find(short)
+            if k != -1 and short not in seen_short:
+                seen_short.add(short)
+                all_cands.append(cd.Cand(k, k + len(short), short, "Bank", "short"))
     excluded = [(m.start(), m.end()) for m in _EXCLUDED_RE.finditer(text)]
     if excluded:
         all_cands = [c for c in all_cands if not any(s <= c.start < e for s, e in excluded)]
@@ -403,9 +418,7 @@ def build_entities(text: str) -> EntityTable:
                 break
         if idx is None and t == "GovernmentBody" and s in _BARE_BODIES:
             # a bare 管委会 / 区政府 names the one such body of the article, or nothing
-            hits = [
-                i for i, e in enumerate(entities) if e.type == t and _BARE_BODIES[s].search(e.name)
-            ]
+            hits = [i for i, e in enumerate(entities) if e.type == t and _BARE_BODIES[s].search(e.name)]
             if not hits:
                 continue
             idx = hits[0]  # several: each mention is re-bound to the nearest such body (_rebind_bare_bodies)

@@ -10,8 +10,30 @@ from kg.extract import lexicon as lx
 from kg.extract.candidates import Cand, is_cjk, left_edge
 
 _SOFT_STOPS = frozenset("强代主会提参致")
-_SOFT_VERBS = frozenset(("强调", "主持", "代表", "会见", "提出", "提到", "参加", "参与", "致辞", "主任", "会长"))
-_NAME_END = frozenset("、，,。；;等（(）)”\"：:")
+_SOFT_VERBS = frozenset(
+    ("强调", "主持", "代表", "会见", "提出", "提到", "参加", "参与", "致辞", "主任", "会长")
+)
+_NAME_END = frozenset('、，,。；;等（(）)”"：:')
+
+
+def _given_ok(text: str, chars: list[str], end: int, k: int) -> bool:
+    """强 / 代 / 主 … end words (强调, 代表) but also names (陈强, 马蕾强): inside a name when the name ends
+    right after (马蕾强等, 程强林、), never when they start a verb (张强调)."""
+    ch = chars[k]
+    if ch not in lx.NAME_STOP_CHARS:
+        return True
+    if ch not in _SOFT_STOPS or "".join(chars[k : k + 2]) in _SOFT_VERBS:
+        return False
+    after = end + k + 1
+    return (
+        after >= len(text)
+        or text[after] in _NAME_END
+        or (
+            k + 1 < len(chars)
+            and (chars[k + 1] not in lx.NAME_STOP_CHARS or chars[k + 1] in _SOFT_STOPS)
+            and (after + 1 >= len(text) or text[after + 1] in _NAME_END)
+        )
+    )
 
 
 def _name_after(text: str, pos: int) -> str | None:
@@ -33,25 +55,9 @@ def _name_after(text: str, pos: int) -> str | None:
     if not chars:
         return None
     end = pos + sl  # offset of the first given-name character
-
-    def ok(k: int) -> bool:
-        """强 / 代 / 主 … end words (强调, 代表) but also names (陈强, 马蕾强): inside a name when the name ends
-        right after (马蕾强等, 程强林、), never when they start a verb (张强调)."""
-        ch = chars[k]
-        if ch not in lx.NAME_STOP_CHARS:
-            return True
-        if ch not in _SOFT_STOPS or "".join(chars[k : k + 2]) in _SOFT_VERBS:
-            return False
-        after = end + k + 1
-        return after >= len(text) or text[after] in _NAME_END or (
-            k + 1 < len(chars) and chars[k + 1] not in lx.NAME_STOP_CHARS and (
-                after + 1 >= len(text) or text[after + 1] in _NAME_END
-            )
-        )
-
-    if not ok(0):
+    if not _given_ok(text, chars, end, 0):
         return None
-    if len(chars) >= 2 and ok(1) and not (chars[0] in lx.NAME_STOP_CHARS and chars[1] in lx.NAME_STOP_CHARS):
+    if len(chars) >= 2 and _given_ok(text, chars, end, 1):
         given = 2
     else:
         given = 1
@@ -150,12 +156,17 @@ def find_person_candidates(text: str) -> list[PersonCand]:
             out.append(PersonCand(Cand(s, m.start(), name, "Person", "honorific"), []))
             break
     # 王海涛（上海晶芯科技有限公司董事长）: the name before a bracket that holds organisation + title
-    for m in _PAREN_TITLE_RE.finditer(text):
-        name = _name_before(text, m.start())
-        if name is None:
+    for m in _PAREN_RE.finditer(text):
+        if not m.group(1).endswith(_TITLE_WORDS):
             continue
-        org_start = max(m.start() + 1, left_edge(text, m.start(2)))
-        group = TitleGroup(org_start, m.start(2), m.group(2))
+        name = _name_before(text, m.start())
+        chain = next(
+            (c for c in lx.TITLE_CHAIN_RE.finditer(text, m.start(1), m.end(1)) if c.end() == m.end(1)), None
+        )
+        if name is None or chain is None:
+            continue
+        org_start = max(m.start(1), left_edge(text, chain.start()))
+        group = TitleGroup(org_start, chain.start(), chain.group(0))
         out.append(PersonCand(Cand(m.start() - len(name), m.start(), name, "Person", "title"), [group]))
     # 李建国出任深圳华联控股总经理: the name before a verb of taking office that a title follows
     for m in _TAKES_OFFICE_RE.finditer(text):
@@ -165,9 +176,12 @@ def find_person_candidates(text: str) -> list[PersonCand]:
     return out
 
 
-_PAREN_TITLE_RE = re.compile(r"[（(]([^（）()，,。；;]{0,40}?)(" + lx.TITLE_CHAIN + r")[）)]")
-_TAKES_OFFICE_RE = re.compile(r"(?:出任|担任|兼任|就任|当选|升任|(?:被)?任命为)(?=[^，,。；;]{2,40}?" + lx.TITLE_ONE + ")")
-_BEFORE_NAME = frozenset(lx.STOP_CHARS) | frozenset("由，,、。；;：:（(“\"》 \n")
+_TITLE_WORDS = tuple(lx.TITLES)
+_PAREN_RE = re.compile(r"[（(]([^（）()，,。；;]{2,44})[）)]")
+_TAKES_OFFICE_RE = re.compile(
+    r"(?:出任|担任|兼任|就任|当选|升任|(?:被)?任命为)(?=[^，,。；;]{2,40}?" + lx.TITLE_ONE + ")"
+)
+_BEFORE_NAME = frozenset(lx.STOP_CHARS) | frozenset('由，,、。；;：:（(“"》 \n')
 
 
 def _name_before(text: str, end: int) -> str | None:

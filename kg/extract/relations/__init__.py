@@ -25,14 +25,16 @@ from kg.extract.relations.money import (
     rule_cross_border,
     rule_financing,
     rule_invested,
-    rule_invested_towards,
-    rule_round_investors,
-    rule_founds,
     rule_shareholders,
-    rule_takes_stake,
     rule_transfer,
 )
 from kg.extract.relations.people_places import rule_attended, rule_executive, rule_located, rule_opened
+from kg.extract.relations.stakes import (
+    rule_founds,
+    rule_invested_towards,
+    rule_round_investors,
+    rule_takes_stake,
+)
 from kg.ontology import SYMMETRIC, RelationType
 
 __all__ = ["Rel", "extract_relations"]

@@ -17,6 +17,17 @@ from kg.extract.relations.base import (
     _subject,
 )
 
+# Cue patterns of the rules below, compiled once (re.* with a string pays a cache lookup per call).
+_RX0 = re.compile(r"与|同|和|跟")
+_RX1 = re.compile(r"签订|签署|签约(?!仪式|现场|活动|会|大会)|签下|签定")
+_RX2 = re.compile(r"战略合作(?:关系|伙伴|框架)")
+_RX3 = re.compile(r"签订|签署|签约")
+_RX4 = re.compile(r"公司")
+_RX5 = re.compile(r"(?:是|成为|系|为)([^，,。；;]{0,60}?)$")
+_RX6 = re.compile(r"(?:新公司|该公司|此公司|合资公司)")
+_RX7 = re.compile(r"由")
+_RX8 = re.compile(r"(?:绝对|相对)?控股")
+
 _AGREEMENT_RE = re.compile(
     r"(?:了|的)?(?:正式)?(?P<a>《[^》]{1,80}》|[\u4e00-\u9fff]{0,14}?(?:框架协议|合作协议|协议书|协议|备忘录|意向书|合同|协定))"
 )
@@ -47,7 +58,7 @@ def _sides(ctx: Ctx, s: int, vpos: int, ms, parties: list[int]) -> list[tuple[in
     """Pairs of signing parties: across 与/和/同 when the clause has two sides (A、B与C -> A-C, B-C), else all."""
     cs = _clause_start(ctx.text, s, vpos)
     seg = ctx.text[cs:vpos]
-    for wm in re.finditer(r"与|同|和|跟", seg):
+    for wm in _RX0.finditer(seg):
         pos = cs + wm.start()
         left = [i for ms_, me_, i in ms if cs <= ms_ and me_ <= pos and i in parties]
         right = [i for ms_, me_, i in ms if ms_ >= pos + 1 and me_ <= vpos and i in parties]
@@ -68,7 +79,7 @@ def _pairs(ctx: Ctx, rtype: str, parties: list[int], props: dict, ev, conf=0.9) 
 
 def rule_signed(ctx: Ctx, s: int, e: int, ms) -> None:
     sent = ctx.text[s:e]
-    for m in re.finditer(r"签订|签署|签约(?!仪式|现场|活动|会|大会)|签下|签定", sent):
+    for m in _RX1.finditer(sent):
         vpos = s + m.start()
         am = _AGREEMENT_RE.match(ctx.text, s + m.end())
         agreement = None
@@ -102,8 +113,8 @@ def rule_signed(ctx: Ctx, s: int, e: int, ms) -> None:
 
 def rule_strategic(ctx: Ctx, s: int, e: int, ms) -> None:
     sent = ctx.text[s:e]
-    m = re.search(r"战略合作(?:关系|伙伴|框架)", sent)
-    if not m or re.search(r"签订|签署|签约", sent):
+    m = _RX2.search(sent)
+    if not m or _RX3.search(sent):
         return
     vpos = s + m.start()
     parties = [p for p in _parties_before(ctx, s, vpos, ms) if ctx.etype(p) in ORG_TYPES]
@@ -147,6 +158,7 @@ _SUB_RE = re.compile(
 )
 
 
+_SUB_CUES = ("旗下", "下属", "子公司", "隶属于", "控股的")
 _HELD_RE = re.compile(r"持股(?:比例)?(?:为|约|达)?约?(\d+(?:\.\d+)?%)")
 _CONTROLLING_RE = re.compile(
     r"(?:的)?(?:控股股东|母公司)(?:为|是)|(?:为|是)(?:其|公司|该公司)?(?:的)?(?:控股股东|母公司)"
@@ -161,7 +173,7 @@ def rule_controlling_holder(ctx: Ctx, s: int, e: int, ms) -> None:
         props = {"stake": held.group(1) if held else None}
         if m.group(0).endswith(("为", "是")):
             child = _mention_before(ctx, ms, m.start(), 1)
-            if child is None and re.match(r"公司", text[_clause_start(text, s, m.start()) : m.start()]):
+            if child is None and _RX4.match(text[_clause_start(text, s, m.start()) : m.start()]):
                 child = ctx.focal
             k = _first_after(ctx, ms, m.end(), 0)
             if k is not None:
@@ -185,7 +197,9 @@ def _sub_stake(m: re.Match) -> str | None:
 
 def rule_subsidiary(ctx: Ctx, s: int, e: int, ms) -> None:
     text = ctx.text
-    for m in _SUB_RE.finditer(text, s, e):
+    sent = text[s:e]
+    cued = any(c in sent for c in _SUB_CUES)
+    for m in _SUB_RE.finditer(text, s, e) if cued else ():
         if m.group(0) == "隶属于":  # 福瑞医药隶属于康尔集团: the child comes first
             k_parent = _first_after(ctx, ms, m.end(), 0)
             if k_parent is not None:
@@ -200,7 +214,7 @@ def rule_subsidiary(ctx: Ctx, s: int, e: int, ms) -> None:
             continue
         # B是/成为/系 A(下属)的(全资|控股)子公司
         head = text[s : m.start()]
-        bm = re.search(r"(?:是|成为|系|为)([^，,。；;]{0,60}?)$", head)
+        bm = _RX5.search(head)
         if not bm:
             continue
         if parent is None and (bm.group(1).endswith("公司") or bm.group(1) == "其"):
@@ -213,7 +227,7 @@ def rule_subsidiary(ctx: Ctx, s: int, e: int, ms) -> None:
                 x[2] for x in ms if ctx.etype(x[2]) in ORG_TYPES and x[2] != child and x[1] <= s + bm.start()
             ]
             parent = others[0] if others else ctx.focal
-        if child is None and re.match(r"(?:新公司|该公司|此公司|合资公司)", text[s : s + 5]):
+        if child is None and _RX6.match(text[s : s + 5]):
             child = ctx.last_established
         held = _HELD_RE.search(text, m.end(), e)
         stake = (
@@ -223,10 +237,10 @@ def rule_subsidiary(ctx: Ctx, s: int, e: int, ms) -> None:
         )
         ctx.add("SUBSIDIARY_OF", child, parent, {"stake": stake}, (s, e))
     # X(将)由Y控股: the joint venture becomes Y's subsidiary
-    for m in re.finditer(r"由", text[s:e]):
+    for m in _RX7.finditer(text[s:e]):
         pos = s + m.start()
         kp = _first_after(ctx, ms, pos + 1, 0)
-        if kp is None or not re.match(r"(?:绝对|相对)?控股", text[ms[kp][1] : ms[kp][1] + 4]):
+        if kp is None or not _RX8.match(text[ms[kp][1] : ms[kp][1] + 4]):
             continue
         child = _mention_before(ctx, ms, pos, 3)
         ctx.add("SUBSIDIARY_OF", child, ms[kp][2], {}, (s, e))

@@ -9,6 +9,15 @@ from dataclasses import dataclass, field
 from kg.extract.entities import ORG_TYPES, EntityTable
 from kg.ontology import SIGNATURES, EntityType, RelationType
 
+# Cue patterns of the rules below, compiled once (re.* with a string pays a cache lookup per call).
+_RX0 = re.compile(r"(\d+(?:\.\d+)?%)")
+_RX1 = re.compile(r"[(（][^()（）]{0,10}[“\"]?")
+_RX2 = re.compile(r"^[”\"）)]+")
+_RX3 = re.compile(r"[，,。；;与和及、]")
+_RX4 = re.compile(r"^(?:据介绍|据了解|据悉|此外|同时|另外)[，,]?")
+_RX5 = re.compile(r"(?:该|此|这只)基金")
+_RX6 = re.compile(r"[，,。；;、：:]")
+
 _MODIFIER_RE = re.compile(
     r"(?:[（(][^）)]{0,20}[）)])?(?:的|旗下(?:的)?|下属(?:的)?|(?:的)?(?:全资|控股)?子公司|控股子公司)$"
 )
@@ -128,7 +137,7 @@ def _last_before(ctx: Ctx, ms, pos: int, max_gap: int = 3, types=ORG_TYPES) -> i
 
 
 def _stake(text: str) -> str | None:
-    m = re.search(r"(\d+(?:\.\d+)?%)", text)
+    m = _RX0.search(text)
     return m.group(1) if m else None
 
 
@@ -160,26 +169,21 @@ def _is_modifier(ctx: Ctx, end: int, limit: int) -> bool:
     if k is None or ml[k][0] > limit:
         return False
     cur = next((m[2] for m in ml if m[1] == end), None)
-    if ml[k][2] == cur and re.fullmatch(r"[(（][^()（）]{0,10}[“\"]?", ctx.text[end : ml[k][0]]):
+    if ml[k][2] == cur and _RX1.fullmatch(ctx.text[end : ml[k][0]]):
         end = ml[k][1]  # 平安银行股份有限公司（简称“平安银行”）的上海分行
         k += 1
         if k >= len(ml) or ml[k][0] > limit:
             return False
     nxt = ml[k]
-    gap = re.sub(r"^[”\"）)]+", "", ctx.text[end : nxt[0]])
-    return (
-        bool(gap)
-        and len(gap) <= 24
-        and bool(_MODIFIER_RE.search(gap))
-        and not re.search(r"[，,。；;与和及、]", gap)
-    )
+    gap = _RX2.sub("", ctx.text[end : nxt[0]])
+    return bool(gap) and len(gap) <= 24 and bool(_MODIFIER_RE.search(gap)) and not _RX3.search(gap)
 
 
 def _subject(ctx: Ctx, s: int, e: int, ms) -> int | None:
-    head = re.sub(r"^(?:据介绍|据了解|据悉|此外|同时|另外)[，,]?", "", ctx.text[s:e].lstrip())
+    head = _RX4.sub("", ctx.text[s:e].lstrip())
     if _COREF_RE.match(head):
         return ctx.last_established
-    if re.match(r"(?:该|此|这只)基金", head):
+    if _RX5.match(head):
         funds = [m[2] for m in ctx.table.mention_list if m[1] <= s and ctx.etype(m[2]) == "Fund"]
         return funds[-1] if funds else None
     orgs = _orgs(ctx, ms)
@@ -191,7 +195,7 @@ def _gap_ok(text: str, a: int, b: int, max_gap: int) -> bool:
     gap = text[a:b]
     if all(c in '”"）)」』 ' for c in gap):
         return True
-    return len(gap) <= max_gap and not re.search(r"[，,。；;、：:]", gap)
+    return len(gap) <= max_gap and not _RX6.search(gap)
 
 
 def _mention_before(ctx: Ctx, ms, pos: int, max_gap: int, types=ORG_TYPES) -> int | None:

@@ -20,6 +20,35 @@ from kg.extract.relations.base import (
     _subject,
 )
 
+# Cue patterns of the rules below, compiled once (re.* with a string pays a cache lookup per call).
+_RX0 = re.compile(r"该行|此行|该分行")
+_RX1 = re.compile(r"向")
+_RX2 = re.compile(r"[^，,。]{0,20}?申请")
+_RX3 = re.compile(r"(?:向|为|给予)")
+_RX4 = re.compile(r"[^，,。]{0,36}?(?:提供|投放|发放|给予)")
+_RX5 = re.compile(r"(?:为|向|给予)其")
+_RX6 = re.compile(r"(?:借款人|借款主体|融资主体|授信对象)(?:为|是)")
+_RX7 = re.compile(r"(?:获得|获|取得)(?:了)?")
+_RX8 = re.compile(r"贷款|授信|融资")
+_RX9 = re.compile(r"[^，,。]{0,12}?(?:贷款|授信)")
+_RX10 = re.compile(r"通过|借助|经由")
+_RX11 = re.compile(r"从其?([^，,。；;]{0,8}?)母公司")
+_RX12 = re.compile(r"合资公司|标的公司|项目公司|新公司")
+_RX13 = re.compile(r"(?<!共同)出资(?=\d|人民币|[零一二两三四五六七八九十百千]+[万亿])")
+_RX14 = re.compile(r"(?:直接|间接)?持有(?!的)")
+_RX15 = re.compile(r"[仍将已还共合计累计目前现]{1,4}")
+_RX16 = re.compile(r"[^，。]{0,40}?股")
+_RX17 = re.compile(r"向([^，,。；;]{2,40}?)(?:投资|增资|注资)")
+_RX18 = re.compile(r"入股|参股了?|增资|认缴|战略投资|投资了?")
+_RX19 = re.compile(r"以[^，,。；;]{1,20}$")
+_RX22 = re.compile(r"、|和|及")
+_RX23 = re.compile(r"(?:控制|持有)")
+_RX24 = re.compile(r"向((?:[^，,。转]{2,30}?))(?:分别)?转让其(?:所)?持有的")
+_RX25 = re.compile(r"将其(?:所)?持有的")
+_RX26 = re.compile(r"转让(?:予|给)")
+_RX30 = re.compile(r"收购|并购|取得(?=[^，,。]{0,20}控制权)")
+_RX31 = re.compile(r"(?:公司|该公司)")
+
 _FIN_RE = re.compile(r"贷款|授信|信贷|银团|融资支持|投放|发放|提供[^，,。；;]{0,24}融资")
 
 
@@ -28,7 +57,7 @@ def rule_financing(ctx: Ctx, s: int, e: int, ms) -> None:
     if not _FIN_RE.search(sent) or _XB_RE.search(sent) or _NEGATED_RE.search(sent):
         return
     banks = [i for ms_, me_, i in ms if ctx.etype(i) == "Bank" and not _is_modifier(ctx, me_, e)]
-    if not banks and re.search(r"该行|此行|该分行", sent) and ctx.last_bank is not None:
+    if not banks and _RX0.search(sent) and ctx.last_bank is not None:
         banks = [ctx.last_bank]
     if not banks:
         # 华润融资租赁为江西赣能提供2亿元融资租赁服务: a non-bank lender is the subject of 为/向…提供…融资
@@ -38,16 +67,16 @@ def rule_financing(ctx: Ctx, s: int, e: int, ms) -> None:
             if k is not None:
                 banks = [ms[k][2]]
     borrower = None
-    am = re.search(r"向", sent)
+    am = _RX1.search(sent)
     if am:
         kb = _first_after(ctx, ms, s + am.end(), 0, {"Bank"})
-        if kb is not None and re.match(r"[^，,。]{0,20}?申请", ctx.text[ms[kb][1] : e]):
+        if kb is not None and _RX2.match(ctx.text[ms[kb][1] : e]):
             # 海岳医药拟向工商银行杭州分行申请并购贷款: the applicant borrows from the bank
             kbor = _last_before(ctx, ms, s + am.start(), 4)
             if kbor is not None:
                 borrower, banks = ms[kbor][2], [ms[kb][2]]
-    bm = re.search(r"(?:向|为|给予)", sent)
-    for m in re.finditer(r"(?:向|为|给予)", sent):
+    bm = _RX3.search(sent)
+    for m in _RX3.finditer(sent):
         if borrower is not None:
             break
         k = _first_after(ctx, ms, s + m.end(), 2, ORG_TYPES | {"Event", "Region"})
@@ -58,36 +87,34 @@ def rule_financing(ctx: Ctx, s: int, e: int, ms) -> None:
             ms = ms[:k] + [(ms[k][0], ms[k][1], gov)] + ms[k + 1 :]
         if k is not None and ctx.etype(ms[k][2]) != "Bank":
             rest = ctx.text[ms[k][1] : e]
-            if re.match(r"[^，,。]{0,36}?(?:提供|投放|发放|给予)", rest) or re.search(
-                r"贷款|授信|信贷", rest[:50]
-            ):
+            if _RX4.match(rest) or re.search(r"贷款|授信|信贷", rest[:50]):
                 borrower = ms[k][2]
                 break
     del bm
-    if borrower is None and banks and re.search(r"(?:为|向|给予)其", sent):
+    if borrower is None and banks and _RX5.search(sent):
         # 与南京地铁签署协议，将为其提供…融资支持: 其 is the bank's counterpart in the sentence
         others = [i for i in _orgs(ctx, ms) if ctx.etype(i) in _BORROWER_TYPES]
         borrower = others[0] if others else None
     if borrower is None:
-        km = re.search(r"(?:借款人|借款主体|融资主体|授信对象)(?:为|是)", sent)
+        km = _RX6.search(sent)
         if km:
             k = _first_after(ctx, ms, s + km.end(), 1)
             borrower = ms[k][2] if k is not None else None
     if borrower is None:
-        for gm in re.finditer(r"(?:获得|获|取得)(?:了)?", sent):
+        for gm in _RX7.finditer(sent):
             kb = _last_before(ctx, ms, s + gm.start(), 4)
             kl = _first_after(ctx, ms, s + gm.end(), 1, {"Bank"})
-            if (
-                kb is not None
-                and kl is not None
-                and re.search(r"贷款|授信|融资", ctx.text[ms[kl][1] : e][:60])
-            ):
+            if kb is not None and kl is not None and _RX8.search(ctx.text[ms[kl][1] : e][:60]):
                 borrower = ms[kb][2]
                 banks = [x[2] for x in _list_from(ctx, ms, kl) if ctx.etype(x[2]) == "Bank"]
                 break
-            if kl is None and banks and re.match(r"[^，,。]{0,12}?(?:贷款|授信)", ctx.text[s + gm.end() : e]):
+            if kl is None and banks and _RX9.match(ctx.text[s + gm.end() : e]):
                 # 东海港务与平安银行宁波分行签订协议，获得15亿元综合授信
-                subj = [i for i in _orgs(ctx, ms) if ctx.etype(i) != "Bank"]
+                subj = [  # 园区国资委下属的元禾控股…获得授信: the qualifier is not the borrower
+                    i
+                    for ms_, me_, i in ms
+                    if ctx.etype(i) in _BORROWER_TYPES and not _is_modifier(ctx, me_, e)
+                ]
                 if subj:
                     borrower = subj[0]
                     break
@@ -106,6 +133,17 @@ def rule_financing(ctx: Ctx, s: int, e: int, ms) -> None:
         owners = [i for ms_, me_, i in ms if ms_ >= cs and me_ <= pos and ctx.etype(i) in _BORROWER_TYPES]
         if owners:
             borrower = owners[0]
+        for pj in projects if borrower is None else ():
+            # 嘉宏化工污水处理厂提标改造项目: the project's name opens with its owner's name
+            name = ctx.table.entities[pj].name
+            heads = [
+                i
+                for surf, i in ctx.table.by_surface.items()
+                if name.startswith(surf) and len(surf) < len(name) and ctx.etype(i) in _BORROWER_TYPES
+            ]
+            if heads:
+                borrower = heads[0]
+                break
     if borrower is None and projects:
         borrower = projects[0]
     if borrower is None and syndicated and ctx.last_fin:
@@ -123,7 +161,8 @@ def rule_financing(ctx: Ctx, s: int, e: int, ms) -> None:
         props = {"amount": a[0], "currency": a[1], "amount_text": a[2]}
     lead = None
     lm = re.search(
-        r"由([^，,。]{2,50}?)(?:(?:作为|担任)(?:本次|该笔)?(?:银团)?(?:贷款)?牵头行|牵头(?:组建|筹组)?银团)", sent
+        r"由([^，,。]{2,50}?)(?:(?:作为|担任)(?:本次|该笔)?(?:银团)?(?:贷款)?牵头行|牵头(?:组建|筹组)?银团)",
+        sent,
     )
     if lm:
         k = _first_after(ctx, ms, s + lm.start(1), 0, {"Bank"})
@@ -151,7 +190,7 @@ def rule_cross_border(ctx: Ctx, s: int, e: int, ms) -> None:
     xm = _XB_RE.search(sent)
     if not xm or _NEGATED_RE.search(sent):
         return
-    via = re.search(r"通过|借助|经由", sent)
+    via = _RX10.search(sent)
     borrower, channels = None, []
     if via:
         k = _last_before(ctx, ms, s + via.start(), 6)
@@ -171,7 +210,7 @@ def rule_cross_border(ctx: Ctx, s: int, e: int, ms) -> None:
     for c in channels:
         ctx.add("CROSS_BORDER_FINANCING", borrower, c, props, (s, e))
     # 从其德国母公司德赛尔控股股份公司取得2000万欧元的跨境股东借款: the parent lends to its subsidiary
-    pm = re.search(r"从其?([^，,。；;]{0,8}?)母公司", sent)
+    pm = _RX11.search(sent)
     if pm and borrower is not None:
         k = _first_after(ctx, ms, s + pm.end(), 0)
         if k is not None:
@@ -182,7 +221,7 @@ def rule_cross_border(ctx: Ctx, s: int, e: int, ms) -> None:
 def _investee_ref(ctx: Ctx, s: int, pos: int, ms) -> int | None:
     """The company a contribution goes to: a 合资公司-like mention earlier in the sentence, else the last founded."""
     for ms_, me_, mi in reversed(ms):
-        if me_ <= pos and re.search(r"合资公司|标的公司|项目公司|新公司", ctx.text[ms_:me_]):
+        if me_ <= pos and _RX12.search(ctx.text[ms_:me_]):
             return mi
     # 认缴出资 into the fund the article is about (the last fund named before), unless a company was founded
     # after that fund was named
@@ -197,7 +236,7 @@ _HELD_RE = re.compile(r"持股(?:比例)?(?:为|约|达)?约?(\d+(?:\.\d+)?%)")
 
 def rule_invested(ctx: Ctx, s: int, e: int, ms) -> None:
     text = ctx.text
-    for m in re.finditer(r"(?<!共同)出资(?=\d|人民币|[零一二两三四五六七八九十百千]+[万亿])", text[s:e]):
+    for m in _RX13.finditer(text[s:e]):
         pos = s + m.start()
         k = _last_before(ctx, ms, pos, 0, ORG_TYPES | {"Person"})
         if k is None:
@@ -220,24 +259,24 @@ def rule_invested(ctx: Ctx, s: int, e: int, ms) -> None:
                 props.update(amount=a[0], currency=a[1], amount_text=a[2])
         del ce
         ctx.add("INVESTED_IN", ms[k][2], _investee_ref(ctx, s, pos, ms), props, (ms[k][0], seg_end))
-    for m in re.finditer(r"(?:直接|间接)?持有(?!的)", text[s:e]):
+    for m in _RX14.finditer(text[s:e]):
         pos = s + m.start()
         k = _last_before(ctx, ms, pos, 0, ORG_TYPES | {"Person"})
         if k is None:
             k = _last_before(ctx, ms, pos, 4, ORG_TYPES | {"Person"})
-            if k is not None and not re.fullmatch(r"[仍将已还共合计累计目前现]{1,4}", text[ms[k][1] : pos]):
+            if k is not None and not _RX15.fullmatch(text[ms[k][1] : pos]):
                 k = None
         if k is None:
             continue
         after = text[s + m.end() : e]
-        if not re.match(r"[^，。]{0,40}?股", after):
+        if not _RX16.match(after):
             continue
         k2 = _first_after(ctx, ms, s + m.end(), 0)
         target = ms[k2][2] if k2 is not None else (ctx.focal if after.startswith("公司") else None)
         ce = _clause_end(text, s + m.end(), e)
         stake = _stake(text[s + m.end() : ce + 40 if ce < e else e])
         ctx.add("INVESTED_IN", ms[k][2], target, {"stake": stake}, (s, e))
-    for m in re.finditer(r"向([^，,。；;]{2,40}?)(?:投资|增资|注资)", text[s:e]):
+    for m in _RX17.finditer(text[s:e]):
         k2 = _first_after(ctx, ms, s + m.start(1), 0)
         if k2 is None or ms[k2][1] != s + m.end(1):
             continue
@@ -250,12 +289,12 @@ def rule_invested(ctx: Ctx, s: int, e: int, ms) -> None:
         if amt:
             props.update(amount=amt[0], currency=amt[1], amount_text=amt[2])
         ctx.add("INVESTED_IN", subj, ms[k2][2], props, (s, e))
-    for m in re.finditer(r"入股|参股了?|增资|认缴|战略投资|投资了?", text[s:e]):
+    for m in _RX18.finditer(text[s:e]):
         pos = s + m.start()
         k = _last_before(ctx, ms, pos, 2, ORG_TYPES | {"Person"})
-        if k is None and m.group(0) in ("入股", "增资") and re.search(r"以[^，,。；;]{1,20}$", text[s:pos]):
+        if k is None and m.group(0) in ("入股", "增资") and _RX19.search(text[s:pos]):
             # 宁德时代以5亿元入股赣锋锂业: the subject before 以<amount>
-            k = _last_before(ctx, ms, s + re.search(r"以[^，,。；;]{1,20}$", text[s:pos]).start(), 2, _HOLDER_TYPES)
+            k = _last_before(ctx, ms, s + _RX19.search(text[s:pos]).start(), 2, _HOLDER_TYPES)
         if k is None and m.group(0).startswith("参股"):
             cs = _clause_start(text, s, pos)
             inside = [
@@ -275,65 +314,6 @@ def rule_invested(ctx: Ctx, s: int, e: int, ms) -> None:
         ctx.add("INVESTED_IN", ms[k][2], ms[k2][2], props, (s, e))
 
 
-_TOWARDS_RE = re.compile(
-    r"(?:[（(][^）)]{0,30}[）)])?[”\"]?(?:的(?:战略|股权|天使轮|[A-E]轮|首轮)?|(?:进行|实施|追加)?)(?:投资|注资|增资)(?!价值|回报|收益|机会|逻辑|者|人|方|额度)"
-)
-
-
-def rule_invested_towards(ctx: Ctx, s: int, e: int, ms) -> None:
-    """基金已完成对瑞通智能（简称…）的投资，投资金额1.1亿元，持股约8%: investor before 对, investee after."""
-    text = ctx.text
-    for m in re.finditer(r"对", text[s:e]):
-        pos = s + m.start()
-        k2 = _first_after(ctx, ms, pos + 1, 0)
-        if k2 is None or not _TOWARDS_RE.match(text, ms[k2][1]):
-            continue
-        cs = _clause_start(text, s, pos)
-        inside = [x[2] for x in ms if x[0] >= cs and x[1] <= pos and ctx.etype(x[2]) in ORG_TYPES | {"Person"}]
-        investor = inside[-1] if inside else None
-        if investor is None:
-            continue
-        rest = text[ms[k2][1] : e]
-        amt = parse_amount(rest)
-        held = _HELD_RE.search(rest)
-        props = {"stake": held.group(1) if held else None, "date": find_date(text[s:e], ctx.date)}
-        if amt:
-            props.update(amount=amt[0], currency=amt[1], amount_text=amt[2])
-        ctx.add("INVESTED_IN", investor, ms[k2][2], props, (s, e))
-
-
-_LEADS_RE = re.compile(r"(?:领投|跟投|参投|联合领投)")
-
-
-def rule_round_investors(ctx: Ctx, s: int, e: int, ms) -> None:
-    """智谱华章完成B轮融资，由君联资本领投，深创投跟投: each named investor invests in the company raising."""
-    text = ctx.text
-    if not _LEADS_RE.search(text, s, e) or "融资" not in text[s:e]:
-        return
-    target = _subject(ctx, s, e, ms)
-    for m in _LEADS_RE.finditer(text, s, e):
-        cs = _clause_start(text, s, m.start())
-        for x in ms:
-            if x[0] >= cs and x[1] <= m.start() and ctx.etype(x[2]) in _HOLDER_TYPES and x[2] != target:
-                ctx.add("INVESTED_IN", x[2], target, {"date": find_date(text[s:e], ctx.date)}, (s, e))
-
-
-def rule_founds(ctx: Ctx, s: int, e: int, ms) -> None:
-    """中国石化集团资本出资2亿元设立上海石化创新投资: a single founder invests in the company it sets up."""
-    text = ctx.text
-    for m in re.finditer(r"(?<!共同)出资[^，,。；;]{0,16}?(?:设立|成立|组建)(?:了)?", text[s:e]):
-        k = _last_before(ctx, ms, s + m.start(), 2, _HOLDER_TYPES)
-        k2 = _first_after(ctx, ms, s + m.end(), 4)
-        if k is None or k2 is None:
-            continue
-        amt = parse_amount(m.group(0))
-        props = {"date": find_date(text[s:e], ctx.date)}
-        if amt:
-            props.update(amount=amt[0], currency=amt[1], amount_text=amt[2])
-        ctx.add("INVESTED_IN", ms[k][2], ms[k2][2], props, (s, e))
-        ctx.last_established, ctx.established_at = ms[k2][2], s
-
-
 _HOLDERS_RE = re.compile(r"(?:[两三四五六七八九十\d]+名|等)(?:法人|机构)?股东")
 
 
@@ -345,11 +325,11 @@ def rule_shareholders(ctx: Ctx, s: int, e: int, ms) -> None:
         if k_last is None:
             continue
         k0 = k_last
-        while k0 > 0 and re.fullmatch(r"、|和|及", text[ms[k0 - 1][1] : ms[k0][0]]):
+        while k0 > 0 and _RX22.fullmatch(text[ms[k0 - 1][1] : ms[k0][0]]):
             k0 -= 1
         holders = [x[2] for x in ms[k0 : k_last + 1]]
         after = text[m.end() : _clause_end(text, m.end(), e)]
-        tm = re.search(r"(?:控制|持有)", after)
+        tm = _RX23.search(after)
         if not tm:
             continue
         k2 = _first_after(ctx, ms, m.end() + tm.end(), 0)
@@ -363,7 +343,7 @@ def rule_shareholders(ctx: Ctx, s: int, e: int, ms) -> None:
 def rule_transfer(ctx: Ctx, s: int, e: int, ms) -> None:
     """A向B转让其持有的C X%股权 -> B ACQUIRED C; A将其持有的C股份转让予B -> B INVESTED_IN C."""
     text = ctx.text
-    for m in re.finditer(r"向((?:[^，,。转]{2,30}?))(?:分别)?转让其(?:所)?持有的", text[s:e]):
+    for m in _RX24.finditer(text[s:e]):
         buyers_start = s + m.start(1)
         k = _first_after(ctx, ms, buyers_start, 0)
         if k is None:
@@ -387,11 +367,11 @@ def rule_transfer(ctx: Ctx, s: int, e: int, ms) -> None:
                 (s, e),
                 transfer=True,
             )
-    for m in re.finditer(r"将其(?:所)?持有的", text[s:e]):
+    for m in _RX25.finditer(text[s:e]):
         k2 = _first_after(ctx, ms, s + m.end(), 0)
         after = text[s + m.end() : e]
         target = ms[k2][2] if k2 is not None else (ctx.focal if after.startswith("公司") else None)
-        tm = re.search(r"转让(?:予|给)", after)
+        tm = _RX26.search(after)
         if target is None or not tm:
             continue
         k3 = _first_after(ctx, ms, s + m.end() + tm.end(), 0)
@@ -402,57 +382,9 @@ def rule_transfer(ctx: Ctx, s: int, e: int, ms) -> None:
         ctx.add(kind, ms[k3][2], target, {"stake": _stake(seg)}, (s, e), transfer=True)
 
 
-def rule_takes_stake(ctx: Ctx, s: int, e: int, ms) -> None:
-    """A受让(B持有的)C 20%股权 -> A ACQUIRED C (股份: INVESTED_IN, as for 转让); A成为C(的)股东 -> A INVESTED_IN C,
-    A成为C的控股股东 -> C SUBSIDIARY_OF A."""
-    text = ctx.text
-    for m in re.finditer(r"受让了?", text[s:e]):
-        pos = s + m.start()
-        cs = _clause_start(text, s, pos)
-        before = [x[2] for x in ms if x[0] >= cs and x[1] <= pos and ctx.etype(x[2]) in _HOLDER_TYPES]
-        k = _first_after(ctx, ms, s + m.end(), 2, _HOLDER_TYPES)
-        if not before or k is None:
-            continue
-        ce = _clause_end(text, s + m.end(), e)
-        hm = re.search(r"(?:所)?持有的", text[ms[k][1] : ce])
-        if hm:  # 受让B持有的C…: B sells, C is the company
-            k = _first_after(ctx, ms, ms[k][1] + hm.end(), 0)
-            if k is None:
-                continue
-        seg = text[ms[k][1] : ce]
-        if "股权" not in seg and "股份" not in seg:
-            continue
-        kind = "ACQUIRED" if "股权" in seg else "INVESTED_IN"
-        props = {"stake": _stake(seg), "date": find_date(text[s:e], ctx.date)}
-        amt = parse_amount(text[s:e])
-        if amt:
-            props.update(amount=amt[0], currency=amt[1], amount_text=amt[2])
-        ctx.add(kind, before[-1], ms[k][2], props, (s, e), transfer=True)
-    for m in re.finditer(r"成为", text[s:e]):
-        pos = s + m.start()
-        k = _first_after(ctx, ms, s + m.end(), 0)
-        if k is None:
-            continue
-        hm = _BECOMES_HOLDER_RE.match(text, ms[k][1])
-        if not hm:
-            continue
-        cs = _clause_start(text, s, pos)
-        before = [x[2] for x in ms if x[0] >= cs and x[1] <= pos and ctx.etype(x[2]) in _HOLDER_TYPES]
-        if not before:
-            continue
-        stake = _stake(text[s:e])
-        if hm.group(1):
-            ctx.add("SUBSIDIARY_OF", ms[k][2], before[-1], {"stake": stake}, (s, e))
-        else:
-            ctx.add("INVESTED_IN", before[-1], ms[k][2], {"stake": stake, "date": find_date(text[s:e], ctx.date)}, (s, e))
-
-
-_BECOMES_HOLDER_RE = re.compile(r"[”\"）)]*的?(控股)?(?:第一大|第二大|第三大|主要|重要|战略|新|单一)?股东")
-
-
 def rule_acquired(ctx: Ctx, s: int, e: int, ms) -> None:
     text = ctx.text
-    for m in re.finditer(r"收购|并购|取得(?=[^，,。]{0,20}控制权)", text[s:e]):
+    for m in _RX30.finditer(text[s:e]):
         pos = s + m.start()
         k2 = _first_after(ctx, ms, s + m.end(), 1)
         if k2 is None:
@@ -461,7 +393,7 @@ def rule_acquired(ctx: Ctx, s: int, e: int, ms) -> None:
         before = [x for x in ms if x[0] >= cs and x[1] <= pos and ctx.etype(x[2]) in ORG_TYPES | {"Person"}]
         if not before:
             acq = None
-            if re.match(r"(?:公司|该公司)", text[cs:pos].lstrip()):
+            if _RX31.match(text[cs:pos].lstrip()):
                 acq = ctx.focal
             else:
                 subj = [x for x in ms if x[1] <= pos and ctx.etype(x[2]) in ORG_TYPES]

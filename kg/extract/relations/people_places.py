@@ -16,6 +16,16 @@ from kg.extract.relations.base import (
     _mention_before,
 )
 
+# Cue patterns of the rules below, compiled once (re.* with a string pays a cache lookup per call).
+_RX0 = re.compile(r"出席|参加|参与")
+_RX1 = re.compile(r"(?:正式|成功)?")
+_RX2 = re.compile(r"(?:在|于|落户|入驻)(?:正式)?$")
+_RX3 = re.compile(r"(?:正式|隆重)?举行(?:了)?")
+_RX4 = re.compile(r"在(?:正式)?$")
+_RX5 = re.compile(r"公司")
+_RX6 = re.compile(r"新公司|该公司|此公司|合资公司|项目公司")
+_RX7 = re.compile(r"新公司|该公司")
+
 
 def rule_executive(ctx: Ctx, s: int, e: int, ms) -> None:
     for ps, pe, pi in ms:
@@ -25,7 +35,8 @@ def rule_executive(ctx: Ctx, s: int, e: int, ms) -> None:
         for g in groups:
             org = None
             for ms_, me_, mi in ms:
-                if me_ == g.org_end and ms_ >= g.org_start and ctx.etype(mi) in ORG_TYPES:
+                # the name ending right before the titles (景和建发总经理: a known name may hold a 和)
+                if me_ == g.org_end and ms_ < g.org_end and ctx.etype(mi) in ORG_TYPES:
                     org = mi
             chunk = ctx.text[g.org_start : g.org_end]
             if org is None or ctx.etype(org) == "Region":
@@ -34,7 +45,9 @@ def rule_executive(ctx: Ctx, s: int, e: int, ms) -> None:
                 org = ctx.focal
             ctx.add("EXECUTIVE_OF", pi, org, {"role": g.role}, (s, e))
     # 袁国华同时担任临港新片区党工委副书记
-    for m in re.finditer(r"(?:同时|现|还|兼)?(?:担任|出任|兼任|就任|当选为?|升任|(?:被)?任命为)", ctx.text[s:e]):
+    for m in re.finditer(
+        r"(?:同时|现|还|兼)?(?:担任|出任|兼任|就任|当选为?|升任|(?:被)?任命为)", ctx.text[s:e]
+    ):
         pos = s + m.start()
         person = _mention_before(ctx, ms, pos, 0, {"Person"})
         k = _first_after(ctx, ms, s + m.end(), 0)
@@ -49,7 +62,7 @@ _GOV_TITLE_RE = re.compile(r"[区市县省](?:委|长)|秘书长|书记|常委")
 
 
 def rule_attended(ctx: Ctx, s: int, e: int, ms) -> None:
-    for m in re.finditer(r"出席|参加|参与", ctx.text[s:e]):
+    for m in _RX0.finditer(ctx.text[s:e]):
         vpos = s + m.start()
         events = [i for ms_, _me, i in ms if ms_ >= vpos and ctx.etype(i) == "Event"]
         if not events:
@@ -84,8 +97,8 @@ def rule_opened(ctx: Ctx, s: int, e: int, ms) -> None:
                 continue
             if (
                 me_ <= m.start()
-                and re.fullmatch(r"(?:正式|成功)?", text[me_ : m.start()])
-                and re.search(r"(?:在|于|落户|入驻)(?:正式)?$", text[max(s, ms_ - 4) : ms_])
+                and _RX1.fullmatch(text[me_ : m.start()])
+                and _RX2.search(text[max(s, ms_ - 4) : ms_])
             ):
                 region = mi
             elif ms_ >= m.end() and ms_ - m.end() <= 1 and m.group(0) in ("落户", "入驻", "落地"):
@@ -93,11 +106,8 @@ def rule_opened(ctx: Ctx, s: int, e: int, ms) -> None:
                 break
             elif (
                 me_ <= m.start()
-                and re.fullmatch(r"(?:正式|隆重)?举行(?:了)?", text[me_ : m.start()])
-                and (
-                    text.startswith("仪式", m.end())
-                    and re.search(r"在(?:正式)?$", text[max(s, ms_ - 3) : ms_])
-                )
+                and _RX3.fullmatch(text[me_ : m.start()])
+                and (text.startswith("仪式", m.end()) and _RX4.search(text[max(s, ms_ - 3) : ms_]))
             ):
                 region = mi
         if region is None:
@@ -115,7 +125,7 @@ def rule_opened(ctx: Ctx, s: int, e: int, ms) -> None:
                     subj = mi
             if subj is not None:
                 break
-        if subj is None and re.match(r"公司", text[cs : m.start()].lstrip()):
+        if subj is None and _RX5.match(text[cs : m.start()].lstrip()):
             subj = ctx.focal
         ctx.add("OPENED_IN", subj, region, {"date": find_date(text[s:e], ctx.date)}, (s, e))
 
@@ -140,16 +150,16 @@ def _clause_or_sentence_subject(ctx: Ctx, s: int, pos: int, ms) -> int | None:
     if inside:
         return inside[-1]
     head = ctx.text[cs:pos].lstrip()
-    if re.match(r"新公司|该公司|此公司|合资公司|项目公司", head):
+    if _RX6.match(head):
         return ctx.last_established
     first = [
         x for x in ms if x[1] <= pos and ctx.etype(x[2]) in ORG_TYPES and not _is_modifier(ctx, x[1], pos)
     ]
     if first:
         return first[0][2]
-    if re.match(r"公司", head):
+    if _RX5.match(head):
         return ctx.focal
-    if re.match(r"新公司|该公司", ctx.text[s : s + 3]):
+    if _RX7.match(ctx.text[s : s + 3]):
         return ctx.last_established
     return None
 
