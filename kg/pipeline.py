@@ -21,15 +21,11 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from kg.errors import ExtractError, KgError, ReadError, StoreError
+from kg.ingest.pipeline import Failure
 from kg.models import Article, Extraction
 
 DEFAULT_EXTRACTOR = "kg.extract:extract_article"
 ProgressHandler = Callable[[int, int], None]  # (files done, files total)
-
-
-class BuildFailure(BaseModel):
-    path: str
-    error: str
 
 
 class BuildSummary(BaseModel):
@@ -41,7 +37,7 @@ class BuildSummary(BaseModel):
     changed: int = 0
     unchanged: int = 0
     duplicate: int = 0
-    failed: list[BuildFailure] = Field(default_factory=list)
+    failed: list[Failure] = Field(default_factory=list)
     entities: int = 0
     relations: int = 0
     evidence: int = 0
@@ -148,30 +144,20 @@ def build_store(
     from kg.store.schema import store_errors
 
     with store_errors(db_path):
-        return _build_store(
-            paths,
-            db_path,
-            jobs=jobs,
-            aliases=aliases,
-            extractor=extractor,
-            batch=batch,
-            max_mb=max_mb,
-            on_progress=on_progress,
-        )
+        return _build_store(paths, db_path, jobs, aliases, extractor, batch, max_mb, on_progress)
 
 
 def _build_store(
     paths: Iterable[str | Path],
     db_path: str | Path,
-    *,
-    jobs: int = 1,
-    aliases: str | Path | None = None,
-    extractor: str = DEFAULT_EXTRACTOR,
-    batch: int = 200,
-    max_mb: float | None = None,
-    on_progress: ProgressHandler | None = None,
+    jobs: int,
+    aliases: str | Path | None,
+    extractor: str,
+    batch: int,
+    max_mb: float | None,
+    on_progress: ProgressHandler | None,
 ) -> BuildSummary:
-    """See build_store."""
+    """build_store inside its store-error translation."""
     from kg.ingest import DEFAULT_MAX_MB, collect_files
     from kg.resolve import AliasConfig, read_aliases
     from kg.store.derive import derive_graph, store_alias_config
@@ -244,7 +230,7 @@ def _build_store(
 def _consume_items(items: list[tuple], summary: BuildSummary, pending: list, batch: int, flush) -> None:
     for item in items:
         if item[0] == "failed":
-            summary.failed.append(BuildFailure(path=item[1], error=item[2]))
+            summary.failed.append(Failure(path=item[1], error=item[2]))
         elif item[0] == "unchanged":
             summary.unchanged += 1
         else:

@@ -55,7 +55,7 @@ ORG_SUFFIX_RE = re.compile(
 _WEAK_NEXT = re.compile(
     r"入|建设|兴业|化|大|小|多|少|规模|额|金额|者|人|方|机构|主体|需求|环境|力度|进度|子公司|孙公司|发展|合作|方面|产业|行业|领域|企业|产品|板块|市场|技术|赛道|服务|公司|业务|工厂|项目|集群|供应|能力|资源|园区|股东|报|网|类|等|相关|型"
 )
-_QUANT_RE = re.compile(r"[一二两三四五六七八九十几多数]+余?[家个名位只项条笔]月?")
+_QUANT_RE = re.compile(r"[一二两三四五六七八九十几多数]+余?(?:[家个名位只项条笔年]|个?月)")
 _DIGIT_OR_QUANT = re.compile(r"\d")
 
 REGION_SUFFIX_RE = re.compile(_sorted_alt(lx.REGION_SUFFIXES))
@@ -297,9 +297,11 @@ def find_region_candidates(text: str) -> list[Cand]:
             gov_after = lx.GOV_SUFFIX_AFTER_RE.match(text, m.end())
             pm = _PROVINCE_RE.match(body) or _CITY_RE.match(body)
             if pm and len(body) - pm.end() == 2:
-                # 江苏省溧阳市: a county-level place right after its province
-                start += pm.end()
-                body = body[pm.end() :]
+                # 江苏省溧阳市: a county-level place right after its province is named alone; a district
+                # right after its city (常州市武进区, 海口美兰区) is written as one compound place
+                if not (suf in ("区", "县") and _PROVINCE_RE.match(body) is None):
+                    start += pm.end()
+                    body = body[pm.end() :]
                 out.append(Cand(start, m.end(), text[start : m.end()], "Region", "suffix"))
                 continue
             county = (
@@ -427,7 +429,7 @@ def find_announcer_candidates(text: str) -> list[Cand]:
 
 
 _ALIAS_RE = re.compile(
-    r"[(（]\s*(?:[^()（）]{1,8}?[，,])?\s*(?:以下|下文|下)?(?:简称|称)[:：为]?\s*[“\"「『]?(?P<alias>[^)）“”\"「」『』]{2,16}?)[”\"」』]?\s*[)）]"
+    r"[(（]\s*(?:[^()（）]{1,40}?[，,])?\s*(?:以下|下文|下)?(?:简称|称)[:：为]?\s*[“\"「『]?(?P<alias>[^)）“”\"「」『』]{2,16}?)[”\"」』]?\s*[)）]"
 )
 
 

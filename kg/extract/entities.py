@@ -116,7 +116,7 @@ def is_short_org(short: str, full: str, extra: tuple[str, ...] = ()) -> bool:
             break
     tail0 = _SHORT_TAIL_RE.search(short)
     if (short[: tail0.start()] if tail0 else short) not in full:
-        return False
+        return _skip_abbreviates(short, full, extra)
     for f in _strip_places(full, extra):
         if short == f:
             return True
@@ -136,6 +136,23 @@ def is_short_org(short: str, full: str, extra: tuple[str, ...] = ()) -> bool:
             if not grp or (m.group("ind") and grp == "集团"):
                 continue
         return True
+    return False
+
+
+def _skip_abbreviates(short: str, full: str, extra: tuple[str, ...]) -> bool:
+    """浙能集团 / 浙江省能源集团有限公司, 中远海运集团 / 中国远洋海运集团有限公司, 交投 for 交通投资: a company short
+    name keeps the first characters of each word of the registered name, in order (a skipping subsequence);
+    banks are left to their own abbreviation table (中国银行 is a subsequence of 中国农业银行)."""
+    if len(short) < 4 or "银行" in full or _LEGAL_END_RE.search(short):
+        return False
+    lm = _LEGAL_END_RE.search(full)
+    if not lm or lm.group(0)[0] in "(（":
+        return False  # 海川新能源（鄂尔多斯）有限公司: a regional subsidiary, not the group 海川能源
+    for f in _strip_places(full[: lm.start()], extra):
+        if len(f) > len(short) and f[0] == short[0] and short not in f:
+            it = iter(f)
+            if all(ch in it for ch in short):
+                return True
     return False
 
 

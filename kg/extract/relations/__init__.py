@@ -9,6 +9,7 @@ the last company founded, or the article's first company.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from itertools import pairwise
 
 from kg.extract.entities import ORG_TYPES, EntityTable
@@ -75,7 +76,7 @@ def extract_relations(text: str, table: EntityTable, article_date: str | None) -
             e -= 1
         if e - s < 4:
             continue
-        ms = ctx.mentions(s, e)
+        ms = _with_anaphors(ctx, s, e, ctx.mentions(s, e))
         # 记者从中国工商银行上海市分行获悉: an information source is not a party to anything
         for sm in _SOURCE_RE.finditer(text, s, e):
             ms = [m for m in ms if not (sm.start() <= m[0] and m[1] <= sm.end())]
@@ -86,6 +87,36 @@ def extract_relations(text: str, table: EntityTable, article_date: str | None) -
         if banks:
             ctx.last_bank = banks[0]
     return _dedupe(_refine_signings(ctx.rels))
+
+
+# 该行 / 该分行 / 该公司 and a bare 公司 / 分行 opening a clause stand for an organisation named before
+_ANAPHOR_RE = re.compile(r"该(?:分行|支行|行|公司|集团)|(?<![\u4e00-\u9fff])(?:本?公司|分行)(?![\u4e00-\u9fff]{0,2}(?:名称|章程|债券|股票))")
+
+
+def _with_anaphors(ctx: Ctx, s: int, e: int, ms: list) -> list:
+    """Resolve anaphors to the nearest compatible antecedent (该行 -> the last bank, 该公司 -> the last company)
+    and add them as mentions, so that every rule sees the party; a bare 公司 in an announcement is the
+    announcing company (the article's first)."""
+    text = ctx.text
+    if not _ANAPHOR_RE.search(text, s, e):
+        return ms
+    ml = ctx.table.mention_list
+    out = list(ms)
+    for m in _ANAPHOR_RE.finditer(text, s, e):
+        a0, a1 = m.span()
+        if any(x[0] < a1 and a0 < x[1] for x in ms):
+            continue
+        word = m.group(0)
+        want = {"Bank"} if word.endswith("行") else {"Company"}
+        if word in ("公司", "本公司"):
+            ref = ctx.focal
+        else:
+            hi = bisect_left(ml, (a0, -1, -1))
+            ref = next((x[2] for x in reversed(ml[:hi]) if ctx.etype(x[2]) in want), None)
+        if ref is not None:
+            out.append((a0, a1, ref))
+    out.sort()
+    return out
 
 
 _SOURCE_RE = re.compile(r"从[^，,。；;]{2,40}?(?:获悉|了解到|得知|获知)")
