@@ -16,6 +16,7 @@ from kg.extract.entities import ORG_TYPES, EntityTable
 from kg.extract.relations.agreements import (
     rule_controlling_holder,
     rule_joint_venture,
+    rule_mother_company,
     rule_signed,
     rule_strategic,
     rule_subsidiary,
@@ -24,6 +25,7 @@ from kg.extract.relations.base import SENT_RE, Ctx, Rel
 from kg.extract.relations.money import (
     rule_acquired,
     rule_cross_border,
+    rule_financier_lends,
     rule_financing,
     rule_invested,
     rule_shareholders,
@@ -45,10 +47,12 @@ RULES = (
     rule_executive,
     rule_attended,
     rule_subsidiary,
+    rule_mother_company,
     rule_controlling_holder,
     rule_signed,
     rule_strategic,
     rule_financing,
+    rule_financier_lends,
     rule_cross_border,
     rule_joint_venture,
     rule_invested,

@@ -12,6 +12,7 @@ from kg.extract.relations.base import (
     _clause_start,
     _first_after,
     _is_modifier,
+    _list_from,
     _mention_before,
     _stake,
     _subject,
@@ -154,11 +155,24 @@ def rule_joint_venture(ctx: Ctx, s: int, e: int, ms) -> None:
 
 
 _SUB_RE = re.compile(
-    r"(?:的)?下属的?(?:区属|市属|省属)?(?:国有)?(?:独资)?(?:企业|国企)|隶属于|(?:全资|绝对|相对)?控股的(?=[\u4e00-\u9fff])|(?:的)?旗下(?:的)?|(?:的)?下属(?:的)?|(?:的)?(?:(?:持股|持有其?)(?P<st>\d+(?:\.\d+)?%)(?:的股权|股权|股份)?的?)?(?:全资|控股)子公司|(?:的)?子公司|下属的?(?:区属|市属|省属)?(?:国有)?(?:独资)?(?:企业|国企)"
+    r"(?:的)?(?:旗下|下属)的?(?:拥有|有|包括)?(?:全资|控股)?子公司|(?:的)?旗下(?:拥有|有|包括)|(?:的)?下属的?(?:区属|市属|省属)?(?:国有)?(?:独资)?(?:企业|国企)|隶属于|(?:全资|绝对|相对)?控股的(?=[\u4e00-\u9fff])|(?:的)?旗下(?:的)?|(?:的)?下属(?:的)?|(?:的)?(?:(?:持股|持有其?)(?P<st>\d+(?:\.\d+)?%)(?:的股权|股权|股份)?的?)?(?:全资|控股)子公司|(?:的)?子公司|下属的?(?:区属|市属|省属)?(?:国有)?(?:独资)?(?:企业|国企)"
 )
 
 
 _SUB_CUES = ("旗下", "下属", "子公司", "隶属于", "控股的")
+_MOTHER_RE = re.compile(r"的?母公司")
+
+
+def rule_mother_company(ctx: Ctx, s: int, e: int, ms) -> None:
+    """万和装备母公司万和控股集团: the company before 母公司 is the subsidiary of the one named right after."""
+    text = ctx.text
+    if "母公司" not in text[s:e]:
+        return
+    for m in _MOTHER_RE.finditer(text, s, e):
+        child = _mention_before(ctx, ms, m.start(), 0)
+        k = _first_after(ctx, ms, m.end(), 0)
+        if child is not None and k is not None:
+            ctx.add("SUBSIDIARY_OF", child, ms[k][2], {}, (s, e))
 _HELD_RE = re.compile(r"持股(?:比例)?(?:为|约|达)?约?(\d+(?:\.\d+)?%)")
 _CONTROLLING_RE = re.compile(
     r"(?:的)?(?:控股股东|母公司)(?:为|是)|(?:为|是)(?:其|公司|该公司)?(?:的)?(?:控股股东|母公司)"
@@ -208,9 +222,14 @@ def rule_subsidiary(ctx: Ctx, s: int, e: int, ms) -> None:
             continue
         parent = _mention_before(ctx, ms, m.start(), 0)
         k_child = _first_after(ctx, ms, m.end(), 0)
+        if parent is None and k_child is not None and "子公司" in m.group(0) and not _RX5.search(text[s : m.start()]):
+            # 华锐精密公告称，为满足全资子公司X…: the omitted owner is the sentence's subject (else the announcer)
+            subj = [x[2] for x in ms if x[1] <= m.start() and ctx.etype(x[2]) in ORG_TYPES - {"Bank"}]
+            parent = subj[0] if subj else ctx.focal
         if parent is not None and k_child is not None:
-            # 中国平安集团旗下平安直通咨询有限公司 / 云帆智能”）全资子公司云帆智能（上海）有限公司
-            ctx.add("SUBSIDIARY_OF", ms[k_child][2], parent, {"stake": _sub_stake(m)}, (s, e))
+            # 中国平安集团旗下平安直通咨询有限公司 / 云帆智能”）全资子公司云帆智能（上海）有限公司; 旗下拥有A、B等
+            for x in _list_from(ctx, ms, k_child):
+                ctx.add("SUBSIDIARY_OF", x[2], parent, {"stake": _sub_stake(m)}, (s, e))
             continue
         # B是/成为/系 A(下属)的(全资|控股)子公司
         head = text[s : m.start()]

@@ -177,12 +177,56 @@ def rule_financing(ctx: Ctx, s: int, e: int, ms) -> None:
 _BORROWER_TYPES = ORG_TYPES - {"Bank"}
 _HOLDER_TYPES = ORG_TYPES | {"Person"}
 _LENDER_TYPES = frozenset({"Company", "Fund"})
-_LENDS_RE = re.compile(r"(?:为|向)[^，,。；;]{2,40}?提供[^，,。；;]{0,24}?(?:融资租赁|贷款|授信|融资)")
+_LENDS_RE = re.compile(r"(?:为|向)[^，,。；;]{2,40}?提供[^，,。；;]{0,24}?(?:融资租赁|贷款|授信|融资|资金)")
+# a financial company (leasing, finance, trust, factoring) is a lender by trade: 以融资租赁方式为X提供资金
+_FINANCIER_RE = re.compile(r"租赁|金融|信托|保理|财务|小额贷款")
+_LEND_TO_RE = re.compile(
+    r"(?:为|向)(?P<who>其|[^，,。；;]{2,40}?)提供[^，,。；;]{0,24}?(?:融资租赁|贷款|授信|融资|资金)(?!需求|缺口|压力)"
+)
+
+
+def rule_financier_lends(ctx: Ctx, s: int, e: int, ms) -> None:
+    """远东宏信融资租赁将以融资租赁方式为远驰物流提供约8亿元资金: each financial company that is the subject of
+    为/向X…提供…资金/融资 lends to X; 为其 is the company named last before (the counterpart of the deal)."""
+    text = ctx.text
+    sent = text[s:e]
+    if "提供" not in sent or _XB_RE.search(sent) or _NEGATED_RE.search(sent):
+        return
+    for m in _LEND_TO_RE.finditer(sent):
+        pos = s + m.start()
+        cs = _clause_start(text, s, pos)
+        before = [x for x in ms if x[1] <= pos and x[0] >= s]
+        lenders = [
+            x[2]
+            for x in before
+            if ctx.etype(x[2]) in _LENDER_TYPES and _FINANCIER_RE.search(ctx.table.entities[x[2]].name)
+        ]
+        if not lenders:
+            continue
+        lender = lenders[-1]
+        if m.group("who") == "其":
+            cands = [x[2] for x in before if x[0] >= cs - 80 and x[2] != lender and ctx.etype(x[2]) in _BORROWER_TYPES]
+            borrower = cands[-1] if cands else None
+        else:
+            k = _first_after(ctx, ms, pos + 1, 0)
+            borrower = ms[k][2] if k is not None else None
+        if borrower is None:
+            continue
+        seg = text[pos : s + m.end()]
+        amt = parse_amount(seg)
+        props = {"date": find_date(sent, ctx.date)}
+        if amt:
+            props.update(amount=amt[0], currency=amt[1], amount_text=amt[2])
+        ctx.add("PROVIDED_FINANCING_TO", lender, borrower, props, (s, e))
 
 _NEGATED_RE = re.compile(r"并未|未参与|没有参与|未能|尚未参与|不参与")
 
 
-_XB_RE = re.compile(r"境外融资|跨境融资|跨境资金池|外债|境外资金|跨境贷款|境外贷款|跨境(?:股东)?借款")
+_XB_RE = re.compile(
+    r"境外(?:银团)?融资|跨境融资|跨境资金池|外债|境外资金|跨境(?:人民币)?贷款|境外(?:银团)?贷款|跨境(?:股东)?借款"
+)
+# 资金由招商银行香港分行提供 / 资金来自X / 借入境外关联公司X提供的…: the foreign source lends
+_XB_SOURCE_RE = re.compile(r"(?:资金|款项)(?:由|来自|来源于)|借入(?:境外)?(?:关联公司|关联方|母公司|股东)?")
 
 
 def rule_cross_border(ctx: Ctx, s: int, e: int, ms) -> None:
@@ -207,6 +251,12 @@ def rule_cross_border(ctx: Ctx, s: int, e: int, ms) -> None:
     props = {"date": find_date(sent, ctx.date)}
     if amt:
         props.update(amount=amt[0], currency=amt[1], amount_text=amt[2])
+    for sm in _XB_SOURCE_RE.finditer(sent):
+        k = _first_after(ctx, ms, s + sm.end(), 0)
+        if k is not None and ms[k][2] != borrower:
+            source = ms[k][2]
+            channels = [c for c in channels if c != source]
+            ctx.add("PROVIDED_FINANCING_TO", source, borrower, dict(props), (s, e))
     for c in channels:
         ctx.add("CROSS_BORDER_FINANCING", borrower, c, props, (s, e))
     # 从其德国母公司德赛尔控股股份公司取得2000万欧元的跨境股东借款: the parent lends to its subsidiary
