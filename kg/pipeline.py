@@ -12,9 +12,9 @@ from __future__ import annotations
 import importlib
 import multiprocessing as mp
 import sqlite3
+import threading
 import time
-from collections.abc import Callable, Iterable
-from itertools import islice
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -123,10 +123,15 @@ def _work(path: str | ReadError) -> list[tuple]:
 # --------------------------------------------------------------------------- writer side
 
 
-def _window(items: list, size: int) -> Iterable[list]:
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
+IN_FLIGHT_PER_JOB = 64  # files per worker that may be sent or waiting to be written (> CHUNK: no deadlock)
+CHUNK = 4  # files per task sent to a worker
+
+
+def _bounded(items: Iterable, slots: threading.BoundedSemaphore) -> Iterator:
+    """Yield items only while a slot is free; the consumer frees one per result (runs in imap's feeder)."""
+    for item in items:
+        slots.acquire()
+        yield item
 
 
 def build_store(
@@ -207,14 +212,16 @@ def _build_store(
                 _STATE.pop("db").close()
         else:
             ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+            # A semaphore bounds the files in flight (sent, or done but not yet written), so memory does
+            # not grow with the corpus, without the stall a fixed window has at each window's end.
+            in_flight = threading.BoundedSemaphore(jobs * IN_FLIGHT_PER_JOB)
             with ctx.Pool(jobs, initializer=_init_worker, initargs=init) as pool:
-                # Windows bound the results in flight, so memory does not grow with the corpus.
-                for chunk in _window(work, jobs * 64):
-                    for items in pool.imap(_work, chunk, chunksize=8):
-                        done += 1
-                        _consume_items(items, summary, pending, batch, flush)
-                        if on_progress:
-                            on_progress(done, summary.files)
+                for items in pool.imap(_work, _bounded(work, in_flight), chunksize=CHUNK):
+                    in_flight.release()
+                    done += 1
+                    _consume_items(items, summary, pending, batch, flush)
+                    if on_progress:
+                        on_progress(done, summary.files)
         flush()
         if get_meta(conn, "dirty", "0") == "1":
             derive_graph(conn)

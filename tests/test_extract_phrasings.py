@@ -360,3 +360,157 @@ def test_declared_short_name_with_he_and_doubled_name_characters() -> None:
         ("龚强强", "EXECUTIVE_OF", "丰明集团"),
     }
     assert {n for n, t in ents(ex).items() if t == "Person"} == {"武浩杰", "龚强强"}
+
+
+# ---------------------------------------------------------------- round 3: announcement and wire grammar
+# Each paragraph below was written for this file with invented names; one test per general rule.
+
+
+def test_city_and_district_form_one_compound_place() -> None:
+    text = "苏州瑞岭电子有限公司注册在无锡市锡山区，主营传感器。"
+    ex = run(text)
+    assert ents(ex).get("无锡市锡山区") == "Region" and "锡山区" not in ents(ex)
+    assert ("苏州瑞岭电子有限公司", "LOCATED_IN", "无锡市锡山区") in rels(ex)
+
+
+def test_province_before_county_city_still_names_the_city_alone() -> None:
+    ex = run("福建恒安纸业有限公司位于福建省晋江市，晋江市政府给予支持。")
+    assert "晋江市" in ents(ex) and "福建省晋江市" not in ents(ex)
+
+
+def test_skipping_abbreviation_links_a_group_short_name() -> None:
+    text = (
+        "湖南省交通投资集团有限公司与长沙瑞丰物流有限公司签署战略合作协议。"
+        "湖南交投集团副总经理李明远出席。"
+    )
+    ex = run(text)
+    hunan = next(e for e in ex.entities if e.name == "湖南省交通投资集团有限公司")
+    assert "湖南交投集团" not in ents(ex)
+    assert ("李明远", "EXECUTIVE_OF", "湖南省交通投资集团有限公司") in rels(ex)
+    assert hunan.type.value == "Company"
+
+
+def test_regional_arm_keeps_apart_from_the_group_brand() -> None:
+    text = (
+        "同日，锦程光电还公告称，为满足全资子公司锦程光电（香港）有限公司业务需要，公司拟向其增资1000万美元。"
+    )
+    ex = run(text)
+    assert {"锦程光电", "锦程光电（香港）有限公司"} <= set(ents(ex))
+    assert ("锦程光电（香港）有限公司", "SUBSIDIARY_OF", "锦程光电") in rels(ex)
+
+
+def test_words_before_a_name_are_not_part_of_it() -> None:
+    text = (
+        "后期中国农业银行湖州分行将继续跟进。该公司借入境外关联公司新加坡远帆贸易有限公司提供的500万美元资金。"
+        "风电整机制造商明阳风能科技股份有限公司表示欢迎。"
+    )
+    names = set(ents(run(text)))
+    assert {"中国农业银行湖州分行", "新加坡远帆贸易有限公司", "明阳风能科技股份有限公司"} <= names
+    assert not any(n.startswith(("后期", "借入", "风电整机")) for n in names)
+
+
+def test_dateline_announcer_and_bare_company_anaphor() -> None:
+    text = (
+        "财经网讯 华川股份今晚发布关于控制权拟发生变更的提示性公告。"
+        "公司拟以3.2亿元受让浙江明泰精工有限公司（下称“明泰精工”）51%股权。"
+        "此外，公司控股子公司宁波华川模具有限公司获得宁波银行1亿元授信。"
+    )
+    ex = run(text)
+    assert ents(ex).get("华川股份") == "Company"
+    r = rels(ex)
+    assert ("华川股份", "ACQUIRED", "浙江明泰精工有限公司") in r
+    assert ("宁波华川模具有限公司", "SUBSIDIARY_OF", "华川股份") in r
+    assert ("宁波银行", "PROVIDED_FINANCING_TO", "宁波华川模具有限公司") in r
+
+
+def test_gai_hang_and_gai_gongsi_refer_to_the_nearest_bank_or_company() -> None:
+    text = (
+        "兴业银行厦门分行近日举行发布会。今年4月，该行与厦门翔鹭航运有限公司签署《绿色金融合作协议》。"
+        "厦门翔鹭航运有限公司成立于2010年，该公司系厦门港务控股集团有限公司的全资子公司。"
+    )
+    r = rels(run(text))
+    assert ("兴业银行厦门分行", "SIGNED_AGREEMENT_WITH", "厦门翔鹭航运有限公司") in r
+    assert ("厦门翔鹭航运有限公司", "SUBSIDIARY_OF", "厦门港务控股集团有限公司") in r
+
+
+def test_information_source_is_never_an_antecedent() -> None:
+    text = "记者从建设银行温州分行获悉，该行下属的瓯海支行近日为温州瑞达鞋业有限公司发放贷款2000万元。"
+    lenders = {s for s, t, _ in rels(run(text)) if t == "PROVIDED_FINANCING_TO"}
+    assert "建设银行温州分行" not in lenders
+
+
+def test_leasing_company_lends_and_qi_is_the_counterpart() -> None:
+    text = (
+        "江苏金租融资租赁有限公司与苏州绿能电力有限公司签订融资租赁合同，以直租方式为其提供约3亿元资金。"
+        "同时，中航国际租赁有限公司将以售后回租方式为常州澄江光伏有限公司提供1.5亿元资金。"
+    )
+    ex = run(text)
+    r = rels(ex)
+    assert ("江苏金租融资租赁有限公司", "PROVIDED_FINANCING_TO", "苏州绿能电力有限公司") in r
+    assert ("中航国际租赁有限公司", "PROVIDED_FINANCING_TO", "常州澄江光伏有限公司") in r
+    assert props(ex, "江苏金租融资租赁有限公司", "PROVIDED_FINANCING_TO", "苏州绿能电力有限公司")["amount"] == 300_000_000
+
+
+def test_foreign_source_lends_and_domestic_bank_is_the_channel() -> None:
+    text = (
+        "5月10日，该行为青岛海晟贸易有限公司办理一笔跨境人民币贷款，金额1亿元，资金由中国银行新加坡分行提供。"
+    )
+    text = "中国银行青岛分行积极支持外贸企业。" + text
+    r = rels(run(text))
+    assert ("青岛海晟贸易有限公司", "CROSS_BORDER_FINANCING", "中国银行青岛分行") in r
+    assert ("中国银行新加坡分行", "PROVIDED_FINANCING_TO", "青岛海晟贸易有限公司") in r
+    assert ("青岛海晟贸易有限公司", "CROSS_BORDER_FINANCING", "中国银行新加坡分行") not in r
+
+
+def test_subsidiary_cues_in_announcement_wording() -> None:
+    text = (
+        "烟台蓝海控股集团有限公司旗下拥有蓝海精工、蓝海重装等8家子公司。"
+        "今年3月，中行烟台分行为蓝海精工母公司烟台蓝海控股集团有限公司发放贷款2亿元。"
+        "此外，农业银行烟台分行为蓝海控股下属控股子公司烟台蓝海港机有限公司提供5000万元贷款。"
+    )
+    r = rels(run(text))
+    assert ("烟台蓝海港机有限公司", "SUBSIDIARY_OF", "烟台蓝海控股集团有限公司") in r
+    assert ("农业银行烟台分行", "PROVIDED_FINANCING_TO", "烟台蓝海港机有限公司") in r
+    assert ("中行烟台分行", "PROVIDED_FINANCING_TO", "烟台蓝海控股集团有限公司") in r
+
+
+def test_founders_after_you_and_all_parties_coreference() -> None:
+    text = (
+        "宁波甬港新能源有限公司系宁波港能集团有限公司的控股子公司，由宁波港能集团有限公司与华电新能源（宁波）有限公司合资成立。"
+        "9月1日，杭州云谷科技有限公司、上海申联物流有限公司、南京金陵港务有限公司三方在杭州签署《多式联运合作框架协议》，"
+        "并为三方联合组建的浙江联运通达有限公司揭牌。各方还签订了《股东协议》。"
+    )
+    r = rels(run(text))
+    assert ("宁波港能集团有限公司", "INVESTED_IN", "宁波甬港新能源有限公司") in r
+    assert ("华电新能源（宁波）有限公司", "INVESTED_IN", "宁波甬港新能源有限公司") in r
+    assert not any(t == "JOINT_VENTURE_WITH" and "宁波甬港新能源有限公司" in (s, o) for s, t, o in r)
+    jv = {frozenset((s, o)) for s, t, o in r if t == "JOINT_VENTURE_WITH"}
+    assert frozenset(("杭州云谷科技有限公司", "南京金陵港务有限公司")) in jv
+    assert frozenset(("上海申联物流有限公司", "南京金陵港务有限公司")) in jv
+
+
+def test_title_copula_and_dotted_names() -> None:
+    text = "新疆昆仑矿业集团有限公司成立于2008年。公司董事长为马建华，总经理由阿不都·热合曼担任。"
+    ex = run(text)
+    r = rels(ex)
+    assert ("马建华", "EXECUTIVE_OF", "新疆昆仑矿业集团有限公司") in r
+    assert ("阿不都·热合曼", "EXECUTIVE_OF", "新疆昆仑矿业集团有限公司") in r
+    assert not any(n.startswith("由") for n in ents(ex))
+
+
+def test_names_inside_titles_and_divisions_are_no_entities() -> None:
+    text = (
+        "长沙星城交通集团有限公司与华中科技发展有限公司签署《星城智能网联汽车示范区建设合作协议》。"
+        "华中科技发展有限公司副总裁、新能源事业部总经理周立平出席。"
+    )
+    names = set(ents(run(text)))
+    assert "星城智能网联汽车" not in names and "新能源事业部" not in names
+    assert ("周立平", "EXECUTIVE_OF", "华中科技发展有限公司") in rels(run(text))
+
+
+def test_guoziwei_abbreviates_the_full_committee_name() -> None:
+    text = (
+        "杭州市人民政府国有资产监督管理委员会将成为公司实际控制人。杭州市国资委表示支持。"
+    )
+    govs = [e for e in run(text).entities if e.type.value == "GovernmentBody"]
+    assert len(govs) == 1 and "杭州市国资委" in govs[0].aliases

@@ -106,6 +106,8 @@ def left_edge(text: str, pos: int, limit: int = 22) -> int:
         i = k
     run = text[i:pos]
     cut = 0
+    if len(run) > 3 and run[0] in "经据" and lx.PLACE_RE.match(run, 1):
+        cut = 1  # 经江苏省政府…批准 / 据上海市…: a preposition before a place-led name
     for m in lx.LEFT_CUE_RE.finditer(run):
         if m.group("keep") is None:
             if m.group(0) == "和" and _he_in_name(run, cut, m.start()):
@@ -414,8 +416,12 @@ def find_subject_person_candidates(text: str) -> list[Cand]:
 
 
 _ANNOUNCE_RE = re.compile(
-    r"(?:^|(?<=[\n，,。；;]))([\u4e00-\u9fff]{2,8}?)(?:近日|日前|今日|昨日|昨晚|同日)?发布(?:了)?(?:[\u4e00-\u9fff]{0,12})?公告"
+    r"(?:^|(?<=[\n，,。；;])|(?<=讯 )|(?<=讯))([\u4e00-\u9fff]{2,8}?)"
+    r"(?:近日|日前|今日|今晚|昨日|昨晚|同日|\d{1,2}月\d{1,2}日(?:晚间|晚)?)?(?:还|亦|也)?"
+    r"(?:发布(?:了)?(?:[\u4e00-\u9fff]{0,12})?公告|发布(?:了)?关于[^。，,]{0,48}?公告|公告称|公告(?=[，,]))"
 )
+_CUE_WORDS = frozenset(lx.LEFT_CUES)  # 根据公告，…: a cue word is not an announcer
+_ANNOUNCE_NOT = ("公司", "本", "该", "此", "上述", "相关", "同日", "另")
 
 
 def find_announcer_candidates(text: str) -> list[Cand]:
@@ -423,6 +429,8 @@ def find_announcer_candidates(text: str) -> list[Cand]:
     out = []
     for m in _ANNOUNCE_RE.finditer(text):
         name = m.group(1)
+        if name.startswith(_ANNOUNCE_NOT) or name.endswith(("公司", "公告")) or name in _CUE_WORDS:
+            continue
         if not any(c in lx.STOP_CHARS for c in name) and not _generic(name):
             out.append(Cand(m.start(1), m.end(1), name, "Company", "announce"))
     return out

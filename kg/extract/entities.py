@@ -57,6 +57,7 @@ _EXCLUDED_RE = re.compile(
 )
 
 
+_TITLE_RE = re.compile(r"《[^《》\n]{1,80}》")
 _DEPARTMENT_RE = re.compile(
     r"(管理局|管委会|委员会|人民政府|政府|局|厅|银行|分行|支行|集团|公司)[\u4e00-\u9fff]{2,6}(?:处|科|室|部|办公室|中心|组)$"
 )
@@ -114,6 +115,9 @@ def is_short_org(short: str, full: str, extra: tuple[str, ...] = ()) -> bool:
             if short == full:
                 return True  # 中行苏州分行 -> 中国银行苏州分行
             break
+    rm = _REGIONAL_ARM_RE.match(full)
+    if rm and short == rm.group(1):
+        return False  # 华锐精密 is the group; 华锐精密（香港）有限公司 is its regional arm
     tail0 = _SHORT_TAIL_RE.search(short)
     if (short[: tail0.start()] if tail0 else short) not in full:
         return _skip_abbreviates(short, full, extra)
@@ -139,14 +143,20 @@ def is_short_org(short: str, full: str, extra: tuple[str, ...] = ()) -> bool:
     return False
 
 
+_REGIONAL_ARM_RE = re.compile(
+    r"^([\u4e00-\u9fff]{2,8})[（(](?:" + "|".join(lx.NAME_PREFIXES) + r")[)）](?:有限公司|有限责任公司|股份有限公司)$"
+)
+_PARTNERSHIP_END_RE = re.compile(r"[(（]有限合伙[)）]$")
+
+
 def _skip_abbreviates(short: str, full: str, extra: tuple[str, ...]) -> bool:
     """浙能集团 / 浙江省能源集团有限公司, 中远海运集团 / 中国远洋海运集团有限公司, 交投 for 交通投资: a company short
     name keeps the first characters of each word of the registered name, in order (a skipping subsequence);
     banks are left to their own abbreviation table (中国银行 is a subsequence of 中国农业银行)."""
-    if len(short) < 4 or "银行" in full or _LEGAL_END_RE.search(short):
+    if len(short) < 4 or short[0] not in full or "银行" in full or _LEGAL_END_RE.search(short):
         return False
-    lm = _LEGAL_END_RE.search(full)
-    if not lm or lm.group(0)[0] in "(（":
+    lm = _LEGAL_END_RE.search(full) or _PARTNERSHIP_END_RE.search(full)
+    if not lm or lm.group(0)[0] in "(（" and "合伙" not in lm.group(0):
         return False  # 海川新能源（鄂尔多斯）有限公司: a regional subsidiary, not the group 海川能源
     for f in _strip_places(full[: lm.start()], extra):
         if len(f) > len(short) and f[0] == short[0] and short not in f:
@@ -199,6 +209,8 @@ def _region_core(name: str) -> str:
 def abbreviates(short: str, full: str) -> bool:
     """深圳高新区 / 深圳高新技术产业开发区, 沈阳综保区管委会 / 沈阳综合保税区管理委员会: a Chinese abbreviation keeps
     the place and the head word and drops characters in between (an in-order subsequence, not a substring)."""
+    if full.endswith("委员会") and short.endswith("委") and not short.endswith("委员会"):
+        full = full[:-2]  # 国有资产监督管理委员会 -> 国资委: 委员会 is shortened to 委
     if len(short) < 4 or len(short) >= len(full) or short[:2] != full[:2] or short[-1] != full[-1]:
         return False
     if short in full:
@@ -313,6 +325,8 @@ def build_entities(text: str) -> EntityTable:
                 # 前海管理局金融创新处处长: the person belongs to the body, not to its department
                 g.org_end = g.org_start + dm.start(1) + len(dm.group(1))
                 org = text[g.org_start : g.org_end]
+            if org.endswith(("事业部", "事业群", "部门")):
+                continue  # 商用车事业部总经理: a division of the company named before, not an organisation
             if 2 <= len(org) <= 20 and cd.valid_org_body(org, weak=False):
                 etype = "Company"
                 sm = cd.ORG_SUFFIX_RE.search(org)
@@ -403,6 +417,10 @@ def build_entities(text: str) -> EntityTable:
                 seen_short.add(short)
                 all_cands.append(cd.Cand(k, k + len(short), short, "Bank", "short"))
     excluded = [(m.start(), m.end()) for m in _EXCLUDED_RE.finditer(text)]
+    # a name first seen inside a title (《江宁智能网联汽车测试示范区…协议》) is part of the title, not a party
+    titles = [(m.start(), m.end()) for m in _TITLE_RE.finditer(text)]
+    if titles:
+        all_cands = [c for c in all_cands if c.kind == "alias" or not any(a < c.start < b for a, b in titles)]
     if excluded:
         all_cands = [c for c in all_cands if not any(s <= c.start < e for s, e in excluded)]
     places = tuple(

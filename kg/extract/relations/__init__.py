@@ -72,6 +72,7 @@ def extract_relations(text: str, table: EntityTable, article_date: str | None) -
     ctx = Ctx(text, table, article_date)
     companies = [m[2] for m in table.mention_list if table.entities[m[2]].type == "Company"]
     ctx.focal = companies[0] if companies else None
+    sources = [m.span() for m in _SOURCE_RE.finditer(text)]
     for sm in SENT_RE.finditer(text):
         s, e = sm.start(), sm.end()
         while s < e and text[s] in " \u3000\t":
@@ -80,7 +81,7 @@ def extract_relations(text: str, table: EntityTable, article_date: str | None) -
             e -= 1
         if e - s < 4:
             continue
-        ms = _with_anaphors(ctx, s, e, ctx.mentions(s, e))
+        ms = _with_anaphors(ctx, s, e, ctx.mentions(s, e), sources)
         # 记者从中国工商银行上海市分行获悉: an information source is not a party to anything
         for sm in _SOURCE_RE.finditer(text, s, e):
             ms = [m for m in ms if not (sm.start() <= m[0] and m[1] <= sm.end())]
@@ -97,10 +98,10 @@ def extract_relations(text: str, table: EntityTable, article_date: str | None) -
 _ANAPHOR_RE = re.compile(r"该(?:分行|支行|行|公司|集团)|(?<![\u4e00-\u9fff])(?:本?公司|分行)(?![\u4e00-\u9fff]{0,2}(?:名称|章程|债券|股票))")
 
 
-def _with_anaphors(ctx: Ctx, s: int, e: int, ms: list) -> list:
+def _with_anaphors(ctx: Ctx, s: int, e: int, ms: list, sources: list) -> list:
     """Resolve anaphors to the nearest compatible antecedent (该行 -> the last bank, 该公司 -> the last company)
     and add them as mentions, so that every rule sees the party; a bare 公司 in an announcement is the
-    announcing company (the article's first)."""
+    announcing company (the article's first). Information sources (从X获悉) are never antecedents."""
     text = ctx.text
     if not _ANAPHOR_RE.search(text, s, e):
         return ms
@@ -116,7 +117,14 @@ def _with_anaphors(ctx: Ctx, s: int, e: int, ms: list) -> list:
             ref = ctx.focal
         else:
             hi = bisect_left(ml, (a0, -1, -1))
-            ref = next((x[2] for x in reversed(ml[:hi]) if ctx.etype(x[2]) in want), None)
+            ref = next(
+                (
+                    x[2]
+                    for x in reversed(ml[:hi])
+                    if ctx.etype(x[2]) in want and not any(a <= x[0] < b for a, b in sources)
+                ),
+                None,
+            )  # 记者从X获悉，该行…: an information source is no antecedent
         if ref is not None:
             out.append((a0, a1, ref))
     out.sort()

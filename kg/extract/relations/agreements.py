@@ -34,6 +34,7 @@ _AGREEMENT_RE = re.compile(
 )
 
 
+_ALL_PARTIES_RE = re.compile(r"双方|各方|[三四五六七八]方")
 _SHORT_AGREEMENT_RE = re.compile(r"[(（](?:以下|下)?简称[“\"]?(《[^》]+》)[”\"]?[)）]")
 
 
@@ -50,8 +51,8 @@ def _parties_before(ctx: Ctx, s: int, vpos: int, ms) -> list[int]:
             continue  # an official signing for an organisation: the organisation is the party
         if (t in ORG_TYPES or t == "Person") and mi not in out:
             out.append(mi)
-    if len(out) < 2 and "双方" in ctx.text[cs:vpos] and ctx.last_pair:
-        return list(ctx.last_pair)
+    if len(out) < 2 and _ALL_PARTIES_RE.search(ctx.text[cs:vpos]) and ctx.last_pair:
+        return list(ctx.last_pair)  # 双方 / 各方 / 三方 refer back to the parties named last
     return out
 
 
@@ -120,7 +121,7 @@ def rule_strategic(ctx: Ctx, s: int, e: int, ms) -> None:
     vpos = s + m.start()
     parties = [p for p in _parties_before(ctx, s, vpos, ms) if ctx.etype(p) in ORG_TYPES]
     conf = 0.9
-    if len(parties) < 2 and "双方" in sent and ctx.last_pair:
+    if len(parties) < 2 and _ALL_PARTIES_RE.search(sent) and ctx.last_pair:
         parties, conf = [p for p in ctx.last_pair if ctx.etype(p) in ORG_TYPES], 0.7
     if len(parties) >= 2:
         _pairs(ctx, "STRATEGIC_PARTNER_OF", parties, {"date": find_date(sent, ctx.date)}, (s, e), conf)
@@ -136,17 +137,27 @@ def rule_joint_venture(ctx: Ctx, s: int, e: int, ms) -> None:
     cpos = m.start()
     cs = _clause_start(ctx.text, s, cpos)
     founders: list[int] = []
-    subj = _subject(ctx, s, e, ms)
-    if subj is not None and (ms and (ms[0][0] < cs or True)):
-        founders.append(subj)
+    k = _first_after(ctx, ms, m.end(), 6)
+    new = ms[k][2] if k is not None else None
+    by = ctx.text.rfind("由", cs, cpos)
+    if by != -1 and new is None:
+        # X系…，由A与B合资成立: X is what was founded, the founders follow 由
+        subj = [x[2] for x in ms if x[1] <= by and ctx.etype(x[2]) in ORG_TYPES]
+        new = subj[0] if subj else None
+        cs = by
+    else:
+        subj0 = _subject(ctx, s, e, ms)
+        if subj0 is not None:
+            founders.append(subj0)
     for ms_, me_, mi in ms:
         if cs <= ms_ and me_ <= cpos and ctx.etype(mi) in ORG_TYPES and mi not in founders:
             founders.append(mi)
-    k = _first_after(ctx, ms, m.end(), 6)
-    new = ms[k][2] if k is not None else None
     founders = [f for f in founders if f != new]
+    if len(founders) < 2 and _ALL_PARTIES_RE.search(ctx.text, max(cs, cpos - 3), cpos) and ctx.last_pair:
+        founders = [f for f in ctx.last_pair if f != new]  # 并为三方联合组建的X揭牌
     if len(founders) >= 2:
         _pairs(ctx, "JOINT_VENTURE_WITH", founders, {"date": find_date(ctx.text[s:e], ctx.date)}, (s, e))
+        ctx.last_pair = founders
     if new is not None:
         for f in founders:
             ctx.add("INVESTED_IN", f, new, {}, (s, e))
@@ -161,6 +172,7 @@ _SUB_RE = re.compile(
 
 _SUB_CUES = ("旗下", "下属", "子公司", "隶属于", "控股的")
 _MOTHER_RE = re.compile(r"的?母公司")
+_COPULA_RE = re.compile(r"(?:是|成为|系)[^，,。；;]{0,60}$")  # B系A的子公司: B is named before the copula
 
 
 def rule_mother_company(ctx: Ctx, s: int, e: int, ms) -> None:
@@ -222,7 +234,7 @@ def rule_subsidiary(ctx: Ctx, s: int, e: int, ms) -> None:
             continue
         parent = _mention_before(ctx, ms, m.start(), 0)
         k_child = _first_after(ctx, ms, m.end(), 0)
-        if parent is None and k_child is not None and "子公司" in m.group(0) and not _RX5.search(text[s : m.start()]):
+        if parent is None and k_child is not None and "子公司" in m.group(0) and not _COPULA_RE.search(text, s, m.start()):
             # 华锐精密公告称，为满足全资子公司X…: the omitted owner is the sentence's subject (else the announcer)
             subj = [x[2] for x in ms if x[1] <= m.start() and ctx.etype(x[2]) in ORG_TYPES - {"Bank"}]
             parent = subj[0] if subj else ctx.focal

@@ -80,6 +80,8 @@ def rule_financing(ctx: Ctx, s: int, e: int, ms) -> None:
         if borrower is not None:
             break
         k = _first_after(ctx, ms, s + m.end(), 2, ORG_TYPES | {"Event", "Region"})
+        while k is not None and k + 1 < len(ms) and _is_modifier(ctx, ms[k][1], e):
+            k += 1  # 为天山能源下属控股子公司X提供贷款: the qualifier is not the borrower
         if k is not None and ctx.etype(ms[k][2]) == "Region":
             gov = _government_of(ctx, ctx.table.entities[ms[k][2]].name, "")
             if gov is None:
