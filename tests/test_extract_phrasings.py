@@ -380,8 +380,7 @@ def test_province_before_county_city_still_names_the_city_alone() -> None:
 
 def test_skipping_abbreviation_links_a_group_short_name() -> None:
     text = (
-        "湖南省交通投资集团有限公司与长沙瑞丰物流有限公司签署战略合作协议。"
-        "湖南交投集团副总经理李明远出席。"
+        "湖南省交通投资集团有限公司与长沙瑞丰物流有限公司签署战略合作协议。湖南交投集团副总经理李明远出席。"
     )
     ex = run(text)
     hunan = next(e for e in ex.entities if e.name == "湖南省交通投资集团有限公司")
@@ -448,7 +447,10 @@ def test_leasing_company_lends_and_qi_is_the_counterpart() -> None:
     r = rels(ex)
     assert ("江苏金租融资租赁有限公司", "PROVIDED_FINANCING_TO", "苏州绿能电力有限公司") in r
     assert ("中航国际租赁有限公司", "PROVIDED_FINANCING_TO", "常州澄江光伏有限公司") in r
-    assert props(ex, "江苏金租融资租赁有限公司", "PROVIDED_FINANCING_TO", "苏州绿能电力有限公司")["amount"] == 300_000_000
+    assert (
+        props(ex, "江苏金租融资租赁有限公司", "PROVIDED_FINANCING_TO", "苏州绿能电力有限公司")["amount"]
+        == 300_000_000
+    )
 
 
 def test_foreign_source_lends_and_domestic_bank_is_the_channel() -> None:
@@ -465,13 +467,15 @@ def test_foreign_source_lends_and_domestic_bank_is_the_channel() -> None:
 def test_subsidiary_cues_in_announcement_wording() -> None:
     text = (
         "烟台蓝海控股集团有限公司旗下拥有蓝海精工、蓝海重装等8家子公司。"
-        "今年3月，中行烟台分行为蓝海精工母公司烟台蓝海控股集团有限公司发放贷款2亿元。"
+        "今年3月，中行烟台分行为烟台蓝海精工有限公司母公司烟台蓝海控股集团有限公司发放贷款2亿元。"
         "此外，农业银行烟台分行为蓝海控股下属控股子公司烟台蓝海港机有限公司提供5000万元贷款。"
     )
     r = rels(run(text))
     assert ("烟台蓝海港机有限公司", "SUBSIDIARY_OF", "烟台蓝海控股集团有限公司") in r
     assert ("农业银行烟台分行", "PROVIDED_FINANCING_TO", "烟台蓝海港机有限公司") in r
     assert ("中行烟台分行", "PROVIDED_FINANCING_TO", "烟台蓝海控股集团有限公司") in r
+    assert ("烟台蓝海精工有限公司", "SUBSIDIARY_OF", "烟台蓝海控股集团有限公司") in r
+    assert ("中行烟台分行", "PROVIDED_FINANCING_TO", "烟台蓝海精工有限公司") not in r
 
 
 def test_founders_after_you_and_all_parties_coreference() -> None:
@@ -509,8 +513,62 @@ def test_names_inside_titles_and_divisions_are_no_entities() -> None:
 
 
 def test_guoziwei_abbreviates_the_full_committee_name() -> None:
-    text = (
-        "杭州市人民政府国有资产监督管理委员会将成为公司实际控制人。杭州市国资委表示支持。"
-    )
+    text = "杭州市人民政府国有资产监督管理委员会将成为公司实际控制人。杭州市国资委表示支持。"
     govs = [e for e in run(text).entities if e.type.value == "GovernmentBody"]
     assert len(govs) == 1 and "杭州市国资委" in govs[0].aliases
+
+
+def test_shuangfang_is_the_pair_of_the_same_sentence_and_dacheng_strategic() -> None:
+    text = (
+        "湖北长江港口集团有限公司、武汉江城物流有限公司、宜昌三峡航运有限公司三方联合组建宜昌港联运有限公司。"
+        "武汉江城物流有限公司去年也与湖北长江港口集团有限公司达成战略合作，双方互为战略合作伙伴。"
+    )
+    strategic = {frozenset((s, o)) for s, t, o in rels(run(text)) if t == "STRATEGIC_PARTNER_OF"}
+    assert strategic == {frozenset(("武汉江城物流有限公司", "湖北长江港口集团有限公司"))}
+
+
+def test_qi_before_a_project_is_the_counterpart_and_descriptive_nouns_are_skipped() -> None:
+    text = (
+        "会上，杭州银行萧山支行与杭州远航芯片有限公司签订授信协议，为其萧山研发基地项目提供5亿元授信。"
+        "同月，该行为光伏组件制造商浙江晶耀能源科技股份有限公司核定综合授信额度8亿元。"
+    )
+    got = {(s, o) for s, t, o in rels(run(text)) if t == "PROVIDED_FINANCING_TO"}
+    assert got == {
+        ("杭州银行萧山支行", "杭州远航芯片有限公司"),
+        ("杭州银行萧山支行", "浙江晶耀能源科技股份有限公司"),
+    }
+
+
+def test_syndicate_named_before_its_borrower() -> None:
+    text = (
+        "6月3日，由交通银行江西省分行牵头，九江银行、赣州银行共同参与的赣江大桥项目银团贷款签约仪式在南昌举行。"
+        "本次银团贷款总金额30亿元，借款人为江西赣江路桥投资有限公司。"
+    )
+    ex = run(text)
+    lenders = {s for s, t, o in rels(ex) if t == "PROVIDED_FINANCING_TO" and o == "江西赣江路桥投资有限公司"}
+    assert lenders == {"交通银行江西省分行", "九江银行", "赣州银行"}
+    assert (
+        props(ex, "九江银行", "PROVIDED_FINANCING_TO", "江西赣江路桥投资有限公司")["amount"] == 3_000_000_000
+    )
+
+
+def test_opening_stated_in_a_relative_clause() -> None:
+    text = "今年3月入驻苏州工业园区的德国蔡司光学（苏州）有限公司二期工厂已经投产。"
+    assert ("德国蔡司光学（苏州）有限公司", "OPENED_IN", "苏州工业园区") in rels(run(text))
+
+
+def test_capital_increase_to_a_named_or_referred_subsidiary_and_minority_stakes() -> None:
+    text = (
+        "财经网讯 明远科技今晚发布关于对外投资的公告。"
+        "公司拟以自有资金向控股子公司江西明远锂业有限公司增资2亿元。"
+        "同日，明远科技还公告称，为满足全资子公司明远科技（新加坡）有限公司发展需要，公司拟向其增资500万美元。"
+        "此外，公司全资子公司赣州明远新材料有限公司拟出资3000万元入股赣州瑞丰回收有限公司。"
+        "鄱阳湖产业基金拟以1亿元认缴明远科技参股公司南昌光启电子有限公司新增注册资本。"
+    )
+    ex = run(text)
+    r = rels(ex)
+    assert ("明远科技", "INVESTED_IN", "江西明远锂业有限公司") in r
+    assert props(ex, "明远科技", "INVESTED_IN", "江西明远锂业有限公司")["amount"] == 200_000_000
+    assert ("明远科技", "INVESTED_IN", "明远科技（新加坡）有限公司") in r
+    assert ("赣州明远新材料有限公司", "INVESTED_IN", "赣州瑞丰回收有限公司") in r
+    assert ("明远科技", "INVESTED_IN", "南昌光启电子有限公司") in r

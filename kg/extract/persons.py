@@ -123,18 +123,15 @@ def _groups_before(text: str, chain_start: int, chain_end: int) -> list[TitleGro
     return groups
 
 
-_DOTTED_RE = re.compile(r"[\u4e00-\u9fff]{1,4}·[\u4e00-\u9fff]{1,6}(?=担任|出任|[，,。；;、）)])")
+_DOTTED_RE = re.compile(r"[\u4e00-\u9fff]{1,4}·[\u4e00-\u9fff]{1,6}?(?=担任|出任|[，,。；;、）)])")
 
 
-def _dotted(text: str, pos: int, name: str) -> str:
-    """艾力·买买提: a transliterated name goes on over the middle dot."""
-    k = pos + len(name)
-    if k < len(text) and text[k] == "·":
-        j = k + 1
-        while j < len(text) and j - k <= 6 and is_cjk(text[j]) and text[j] not in lx.NAME_STOP_CHARS:
-            j += 1
-        if j - k >= 3:
-            return text[pos:j]
+def _copula_name(text: str, s: int) -> str | None:
+    """The name after 为/是/由 following a title; 由 only with 担任/出任 after the name (由 is also a surname)."""
+    dm = _DOTTED_RE.match(text, s + 1)
+    name = dm.group(0) if dm else _name_after(text, s + 1)
+    if name and text[s] == "由" and not text.startswith(("担任", "出任"), s + 1 + len(name)):
+        return None
     return name
 
 
@@ -142,17 +139,11 @@ def find_person_candidates(text: str) -> list[PersonCand]:
     out: list[PersonCand] = []
     for m in lx.TITLE_CHAIN_RE.finditer(text):
         s = m.end()
-        name = _name_after(text, s)
-        if not name and s < len(text) and text[s] in "为由是":
-            # 董事长为孟庆波 / 总经理由艾力·买买提担任: the title, a copula, then the name
-            name = _name_after(text, s + 1)
-            name = _dotted(text, s + 1, name) if name else None
-            if not name:
-                dm = _DOTTED_RE.match(text, s + 1)
-                name = dm.group(0) if dm else None
-            if name and text[s] == "由" and not text.startswith(("担任", "出任"), s + 1 + len(name)):
-                name = None
-            s += 1
+        name = _copula_name(text, s) if s < len(text) and text[s] in "为由是" else None
+        if name:
+            s += 1  # 董事长为孟庆波 / 总经理由艾力·买买提担任: the title, a copula, then the name
+        else:
+            name = _name_after(text, s)
         if not name:
             continue
         e = s + len(name)

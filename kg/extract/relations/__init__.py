@@ -35,6 +35,7 @@ from kg.extract.relations.people_places import rule_attended, rule_executive, ru
 from kg.extract.relations.stakes import (
     rule_founds,
     rule_invested_towards,
+    rule_minority_stake,
     rule_round_investors,
     rule_takes_stake,
 )
@@ -61,6 +62,7 @@ RULES = (
     rule_founds,
     rule_transfer,
     rule_takes_stake,
+    rule_minority_stake,
     rule_shareholders,
     rule_acquired,
     rule_opened,
@@ -95,7 +97,9 @@ def extract_relations(text: str, table: EntityTable, article_date: str | None) -
 
 
 # 该行 / 该分行 / 该公司 and a bare 公司 / 分行 opening a clause stand for an organisation named before
-_ANAPHOR_RE = re.compile(r"该(?:分行|支行|行|公司|集团)|(?<![\u4e00-\u9fff])(?:本?公司|分行)(?![\u4e00-\u9fff]{0,2}(?:名称|章程|债券|股票))")
+_ANAPHOR_RE = re.compile(
+    r"该(?:分行|支行|行|公司|集团)|(?<![\u4e00-\u9fff])(?:本?公司|分行)(?![\u4e00-\u9fff]{0,2}(?:名称|章程|债券|股票))"
+)
 
 
 def _with_anaphors(ctx: Ctx, s: int, e: int, ms: list, sources: list) -> list:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from kg.extract.entities import ORG_TYPES
 from kg.extract.normalize import find_date
@@ -21,7 +22,7 @@ from kg.extract.relations.base import (
 # Cue patterns of the rules below, compiled once (re.* with a string pays a cache lookup per call).
 _RX0 = re.compile(r"与|同|和|跟")
 _RX1 = re.compile(r"签订|签署|签约(?!仪式|现场|活动|会|大会)|签下|签定")
-_RX2 = re.compile(r"战略合作(?:关系|伙伴|框架)")
+_RX2 = re.compile(r"战略合作(?:关系|伙伴|框架)|达成(?:全面|深度)?战略合作")
 _RX3 = re.compile(r"签订|签署|签约")
 _RX4 = re.compile(r"公司")
 _RX5 = re.compile(r"(?:是|成为|系|为)([^，,。；;]{0,60}?)$")
@@ -51,9 +52,22 @@ def _parties_before(ctx: Ctx, s: int, vpos: int, ms) -> list[int]:
             continue  # an official signing for an organisation: the organisation is the party
         if (t in ORG_TYPES or t == "Person") and mi not in out:
             out.append(mi)
-    if len(out) < 2 and _ALL_PARTIES_RE.search(ctx.text[cs:vpos]) and ctx.last_pair:
-        return list(ctx.last_pair)  # 双方 / 各方 / 三方 refer back to the parties named last
+    pm = _ALL_PARTIES_RE.search(ctx.text[cs:vpos]) if len(out) < 2 else None
+    if pm:
+        return _parties_referred(ctx, s, cs, ms, pm.group(0))
     return out
+
+
+def _parties_referred(ctx: Ctx, s: int, cs: int, ms, word: str) -> list[int]:
+    """双方 / 各方 / 三方: the pair joined by 与 earlier in the same sentence, else the parties named last;
+    双方 is two parties, never a list of three."""
+    for a, b in pairwise(ms):
+        joined = b[1] <= cs and ctx.text[a[1] : b[0]] in ("与", "和", "同") and a[2] != b[2]
+        if joined and ctx.etype(a[2]) in ORG_TYPES and ctx.etype(b[2]) in ORG_TYPES:
+            return [a[2], b[2]]
+    if not ctx.last_pair or (word == "双方" and len(ctx.last_pair) != 2):
+        return []
+    return list(ctx.last_pair)
 
 
 def _sides(ctx: Ctx, s: int, vpos: int, ms, parties: list[int]) -> list[tuple[int, int]]:
@@ -121,8 +135,10 @@ def rule_strategic(ctx: Ctx, s: int, e: int, ms) -> None:
     vpos = s + m.start()
     parties = [p for p in _parties_before(ctx, s, vpos, ms) if ctx.etype(p) in ORG_TYPES]
     conf = 0.9
-    if len(parties) < 2 and _ALL_PARTIES_RE.search(sent) and ctx.last_pair:
-        parties, conf = [p for p in ctx.last_pair if ctx.etype(p) in ORG_TYPES], 0.7
+    am = _ALL_PARTIES_RE.search(sent) if len(parties) < 2 else None
+    if am:
+        parties = [p for p in _parties_referred(ctx, s, vpos, ms, am.group(0)) if ctx.etype(p) in ORG_TYPES]
+        conf = 0.7
     if len(parties) >= 2:
         _pairs(ctx, "STRATEGIC_PARTNER_OF", parties, {"date": find_date(sent, ctx.date)}, (s, e), conf)
 
@@ -185,6 +201,8 @@ def rule_mother_company(ctx: Ctx, s: int, e: int, ms) -> None:
         k = _first_after(ctx, ms, m.end(), 0)
         if child is not None and k is not None:
             ctx.add("SUBSIDIARY_OF", child, ms[k][2], {}, (s, e))
+
+
 _HELD_RE = re.compile(r"持股(?:比例)?(?:为|约|达)?约?(\d+(?:\.\d+)?%)")
 _CONTROLLING_RE = re.compile(
     r"(?:的)?(?:控股股东|母公司)(?:为|是)|(?:为|是)(?:其|公司|该公司)?(?:的)?(?:控股股东|母公司)"
@@ -234,7 +252,12 @@ def rule_subsidiary(ctx: Ctx, s: int, e: int, ms) -> None:
             continue
         parent = _mention_before(ctx, ms, m.start(), 0)
         k_child = _first_after(ctx, ms, m.end(), 0)
-        if parent is None and k_child is not None and "子公司" in m.group(0) and not _COPULA_RE.search(text, s, m.start()):
+        if (
+            parent is None
+            and k_child is not None
+            and "子公司" in m.group(0)
+            and not _COPULA_RE.search(text, s, m.start())
+        ):
             # 华锐精密公告称，为满足全资子公司X…: the omitted owner is the sentence's subject (else the announcer)
             subj = [x[2] for x in ms if x[1] <= m.start() and ctx.etype(x[2]) in ORG_TYPES - {"Bank"}]
             parent = subj[0] if subj else ctx.focal

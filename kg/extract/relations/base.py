@@ -19,7 +19,7 @@ _RX5 = re.compile(r"(?:该|此|这只)基金")
 _RX6 = re.compile(r"[，,。；;、：:]")
 
 _MODIFIER_RE = re.compile(
-    r"(?:[（(][^）)]{0,20}[）)])?(?:的|旗下(?:的)?|下属(?:的)?|(?:的)?(?:全资|控股)?子公司|控股子公司)$"
+    r"(?:[（(][^）)]{0,20}[）)])?(?:的|旗下(?:的)?|下属(?:的)?|(?:的)?(?:全资|控股)?子公司|控股子公司|的?母公司)$"
 )
 
 
@@ -57,6 +57,7 @@ class Ctx:
     focal: int | None = None
     pending_amount: tuple | None = None
     last_bank: int | None = None
+    pending_banks: list[int] | None = None  # a syndicate named before its borrower
 
     def etype(self, i: int) -> str:
         return self.table.entities[i].type

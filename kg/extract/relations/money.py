@@ -38,9 +38,9 @@ _RX13 = re.compile(r"(?<!共同)出资(?=\d|人民币|[零一二两三四五六�
 _RX14 = re.compile(r"(?:直接|间接)?持有(?!的)")
 _RX15 = re.compile(r"[仍将已还共合计累计目前现]{1,4}")
 _RX16 = re.compile(r"[^，。]{0,40}?股")
-_RX17 = re.compile(r"向([^，,。；;]{2,40}?)(?:投资|增资|注资)")
+_RX17 = re.compile(r"向(其|[^，,。；;]{2,40}?)(?:投资|增资|注资)")
 _RX18 = re.compile(r"入股|参股了?|增资|认缴|战略投资|投资了?")
-_RX19 = re.compile(r"以[^，,。；;]{1,20}$")
+_RX19 = re.compile(r"(?:以|拟?出资)[^，,。；;]{1,20}$")
 _RX22 = re.compile(r"、|和|及")
 _RX23 = re.compile(r"(?:控制|持有)")
 _RX24 = re.compile(r"向((?:[^，,。转]{2,30}?))(?:分别)?转让其(?:所)?持有的")
@@ -75,11 +75,18 @@ def rule_financing(ctx: Ctx, s: int, e: int, ms) -> None:
             kbor = _last_before(ctx, ms, s + am.start(), 4)
             if kbor is not None:
                 borrower, banks = ms[kbor][2], [ms[kb][2]]
+    if borrower is None and banks and _RX5.search(sent):
+        # 与芯驰半导体签订授信协议，为其江宁基地项目提供授信: 其 is the bank's counterpart, not the project
+        others = [i for i in _orgs(ctx, ms) if ctx.etype(i) in _BORROWER_TYPES]
+        borrower = others[0] if others else None
     bm = _RX3.search(sent)
     for m in _RX3.finditer(sent):
         if borrower is not None:
             break
         k = _first_after(ctx, ms, s + m.end(), 2, ORG_TYPES | {"Event", "Region"})
+        if k is None and _DESCRIBED_RE.match(sent, m.end()):
+            # 为风机整机制造商X核定授信: a descriptive noun (…商/…企业) before the name
+            k = _first_after(ctx, ms, s + m.end() + len(_DESCRIBED_RE.match(sent, m.end()).group(0)), 0)
         while k is not None and k + 1 < len(ms) and _is_modifier(ctx, ms[k][1], e):
             k += 1  # 为天山能源下属控股子公司X提供贷款: the qualifier is not the borrower
         if k is not None and ctx.etype(ms[k][2]) == "Region":
@@ -150,6 +157,10 @@ def rule_financing(ctx: Ctx, s: int, e: int, ms) -> None:
         borrower = projects[0]
     if borrower is None and syndicated and ctx.last_fin:
         borrower = ctx.last_fin["borrower"]
+    if borrower is None and syndicated and len(banks) >= 2:
+        ctx.pending_banks = list(dict.fromkeys(banks))  # 由A牵头、B、C参与的…银团: the borrower comes later
+    if borrower is not None and not banks and syndicated and ctx.pending_banks:
+        banks, ctx.pending_banks = ctx.pending_banks, None  # 本次银团贷款…借款人为X
     if borrower is None or not banks:
         return
     amt = parse_amount(sent)
@@ -207,7 +218,11 @@ def rule_financier_lends(ctx: Ctx, s: int, e: int, ms) -> None:
             continue
         lender = lenders[-1]
         if m.group("who") == "其":
-            cands = [x[2] for x in before if x[0] >= cs - 80 and x[2] != lender and ctx.etype(x[2]) in _BORROWER_TYPES]
+            cands = [
+                x[2]
+                for x in before
+                if x[0] >= cs - 80 and x[2] != lender and ctx.etype(x[2]) in _BORROWER_TYPES
+            ]
             borrower = cands[-1] if cands else None
         else:
             k = _first_after(ctx, ms, pos + 1, 0)
@@ -221,6 +236,8 @@ def rule_financier_lends(ctx: Ctx, s: int, e: int, ms) -> None:
             props.update(amount=amt[0], currency=amt[1], amount_text=amt[2])
         ctx.add("PROVIDED_FINANCING_TO", lender, borrower, props, (s, e))
 
+
+_DESCRIBED_RE = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:制造商|供应商|运营商|服务商|开发商|企业|厂商)")
 _NEGATED_RE = re.compile(r"并未|未参与|没有参与|未能|尚未参与|不参与")
 
 
@@ -329,10 +346,18 @@ def rule_invested(ctx: Ctx, s: int, e: int, ms) -> None:
         stake = _stake(text[s + m.end() : ce + 40 if ce < e else e])
         ctx.add("INVESTED_IN", ms[k][2], target, {"stake": stake}, (s, e))
     for m in _RX17.finditer(text[s:e]):
-        k2 = _first_after(ctx, ms, s + m.start(1), 0)
-        if k2 is None or ms[k2][1] != s + m.end(1):
-            continue
+        # 向(控股子公司)X增资: the name ending right before the verb; 向其增资: 其 is the company named before
+        k2 = next((j for j, x in enumerate(ms) if x[1] == s + m.end(1) and x[0] >= s + m.start(1)), None)
         subj = _subject(ctx, s, e, ms)
+        if k2 is None and m.group(1) == "其":
+            prev = [
+                j
+                for j, x in enumerate(ms)
+                if x[1] <= s + m.start() and ctx.etype(x[2]) in _BORROWER_TYPES and x[2] != subj
+            ]
+            k2 = prev[-1] if prev else None
+        if k2 is None:
+            continue
         ce = _clause_end(text, s + m.end(), e)
         amt = parse_amount(text[s + m.end() : ce])
         held = _HELD_RE.search(text, s + m.end(), e)

@@ -28,6 +28,7 @@ _RX7 = re.compile(r"新公司|该公司")
 
 
 def rule_executive(ctx: Ctx, s: int, e: int, ms) -> None:
+    prev_org = None  # 公司董事长为A，总经理由B担任: a bare title later in the sentence keeps the organisation
     for ps, pe, pi in ms:
         groups = ctx.table.person_groups.get((ps, pe))
         if not groups:
@@ -43,7 +44,10 @@ def rule_executive(ctx: Ctx, s: int, e: int, ms) -> None:
                 org = _government_of(ctx, chunk, g.role)
             if org is None and chunk in ("公司", "本公司", "该公司", "集团", "集团公司"):
                 org = ctx.focal
+            if org is None and not chunk.strip() and ctx.text[g.org_start - 1 : g.org_start] in "，,":
+                org = prev_org
             ctx.add("EXECUTIVE_OF", pi, org, {"role": g.role}, (s, e))
+            prev_org = org if org is not None else prev_org
     # 袁国华同时担任临港新片区党工委副书记
     for m in re.finditer(
         r"(?:同时|现|还|兼)?(?:担任|出任|兼任|就任|当选为?|升任|(?:被)?任命为)", ctx.text[s:e]
@@ -90,7 +94,7 @@ _OPEN_RE = re.compile(r"落户|入驻|开业|揭牌|落地|开设|设立|投资�
 def rule_opened(ctx: Ctx, s: int, e: int, ms) -> None:
     text = ctx.text
     for m in _OPEN_RE.finditer(text, s, e):
-        region = None
+        region, region_end = None, -1
         # 在R(正式)?落户 / 落户R
         for ms_, me_, mi in ms:
             if ctx.etype(mi) != "Region":
@@ -102,7 +106,7 @@ def rule_opened(ctx: Ctx, s: int, e: int, ms) -> None:
             ):
                 region = mi
             elif ms_ >= m.end() and ms_ - m.end() <= 1 and m.group(0) in ("落户", "入驻", "落地"):
-                region = mi
+                region, region_end = mi, me_
                 break
             elif (
                 me_ <= m.start()
@@ -127,6 +131,10 @@ def rule_opened(ctx: Ctx, s: int, e: int, ms) -> None:
                 break
         if subj is None and _RX5.match(text[cs : m.start()].lstrip()):
             subj = ctx.focal
+        if subj is None and region_end != -1 and text.startswith("的", region_end):
+            # 年初入驻江宁开发区的博世力士乐（南京）液压有限公司: the relative clause qualifies the name after 的
+            k = _first_after(ctx, ms, region_end + 1, 0)
+            subj = ms[k][2] if k is not None else None
         ctx.add("OPENED_IN", subj, region, {"date": find_date(text[s:e], ctx.date)}, (s, e))
 
 

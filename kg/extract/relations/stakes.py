@@ -143,3 +143,18 @@ def rule_takes_stake(ctx: Ctx, s: int, e: int, ms) -> None:
 
 
 _BECOMES_HOLDER_RE = re.compile(r"[”\"）)]*的?(控股)?(?:第一大|第二大|第三大|主要|重要|战略|新|单一)?股东")
+
+
+_STAKE_HELD_RE = re.compile(r"的?参股(?:公司|企业)")
+
+
+def rule_minority_stake(ctx: Ctx, s: int, e: int, ms) -> None:
+    """天晟环保参股公司常州清源膜科技有限公司: A holds a minority stake in the company named right after."""
+    text = ctx.text
+    if "参股" not in text[s:e]:
+        return
+    for m in _STAKE_HELD_RE.finditer(text, s, e):
+        holder = _last_before(ctx, ms, m.start(), 0, _HOLDER_TYPES)
+        k = _first_after(ctx, ms, m.end(), 0)
+        if holder is not None and k is not None:
+            ctx.add("INVESTED_IN", ms[holder][2], ms[k][2], {}, (s, e))
