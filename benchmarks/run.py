@@ -30,14 +30,14 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
-from bench_store import plain_executemany  # noqa: E402
-from make_corpus import write_corpus  # noqa: E402
+from bench_store import plain_executemany
+from make_corpus import write_corpus
 
-from kg.extract import extract_article  # noqa: E402
-from kg.ingest import read_articles  # noqa: E402
-from kg.models import Article  # noqa: E402
-from kg.store.schema import connect  # noqa: E402
-from kg.store.write import content_hash, extraction_rows, transaction, write_rows  # noqa: E402
+from kg.extract import extract_article
+from kg.ingest import read_articles
+from kg.models import Article
+from kg.store.schema import connect
+from kg.store.write import content_hash, extraction_rows, transaction, write_rows
 
 KG = [sys.executable, "-m", "kg.cli"]
 
@@ -114,8 +114,12 @@ def measure_store_writes(arts: list[Article], extractions: list, work: Path) -> 
     plain = work / "plain.db"
     plain.unlink(missing_ok=True)
     t_plain = plain_executemany(plain, rows)
-    return {"rows": n_rows, "store_rps": n_rows / t_store, "plain_rps": n_rows / t_plain,
-            "ratio": t_plain / t_store}
+    return {
+        "rows": n_rows,
+        "store_rps": n_rows / t_store,
+        "plain_rps": n_rows / t_plain,
+        "ratio": t_plain / t_store,
+    }
 
 
 def measure_neo4j_prep(db: Path) -> dict:
@@ -213,12 +217,16 @@ def render(results: list[dict]) -> str:
     lines = [
         "# Benchmark results",
         "",
-        f"Machine: {machine()}. Date: {time.strftime('%Y-%m-%d')}. Command: `make bench` "
-        "(`benchmarks/run.py`). Generated corpora from `benchmarks/make_corpus.py` (seed 0).",
+        (
+            f"Machine: {machine()}. Date: {time.strftime('%Y-%m-%d')}. Command: `make bench` "
+            "(`benchmarks/run.py`). Generated corpora from `benchmarks/make_corpus.py` (seed 0)."
+        ),
         "",
-        "| articles | extract art/s (1 core) | chars/s | x jieba.lcut | build --jobs 1 art/s (÷ extract) "
-        "| build --jobs 2 art/s (÷ extract) | peak RSS MB | re-run s | store MB | view top-2000 s "
-        "| store rows/s (x executemany) | Neo4j prep rows/s |",
+        (
+            "| articles | extract art/s (1 core) | chars/s | x jieba.lcut | build --jobs 1 art/s (÷ extract) "
+            "| build --jobs 2 art/s (÷ extract) | peak RSS MB | re-run s | store MB | view top-2000 s "
+            "| store rows/s (x executemany) | Neo4j prep rows/s |"
+        ),
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
@@ -233,15 +241,23 @@ def render(results: list[dict]) -> str:
     lines += [
         "",
         "Reading the table:",
-        "- *x jieba.lcut*: extraction throughput divided by a plain `jieba.lcut` pass over the same texts in the "
-        "same run (above 1 = faster than segmenting alone).",
-        "- *÷ extract*: end-to-end `kg build` throughput (read, extract, write, derive the graph; fresh process, "
-        "wall clock) divided by the one-core extraction-only throughput (target >= 60%: the store is not the "
-        "bottleneck). With --jobs 2 the two workers and the writer share the 2 cores.",
-        "- *store rows/s (x executemany)*: the store's own fact writes (with its indexes and constraints) "
-        "against a bare `executemany` of the same rows into unindexed tables.",
-        "- Targets (issue 6): 100k articles in < 15 min with --jobs 2, peak RSS < 2 GB, re-run < 1 min, "
-        "extraction >= 200 articles/s per core.",
+        (
+            "- *x jieba.lcut*: extraction throughput divided by a plain `jieba.lcut` pass over the same texts in the "
+            "same run (above 1 = faster than segmenting alone)."
+        ),
+        (
+            "- *÷ extract*: end-to-end `kg build` throughput (read, extract, write, derive the graph; fresh process, "
+            "wall clock) divided by the one-core extraction-only throughput (target >= 60%: the store is not the "
+            "bottleneck). With --jobs 2 the two workers and the writer share the 2 cores."
+        ),
+        (
+            "- *store rows/s (x executemany)*: the store's own fact writes (with its indexes and constraints) "
+            "against a bare `executemany` of the same rows into unindexed tables."
+        ),
+        (
+            "- Targets (issue 6): 100k articles in < 15 min with --jobs 2, peak RSS < 2 GB, re-run < 1 min, "
+            "extraction >= 200 articles/s per core."
+        ),
         "",
     ]
     return "\n".join(lines)

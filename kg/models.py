@@ -6,8 +6,6 @@ The graph models (Graph*) are what the embedded store hands to the Neo4j loader 
 
 from __future__ import annotations
 
-from typing import Optional
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from kg.ontology import EntityType, RelationType
@@ -26,8 +24,8 @@ class Article(_Model):
     id: str = Field(description="Stable id derived from the content (title, date, text)")
     path: str = Field(description="Input path (for JSON Lines: file.jsonl:LINE)")
     title: str = ""
-    date: Optional[str] = Field(default=None, description="ISO date or datetime prefix, e.g. 2022-01-07")
-    url: Optional[str] = None
+    date: str | None = Field(default=None, description="ISO date or datetime prefix, e.g. 2022-01-07")
+    url: str | None = None
     categories: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
     text: str = Field(description="Plain text, paragraphs separated by a blank line")
@@ -55,13 +53,13 @@ class Evidence(Span):
 class RelationProperties(_Model):
     """Relation properties of the ontology; absent ones are omitted on output."""
 
-    date: Optional[str] = Field(default=None, description="ISO prefix as precise as the text allows")
-    amount: Optional[float] = Field(default=None, description="Base units (yuan, dollars)")
-    currency: Optional[str] = Field(default=None, description="ISO 4217 code, e.g. CNY, USD")
-    amount_text: Optional[str] = Field(default=None, description="The amount as written")
-    role: Optional[str] = Field(default=None, description="Title or role as written")
-    stake: Optional[str] = Field(default=None, description="Share as written, e.g. 51%")
-    agreement: Optional[str] = Field(default=None, description="Agreement title as written")
+    date: str | None = Field(default=None, description="ISO prefix as precise as the text allows")
+    amount: float | None = Field(default=None, description="Base units (yuan, dollars)")
+    currency: str | None = Field(default=None, description="ISO 4217 code, e.g. CNY, USD")
+    amount_text: str | None = Field(default=None, description="The amount as written")
+    role: str | None = Field(default=None, description="Title or role as written")
+    stake: str | None = Field(default=None, description="Share as written, e.g. 51%")
+    agreement: str | None = Field(default=None, description="Agreement title as written")
 
 
 class ExtractedEntity(_Model):
@@ -85,8 +83,8 @@ class ArticleRef(_Model):
     id: str
     path: str
     title: str = ""
-    date: Optional[str] = None
-    url: Optional[str] = None
+    date: str | None = None
+    url: str | None = None
 
 
 class Extraction(_Model):
@@ -107,8 +105,8 @@ class Extraction(_Model):
 class GraphArticle(_Model):
     id: str
     title: str = ""
-    date: Optional[str] = None
-    url: Optional[str] = None
+    date: str | None = None
+    url: str | None = None
     path: str = ""
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -16,7 +17,7 @@ console = Console(stderr=False)
 err_console = Console(stderr=True)
 
 
-def fail(message: str, code: int = 1) -> "typer.Exit":
+def fail(message: str, code: int = 1) -> typer.Exit:
     """Print one line `Error: message` to stderr and return an Exit to raise."""
     err_console.print(f"Error: {message}", markup=False, highlight=False, soft_wrap=True)
     return typer.Exit(code)
