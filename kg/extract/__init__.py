@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from kg.errors import ExtractError
 from kg.extract.entities import build_entities
-from kg.extract.lexicon import PLACES
+from kg.extract.lexicon import FOREIGN_PLACES, PLACES
 from kg.extract.relations import extract_relations
 from kg.models import (
     Article,
@@ -26,16 +26,17 @@ __all__ = ["EXTRACTOR_VERSION", "extract_article"]
 
 # Bump whenever a change alters what is extracted: `kg build` re-extracts stored articles whose facts were
 # produced by another version, so a store never mixes the output of two extractors silently.
-EXTRACTOR_VERSION = "4"
+EXTRACTOR_VERSION = "5"
 
 _PLACES = frozenset(PLACES)
+_FOREIGN = frozenset(FOREIGN_PLACES)
 
 
 def _salient(ent) -> bool:
     """A bare place name (上海, 深圳) said once or twice in passing is context, not a graph node; places with
     an administrative or zone suffix (溧阳市, 临港新片区) and everything else are kept."""
-    if ent.type != "Region" or not ent.surfaces <= _PLACES:
-        return True
+    if ent.type != "Region" or not ent.surfaces <= _PLACES or ent.surfaces & _FOREIGN:
+        return True  # places abroad are where a deal reaches: kept even when said once
     return len(ent.mentions) >= 3
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kg.extract import lexicon as lx
 
@@ -32,7 +33,7 @@ class Cand:
 
 
 def _sorted_alt(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return lx.word_alternation(words)
 
 
 _ORG_SUFFIX_TYPE: dict[str, str] = {}
@@ -63,64 +64,71 @@ _MULTI_ZONE = frozenset(s for s in lx.REGION_SUFFIXES if len(s) >= 2)
 
 
 _RUN_RE = re.compile(r"(?:[\u4e00-\u9fffA-Za-z]|[(（](?!以下|下称|简称)[\u4e00-\u9fff]{1,7}[)）])+$")
-_PROVINCE_RE = re.compile("(?:" + "|".join(lx.PROVINCES) + ")(?:省|市|自治区)?")
-_CITY_RE = re.compile("(?:" + "|".join(lx.CITIES) + ")市?")
-# 县 / 镇 / 乡 after a 2-character body: a place when a locative verb or a list boundary precedes it
-_COUNTY_SUFFIXES = frozenset("县镇乡")
-# 贫困县 / 重点镇 / 特色小镇: adjectives, not names
-_NOT_COUNTY = frozenset(
-    [
-        "贫困",
-        "重点",
-        "特色",
-        "示范",
-        "试点",
-        "百强",
-        "强县",
-        "边境",
-        "沿海",
-        "山区",
-        "产粮",
-        "先进",
-        "全国",
-        "各个",
-        "所在",
-        "周边",
-        "相关",
-        "乡村",
-        "城乡",
-    ]
-)
-_COUNTY_BEFORE = frozenset('在于到赴、，,与和及（(“"')
+
+
+# _RUN_RE read right to left: matched on the reversed text at the name's end it finds the same run in one
+# pass, where a forward `search(..., endpos)` retries from every start position in the window.
+_REV_RUN_RE = re.compile(r"(?:[\u4e00-\u9fffA-Za-z]|[)）][\u4e00-\u9fff]{1,7}(?<!下以|称下|称简)[(（])+")
+_memo: tuple[str, dict] = ("", {})
+
+
+def article_memo(text: str) -> dict:
+    """Scratch space for the article being processed (its reversed text, cut offsets of name runs already
+    seen): built on the first call for a new text and dropped with it, so nothing leaks across articles.
+    One tuple swap, so concurrent threads never pair a text with another text's memo."""
+    global _memo
+    memo = _memo
+    if memo[0] is not text:
+        memo = (text, {None: text[::-1]})
+        _memo = memo
+    return memo[1]
 
 
 def left_edge(text: str, pos: int, limit: int = 22) -> int:
     """Start of the name ending at `pos`: back over name characters, then after the last cue word."""
-    m = _RUN_RE.search(text, max(0, pos - limit), pos)
-    i = m.start() if m else pos
-    if m:
-        # 2022年1月7日中国… : a date's 年/月/日 is a boundary, not part of the name
-        k = i
-        while k < pos and text[k] in "年月日号" and k > 0 and text[k - 1].isdigit():
-            k += 1
-        i = k
+    n = len(text)
+    memo = article_memo(text)
+    m = _REV_RUN_RE.match(memo[None], n - pos, n - max(0, pos - limit))
+    if not m:
+        return pos
+    i = n - m.end()
+    # 2022年1月7日中国… : a date's 年/月/日 is a boundary, not part of the name
+    if i < pos and i > 0 and text[i] in "年月日号" and text[i - 1].isdigit():
+        i += 1
     run = text[i:pos]
+    cut = memo.get(run)
+    if cut is None:
+        cut = memo[run] = _run_cut(run)
+    return i + cut
+
+
+_INDUSTRY_CUES = frozenset(lx.INDUSTRY_WORDS)
+
+
+def _run_cut(run: str) -> int:
+    """Offset in a run of name characters after its last boundary word (与/旗下/签署 …, 三家)."""
     cut = 0
     if len(run) > 3 and run[0] in "经据" and lx.PLACE_RE.match(run, 1):
         cut = 1  # 经江苏省政府…批准 / 据上海市…: a preposition before a place-led name
     for m in lx.LEFT_CUE_RE.finditer(run):
-        if m.group("keep") is None:
+        if not lx.is_kept_cue(m.group(0)):
             if m.group(0) == "和" and _he_in_name(run, cut, m.start()):
                 continue
+            if m.end() == len(run) and m.group(0) in _INDUSTRY_CUES and m.start() - cut >= 2:
+                continue  # 华星数据服务|有限公司: a cue word right before the suffix is the name's last word
             cut = max(cut, m.end())
     for m in _QUANT_RE.finditer(run):
         cut = max(cut, m.end())
-    return i + cut
+    return cut
 
 
-_GENERIC_NOUN_RE = re.compile(r"企业|机构|平台|单位|主体")
-_PROTECTED_RE = re.compile("|".join(sorted(lx.PROTECTED, key=len, reverse=True)))
+_GENERIC_NOUN_RE = re.compile(
+    r"企业|机构|平台|单位|主体|(?:共同)?(?:投资|入股|增资|收购|并购|参股|引进|引入)(?=[^有控股])"
+)
+_TITLE_IN_BODY_RE = re.compile(r"(?:总经理|董事长|副总裁|总裁|负责人|主任|书记|行长|理事长|秘书长)兼")
+_PROTECTED_RE = re.compile(lx._first_char_trie(sorted(lx.PROTECTED, key=len, reverse=True)))
 _STOP_RE = re.compile("[" + "".join(sorted(lx.STOP_CHARS)) + "]")
+STOP_RE = _STOP_RE
 
 
 _PAREN_RE = re.compile(r"[(（][^()（）]*[)）]")
@@ -174,9 +182,12 @@ def _inner_cut(body: str) -> int:
     for m in _GENERIC_NOUN_RE.finditer(body, cut):
         if lx.PLACE_RE.match(body, m.end()) and len(body) - m.end() >= 3:
             cut = m.end()
+    for m in _TITLE_IN_BODY_RE.finditer(body, cut):
+        cut = m.end()  # 公司总经理兼产业基金: a title ends the words before the name
     return cut
 
 
+@lru_cache(maxsize=8192)
 def _generic(body: str) -> bool:
     """True when the body is made only of generic words (金融服务, 国内第二大 ...)."""
     if body in lx.GENERIC_BODIES:
@@ -209,7 +220,7 @@ def _strip_place(body: str) -> str:
 
 def valid_org_body(body: str, weak: bool, bank: bool = False) -> bool:
     masked = _mask(body)
-    if len(body) < 2 or any(c in lx.STOP_CHARS for c in masked) or _DIGIT_OR_QUANT.search(body):
+    if len(body) < 2 or _STOP_RE.search(masked) or _DIGIT_OR_QUANT.search(body):
         return False
     if _generic(body) and not (bank and body in lx.BANK_BRANDS):
         return False  # 建设银行 / 交通银行 are names although 建设 / 交通 are common words; 合作银行 is not
@@ -246,9 +257,9 @@ def find_org_candidates(text: str) -> list[Cand]:
             body = body[:-1]  # 分支行 is the generic word "branches": judge the body before it
         if m.group("paren") and "有限合伙" in m.group("paren"):
             etype = "Fund" if "基金" in body else "Company"
-        elif re.search(r"银行$", body) and etype == "Company":
+        elif etype == "Company" and body.endswith("银行"):
             etype = "Bank"  # 中国银行（香港）有限公司 / 宁波银行股份有限公司
-        elif re.search(r"基金$", body) and etype == "Company":
+        elif etype == "Company" and body.endswith("基金"):
             etype = "Fund"
         if not valid_org_body(body, weak, bank=suf == "银行"):
             continue
@@ -265,67 +276,9 @@ def find_org_candidates(text: str) -> list[Cand]:
     return out
 
 
-def find_region_candidates(text: str) -> list[Cand]:
-    out: list[Cand] = []
-    for m in REGION_SUFFIX_RE.finditer(text):
-        suf = m.group(0)
-        if (
-            suf in ("区", "市", "省", "县")
-            and m.end() < len(text)
-            and text[m.end()] in "场域级内外属委长"
-            and not lx.GOV_SUFFIX_AFTER_RE.match(text, m.end())
-        ):
-            continue  # 市场 / 区域 / 市级: not a place
-        start = left_edge(text, m.start(), limit=12)
-        body = text[start : m.start()]
-        start += _inner_cut(body)
-        body = text[start : m.start()]
-        if len(body) < 2 or any(c in lx.STOP_CHARS for c in body) or _DIGIT_OR_QUANT.search(body):
-            continue
-        place = lx.PLACE_RE.match(body)
-        if suf == "园" and not (place and len(body) > place.end() + 1):
-            continue  # 福州智造园: a park only after a place name (幼儿园 / 家园 are no places)
-        if suf in _MULTI_ZONE or suf == "园":
-            inner = lx.PLACE_RE.search(body)
-            if inner and inner.start() > 0:
-                start += inner.start()
-                body = body[inner.start() :]
-                place = inner
-            ethnic = suf.startswith("自治") and body.endswith("族")  # 恩施土家族苗族自治州
-            if not (place or len(body) <= 3 or ethnic) or _generic(body):
-                continue
-        else:
-            # 北京市 / 青浦区人民政府: a gazetteer place, or a 2-char body governed by a government word
-            gov_after = lx.GOV_SUFFIX_AFTER_RE.match(text, m.end())
-            pm = _PROVINCE_RE.match(body) or _CITY_RE.match(body)
-            if pm and len(body) - pm.end() == 2:
-                # 江苏省溧阳市: a county-level place right after its province is named alone; a district
-                # right after its city (常州市武进区, 海口美兰区) is written as one compound place
-                if not (suf in ("区", "县") and _PROVINCE_RE.match(body) is None):
-                    start += pm.end()
-                    body = body[pm.end() :]
-                out.append(Cand(start, m.end(), text[start : m.end()], "Region", "suffix"))
-                continue
-            county = (
-                suf in _COUNTY_SUFFIXES
-                and len(body) == 2
-                and (start == 0 or text[start - 1] in _COUNTY_BEFORE)
-                and body not in _NOT_COUNTY
-                and not _NAME_TAIL_RE.fullmatch(body)
-            )
-            if not ((place and place.end() == len(body)) or (len(body) == 2 and gov_after) or county):
-                continue
-        out.append(Cand(start, m.end(), text[start : m.end()], "Region", "suffix"))
-    for m in lx.PLACE_RE.finditer(text):
-        if lx.DATELINE_RE.match(text, m.end()):
-            continue
-        out.append(Cand(m.start(), m.end(), m.group(0), "Region", "gazetteer"))
-    return out
-
-
 _LIST_SEP = re.compile(r"、")
 _RIGHT_CUE_RE = re.compile(
-    r"共同|分别|签署|签订|签约|等|两|三|四|五|六|七|八|九|十|\d|出资|联合|作为|组成|参与|发起|合计|均|各|在|于|将|拟|也|都|已|为|是|的|向|对|通过|持有|间接|直接|关于|之|合作|共享"
+    r"领投|跟投|参投|继续|共同|分别|签署|签订|签约|等|两|三|四|五|六|七|八|九|十|\d|出资|联合|作为|组成|参与|发起|合计|均|各|在|于|将|拟|也|都|已|为|是|的|向|对|通过|持有|间接|直接|关于|之|合作|共享"
 )
 
 
@@ -488,8 +441,9 @@ def find_project_candidates(text: str) -> list[Cand]:
             or any(c in lx.STOP_CHARS for c in body)
             or _generic(body)
             or _generic(_strip_place(body))
+            or (start > 0 and text[start - 1] == "等")
         ):
-            continue
+            continue  # 海上风电、抽水蓄能等清洁能源项目: a kind of project closing a list, not a named one
         window = text[m.end() : m.end() + 30]
         if not re.search(r"贷款|银团|融资|授信", window):
             continue

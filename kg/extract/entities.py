@@ -15,7 +15,9 @@ import ahocorasick
 
 from kg.extract import candidates as cd
 from kg.extract import lexicon as lx
+from kg.extract import named as nm
 from kg.extract import persons as pc
+from kg.extract import regions as rg
 from kg.extract.shortnames import (
     _INDUSTRY,
     _LEGAL_END_RE,
@@ -26,6 +28,9 @@ from kg.extract.shortnames import (
 
 ORG_TYPES = frozenset({"Company", "Bank", "GovernmentBody", "Fund"})
 _TYPE_RANK = {
+    "coded": 0,
+    "latin": 1,
+    "round": 2,
     "short": 3,
     "subject": 2,
     "suffix": 0,
@@ -43,7 +48,7 @@ _TYPE_RANK = {
 
 _PLACE_SET = frozenset(lx.PLACES)
 _MULTI_ZONES = frozenset(z for z in lx.REGION_SUFFIXES if len(z) >= 2)
-_ZONE_RE = re.compile("(?:" + "|".join(sorted(lx.REGION_SUFFIXES, key=len, reverse=True)) + ")$")
+_ZONE_RE = re.compile("(?:" + lx._first_char_trie(sorted(lx.REGION_SUFFIXES, key=len, reverse=True)) + ")$")
 
 
 _GOV_REGION_RE = re.compile(
@@ -60,7 +65,7 @@ _TITLE_RE = re.compile(r"《[^《》\n]{1,80}》")
 _DEPARTMENT_RE = re.compile(
     r"(管理局|管委会|委员会|人民政府|政府|局|厅|银行|分行|支行|集团|公司)[\u4e00-\u9fff]{2,6}(?:处|科|室|部|办公室|中心|组)$"
 )
-_PLACE_END_RE = re.compile("(?:" + "|".join(lx.PLACES) + ")$")
+_PLACE_END_RE = re.compile("(?:" + lx._first_char_trie(list(lx.PLACES)) + ")$")
 _PARTY_OF_RE = re.compile(r"^([\u4e00-\u9fff]{2,20}(?:管理委员会|管委会|人民政府|政府))(?:党工委|党委|党组)$")
 _BODY_END = r"(?:管理委员会|管委会)$"
 _BARE_BODIES = {
@@ -70,7 +75,9 @@ _BARE_BODIES = {
     "区政府": re.compile(r"区(?:人民)?政府$"),
     "县政府": re.compile(r"县(?:人民)?政府$"),
 }
-_SHORT_BRANCH_RE = re.compile("(?:" + "|".join(lx.PLACES) + r")(?:省|市|区)?(?:分行|支行|省分行|市分行)")
+_SHORT_BRANCH_RE = re.compile(
+    "(?:" + lx._first_char_trie(list(lx.PLACES)) + r")(?:省|市|区)?(?:分行|支行|省分行|市分行)"
+)
 
 
 @dataclass
@@ -206,6 +213,10 @@ def _rebind_bare_bodies(text: str, mentions: list, entities: list, by_surface: d
     return out
 
 
+_PARTY_COMMITTEES = frozenset({"区委", "市委", "县委", "省委", "州委", "旗委"})
+_GOV_WORD_RE = re.compile(r"政府|委员会|管委会|人大|政协|[局厅办委]")
+
+
 @dataclass
 class EntityTable:
     text: str
@@ -216,16 +227,21 @@ class EntityTable:
 
 
 def build_entities(text: str) -> EntityTable:
-    orgs = cd.find_org_candidates(text)
+    orgs = (
+        cd.find_org_candidates(text)
+        + nm.find_code_candidates(text)
+        + nm.find_round_candidates(text)
+        + nm.find_latin_candidates(text)
+    )
     persons = pc.find_person_candidates(text)
-    regions = cd.find_region_candidates(text)
+    regions = rg.find_region_candidates(text)
     events = cd.find_event_candidates(text) + cd.find_project_candidates(text)
     announcers = cd.find_announcer_candidates(text) + cd.find_subject_person_candidates(text)
 
     # organisations named only by the title chain in front of a person (平安金服党委书记 ...)
     title_orgs = []
     for p in persons:
-        for g in p.groups:
+        for gi, g in enumerate(p.groups):
             org = text[g.org_start : g.org_end]
             pm = _PARTY_OF_RE.match(org)
             if pm:
@@ -233,11 +249,28 @@ def build_entities(text: str) -> EntityTable:
                 g.org_end = g.org_start + pm.end(1)
                 g.role = org[pm.end(1) :] + g.role
                 org = pm.group(1)
+            if (
+                gi == 0  # the title right before the name (北仑区委副书记、区长X serves the government)
+                and 2 <= len(org) <= 6
+                and g.role[:2] in _PARTY_COMMITTEES
+                and "、" not in g.role  # 区委副书记、区长: one chain for the district, kept as it was
+                and text.startswith(g.role[:2], g.org_end)
+                and not _GOV_WORD_RE.search(org)
+            ):
+                # 滨江区委书记: the district's party committee is the body served (FORMAT.md: party committees)
+                g.org_end += 2
+                g.role = g.role[2:]
+                org = text[g.org_start : g.org_end]
+                if len(org) >= 4 and not cd.STOP_RE.search(org):
+                    title_orgs.append(cd.Cand(g.org_start, g.org_end, org, "GovernmentBody", "title_org"))
+                continue
             dm = _DEPARTMENT_RE.search(org)
             if dm:
                 # 前海管理局金融创新处处长: the person belongs to the body, not to its department
                 g.org_end = g.org_start + dm.start(1) + len(dm.group(1))
                 org = text[g.org_start : g.org_end]
+            if cd._TITLE_IN_BODY_RE.search(org):
+                continue  # 公司总经理兼产业基金负责人: two roles, the words between them name no organisation
             if org.endswith(("事业部", "事业群", "部门")):
                 continue  # 商用车事业部总经理: a division of the company named before, not an organisation
             if 2 <= len(org) <= 20 and cd.valid_org_body(org, weak=False):

@@ -11,6 +11,24 @@ import re
 CJK = "\u4e00-\u9fff"
 
 
+def _first_char_trie(words: list[str]) -> str:
+    """One alternation per first character, each keeping the words' order: at any position only words of
+    one first character can match, so the regex picks the same word as the flat alternation `A|B|C…` (the
+    first that matches) while trying ~200 branches instead of ~600."""
+    groups: dict[str, list[str]] = {}
+    for w in dict.fromkeys(words):
+        groups.setdefault(w[0], []).append(re.escape(w[1:]))
+    return "|".join(
+        re.escape(c) + ("(?:" + "|".join(rest) + ")" if rest != [""] else "") for c, rest in groups.items()
+    )
+
+
+def word_alternation(words) -> str:
+    """Regex alternation of literal words, longest first (a longer word wins over its prefix), as a
+    first-character trie."""
+    return _first_char_trie(sorted(set(words), key=len, reverse=True))
+
+
 def _words(block: str) -> tuple[str, ...]:
     """A whitespace-separated word list written as a text block (keeps this module short)."""
     return tuple(block.split())
@@ -59,6 +77,10 @@ INDUSTRY_WORDS = _words(
 GENERIC_BODIES = frozenset(
     [
         "新能源",
+        "更多",
+        "社会",
+        "民间",
+        "各类",
         "金融",
         "科技",
         "汽车",
@@ -250,13 +272,20 @@ PROTECTED = _words(
 )
 _LONG_CUES = sorted((c for c in set(LEFT_CUES) if len(c) >= 3), key=len, reverse=True)
 _SHORT_CUES = sorted((c for c in set(LEFT_CUES) if len(c) < 3), key=len, reverse=True)
-LEFT_CUE_RE = re.compile(
-    "|".join(_LONG_CUES)
-    + "|(?P<keep>"
-    + "|".join(sorted(PROTECTED, key=len, reverse=True))
-    + ")|"
-    + "|".join(_SHORT_CUES)
-)
+_PROTECTED_ORDER = sorted(PROTECTED, key=len, reverse=True)
+
+
+# Cue words (long cues first, then protected name words, then short cues: the first that matches wins); a
+# protected word (发展, 建设 …) belongs to the name and is no boundary (see is_kept_cue).
+LEFT_CUE_RE = re.compile(_first_char_trie(_LONG_CUES + _PROTECTED_ORDER + _SHORT_CUES))
+_LONG_CUE_SET = frozenset(_LONG_CUES)
+_PROTECTED_SET = frozenset(PROTECTED)
+
+
+def is_kept_cue(word: str) -> bool:
+    """Did LEFT_CUE_RE match a protected name word rather than a boundary cue?"""
+    return word not in _LONG_CUE_SET and word in _PROTECTED_SET
+
 
 # Characters that never occur inside an organisation / place name body.
 STOP_CHARS = frozenset("的了是在将对为和与及并等也把被让使给从其这我你他她它们该此每属所")
@@ -277,14 +306,26 @@ CITIES = _words(
     """
 )
 PLACES = tuple(sorted(set(PROVINCES + CITIES), key=len, reverse=True))
-PLACE_RE = re.compile("|".join(PLACES))
+PLACE_RE = re.compile(_first_char_trie(list(PLACES)))
 REGION_SUFFIXES = _words(
     """
     自由贸易试验区 自贸试验区 经济开发区 合作区 示范区 试验区 科学城 工业园区 产业园区 科技园区 产业园 工业园 科技园 经济技术开发区 高新技术产业开发区 新片区 自贸区 开发区 高新区 经开区
-    综合保税区 保税区 综保区 自贸片区 片区 集聚区 经济区 新城 园 新区 自治区 自治州 自治县 省 市 区 县 镇 乡
+    自由贸易港 自贸港 保税港区 综合保税区 保税区 综保区 自贸片区 片区 集聚区 经济区 新城 园 新区 自治区 自治州 自治县 省 市 区 县 镇 乡
     """
 )
 COUNTRIES = ("中国", "美国", "日本", "韩国", "德国", "法国", "英国", "新加坡", "俄罗斯", "印度")
+# Places abroad (and the special administrative regions by their full names): named in a Chinese business
+# article they are where a deal reaches, so they are graph nodes even when said once.
+FOREIGN_PLACES = _words(
+    """
+    香港特别行政区 澳门特别行政区 新加坡 德国 法国 英国 美国 日本 韩国 越南 泰国 马来西亚 印度尼西亚 印尼 菲律宾
+    柬埔寨 老挝 缅甸 阿联酋 迪拜 阿布扎比 沙特阿拉伯 沙特 卡塔尔 俄罗斯 哈萨克斯坦 乌兹别克斯坦 巴西 墨西哥 智利
+    澳大利亚 新西兰 加拿大 意大利 西班牙 荷兰 比利时 瑞士 瑞典 挪威 丹麦 芬兰 匈牙利 波兰 塞尔维亚 土耳其 埃及
+    南非 尼日利亚 肯尼亚 印度 巴基斯坦 孟加拉国 以色列 卢森堡 爱尔兰 葡萄牙 希腊 法兰克福 伦敦 纽约 东京 首尔
+    巴黎 慕尼黑 汉堡 鹿特丹 悉尼 墨尔本 曼谷 河内 胡志明市 雅加达 吉隆坡 马尼拉 金边
+    """
+)
+FOREIGN_PLACE_RE = re.compile(word_alternation(FOREIGN_PLACES))
 # Leading words of organisation names that are not the brand (stripped when linking short forms).
 NAME_PREFIXES = tuple(sorted(set(PLACES + COUNTRIES), key=len, reverse=True))
 
@@ -318,7 +359,7 @@ TITLE_PREFIXES = _words(
     区委 市委 省委 县委 党委 党组 专职 常务 执行 代理 名誉
     """
 )
-_TITLE_ALT = "|".join(sorted(TITLES, key=len, reverse=True))
+_TITLE_ALT = _first_char_trie(sorted(TITLES, key=len, reverse=True))
 _TPFX = "|".join(TITLE_PREFIXES)
 TITLE_ONE = rf"(?:(?:{_TPFX})?(?:{_TITLE_ALT}))"
 TITLE_CHAIN = rf"{TITLE_ONE}(?:[、兼及和]{TITLE_ONE})*"

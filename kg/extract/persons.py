@@ -36,9 +36,15 @@ def _given_ok(text: str, chars: list[str], end: int, k: int) -> bool:
     )
 
 
+_LATIN_NAME_RE = re.compile(r"[A-Z][a-z]+(?:[ ·.-][A-Z][a-z]+){1,2}(?![A-Za-z])")
+
+
 def _name_after(text: str, pos: int) -> str | None:
     """A 2-3 character personal name starting at pos, or None."""
     s = text[pos : pos + 4]
+    if s[:1].isascii() and s[:1].isupper():
+        lm = _LATIN_NAME_RE.match(text, pos)  # 首席执行官Peter Smith: a Latin name after the title
+        return lm.group(0) if lm else None
     if len(s) < 2 or not is_cjk(s[0]):
         return None
     if s[:2] in lx.SURNAMES_2:

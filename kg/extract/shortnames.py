@@ -9,8 +9,8 @@ from functools import lru_cache
 
 from kg.extract import lexicon as lx
 
-_PLACE_PREFIX_RE = re.compile("(?:" + "|".join(lx.NAME_PREFIXES) + ")")
-_INDUSTRY = "|".join(sorted(lx.INDUSTRY_WORDS, key=len, reverse=True))
+_PLACE_PREFIX_RE = re.compile("(?:" + lx._first_char_trie(list(lx.NAME_PREFIXES)) + ")")
+_INDUSTRY = lx._first_char_trie(sorted(lx.INDUSTRY_WORDS, key=len, reverse=True))
 _TAIL_RE = re.compile(
     r"(?P<ind>(?:" + _INDUSTRY + r")*)(?P<grp>[(（]集团[)）]|集团)?(?:[(（][\u4e00-\u9fff]{2,4}[)）])?"
     r"(?:股份有限公司|有限责任公司|有限公司|股份公司|控股|公司)?"
@@ -39,23 +39,37 @@ def _strip_places(name: str, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
     return tuple(forms)
 
 
+@lru_cache(maxsize=8192)
+def _full_profile(full: str) -> tuple[str | None, str | None, tuple[tuple[str, str], ...], str | None]:
+    """What `is_short_org` needs to know about the long name, computed once per name (the check runs for
+    every pair of surfaces of an article): its 政府 form, its bank brand form (汇丰中国), the bank
+    abbreviations whose full word it contains, and the group name of a regional arm."""
+    gov = full.replace("人民政府", "政府") if "人民政府" in full else None
+    fm = _LOCAL_BANK_RE.match(full)
+    bank = fm.group(1) + fm.group(2) if fm else None
+    abbrs = tuple((a, w) for a, w in lx.BANK_ABBREVIATIONS.items() if w in full)
+    rm = _REGIONAL_ARM_RE.match(full)
+    return gov, bank, abbrs, rm.group(1) if rm else None
+
+
 def is_short_org(short: str, full: str, extra: tuple[str, ...] = ()) -> bool:
     """Is `short` how the article abbreviates the organisation `full`? (`extra`: the article's places)"""
-    if short == full or len(short) < 2:
+    if short == full or len(short) < 2 or short[0] not in full:
+        # every way of shortening keeps the first character somewhere in the full name (bank abbreviations
+        # too: each abbreviation's first character is in its full word)
         return False
-    if "人民政府" in full and full.replace("人民政府", "政府") == short:
+    gov_short, bank_short, abbrs, arm = _full_profile(full)
+    if short == gov_short or short == bank_short:
         return True
-    fm = _LOCAL_BANK_RE.match(full)
-    if fm and short == fm.group(1) + fm.group(2):
-        return True
-    for abbr, whole in lx.BANK_ABBREVIATIONS.items():
-        if abbr in short and whole in full and whole not in short:
+    for abbr, whole in abbrs:
+        if abbr in short:
+            if whole in short:
+                continue
             short = short.replace(abbr, whole)  # 建行江西省分行 -> 建设银行江西省分行
             if short == full:
                 return True  # 中行苏州分行 -> 中国银行苏州分行
             break
-    rm = _REGIONAL_ARM_RE.match(full)
-    if rm and short == rm.group(1):
+    if short == arm:
         return False  # 华锐精密 is the group; 华锐精密（香港）有限公司 is its regional arm
     tail0 = _SHORT_TAIL_RE.search(short)
     if (short[: tail0.start()] if tail0 else short) not in full:
@@ -73,6 +87,8 @@ def is_short_org(short: str, full: str, extra: tuple[str, ...] = ()) -> bool:
         m = _TAIL_RE.fullmatch(rest)
         if not m or not m.group(0):
             continue
+        if tail and tail.group(1) == "股份" and "股份" not in rest:
+            continue  # 华信股份 is a joint-stock company: not 广州华信物流有限公司
         if tail and tail.group(1) == "集团":
             grp = m.group("grp")
             # 广州工控集团 is not 广州工控汽车零部件集团: industry words before a bare 集团 name another group
@@ -84,7 +100,7 @@ def is_short_org(short: str, full: str, extra: tuple[str, ...] = ()) -> bool:
 
 _REGIONAL_ARM_RE = re.compile(
     r"^([\u4e00-\u9fff]{2,8})[（(](?:"
-    + "|".join(lx.NAME_PREFIXES)
+    + lx._first_char_trie(list(lx.NAME_PREFIXES))
     + r")[)）](?:有限公司|有限责任公司|股份有限公司)$"
 )
 _PARTNERSHIP_END_RE = re.compile(r"[(（]有限合伙[)）]$")

@@ -22,21 +22,25 @@ from kg.extract.relations.agreements import (
     rule_subsidiary,
 )
 from kg.extract.relations.base import SENT_RE, Ctx, Rel
+from kg.extract.relations.crossborder import rule_cross_border
 from kg.extract.relations.money import (
     rule_acquired,
-    rule_cross_border,
     rule_financier_lends,
     rule_financing,
     rule_invested,
     rule_shareholders,
     rule_transfer,
 )
+from kg.extract.relations.owners import retarget_project_loans
 from kg.extract.relations.people_places import rule_attended, rule_executive, rule_located, rule_opened
 from kg.extract.relations.stakes import (
     rule_founds,
+    rule_holdings,
     rule_invested_towards,
+    rule_joint_investors,
     rule_minority_stake,
     rule_round_investors,
+    rule_strategic_investor,
     rule_takes_stake,
 )
 from kg.ontology import SYMMETRIC, RelationType
@@ -59,6 +63,9 @@ RULES = (
     rule_invested,
     rule_invested_towards,
     rule_round_investors,
+    rule_strategic_investor,
+    rule_joint_investors,
+    rule_holdings,
     rule_founds,
     rule_transfer,
     rule_takes_stake,
@@ -93,7 +100,7 @@ def extract_relations(text: str, table: EntityTable, article_date: str | None) -
         banks = [m[2] for m in ms if ctx.etype(m[2]) == "Bank"]
         if banks:
             ctx.last_bank = banks[0]
-    return _dedupe(_refine_signings(ctx.rels))
+    return _dedupe(_refine_signings(retarget_project_loans(ctx, ctx.rels)))
 
 
 # 该行 / 该分行 / 该公司 and a bare 公司 / 分行 opening a clause stand for an organisation named before

@@ -19,6 +19,8 @@ from kg.extract.relations.base import (
     _stake,
     _subject,
 )
+from kg.extract.relations.crossborder import _XB_RE
+from kg.extract.relations.shares import find_lender_shares
 
 # Cue patterns of the rules below, compiled once (re.* with a string pays a cache lookup per call).
 _RX0 = re.compile(r"该行|此行|该分行")
@@ -31,8 +33,6 @@ _RX6 = re.compile(r"(?:借款人|借款主体|融资主体|授信对象)(?:为|�
 _RX7 = re.compile(r"(?:获得|获|取得)(?:了)?")
 _RX8 = re.compile(r"贷款|授信|融资")
 _RX9 = re.compile(r"[^，,。]{0,12}?(?:贷款|授信)")
-_RX10 = re.compile(r"通过|借助|经由")
-_RX11 = re.compile(r"从其?([^，,。；;]{0,8}?)母公司")
 _RX12 = re.compile(r"合资公司|标的公司|项目公司|新公司")
 _RX13 = re.compile(r"(?<!共同)出资(?=\d|人民币|[零一二两三四五六七八九十百千]+[万亿])")
 _RX14 = re.compile(r"(?:直接|间接)?持有(?!的)")
@@ -181,9 +181,14 @@ def rule_financing(ctx: Ctx, s: int, e: int, ms) -> None:
         k = _first_after(ctx, ms, s + lm.start(1), 0, {"Bank"})
         lead = ms[k][2] if k is not None else None
     date = find_date(sent, ctx.date)
+    shares = find_lender_shares(ctx, s, e, ms, list(dict.fromkeys(banks)))
     for b in dict.fromkeys(banks):
         role = "牵头行" if b == lead else ("银团成员" if syndicated else None)
-        ctx.add("PROVIDED_FINANCING_TO", b, borrower, {**props, "role": role, "date": date}, (s, e))
+        own = props
+        if b in shares:
+            a = shares[b]
+            own = {**props, "amount": a[0], "currency": a[1], "amount_text": a[2]}
+        ctx.add("PROVIDED_FINANCING_TO", b, borrower, {**own, "role": role, "date": date}, (s, e))
     ctx.last_fin = {"borrower": borrower, "props": props}
 
 
@@ -239,52 +244,6 @@ def rule_financier_lends(ctx: Ctx, s: int, e: int, ms) -> None:
 
 _DESCRIBED_RE = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:制造商|供应商|运营商|服务商|开发商|企业|厂商)")
 _NEGATED_RE = re.compile(r"并未|未参与|没有参与|未能|尚未参与|不参与")
-
-
-_XB_RE = re.compile(
-    r"境外(?:银团)?融资|跨境融资|跨境资金池|外债|境外资金|跨境(?:人民币)?贷款|境外(?:银团)?贷款|跨境(?:股东)?借款"
-)
-# 资金由招商银行香港分行提供 / 资金来自X / 借入境外关联公司X提供的…: the foreign source lends
-_XB_SOURCE_RE = re.compile(r"(?:资金|款项)(?:由|来自|来源于)|借入(?:境外)?(?:关联公司|关联方|母公司|股东)?")
-
-
-def rule_cross_border(ctx: Ctx, s: int, e: int, ms) -> None:
-    sent = ctx.text[s:e]
-    xm = _XB_RE.search(sent)
-    if not xm or _NEGATED_RE.search(sent):
-        return
-    via = _RX10.search(sent)
-    borrower, channels = None, []
-    if via:
-        k = _last_before(ctx, ms, s + via.start(), 6)
-        borrower = ms[k][2] if k is not None else None
-        k2 = _first_after(ctx, ms, s + via.end(), 1)
-        if k2 is not None:
-            channels = [m[2] for m in _list_from(ctx, ms, k2)]
-    else:
-        orgs = _orgs(ctx, ms)
-        non_banks = [o for o in orgs if ctx.etype(o) != "Bank"]
-        borrower = non_banks[0] if non_banks else None
-        channels = [o for o in orgs if ctx.etype(o) == "Bank"]
-    amt = parse_amount(sent)
-    props = {"date": find_date(sent, ctx.date)}
-    if amt:
-        props.update(amount=amt[0], currency=amt[1], amount_text=amt[2])
-    for sm in _XB_SOURCE_RE.finditer(sent):
-        k = _first_after(ctx, ms, s + sm.end(), 0)
-        if k is not None and ms[k][2] != borrower:
-            source = ms[k][2]
-            channels = [c for c in channels if c != source]
-            ctx.add("PROVIDED_FINANCING_TO", source, borrower, dict(props), (s, e))
-    for c in channels:
-        ctx.add("CROSS_BORDER_FINANCING", borrower, c, props, (s, e))
-    # 从其德国母公司德赛尔控股股份公司取得2000万欧元的跨境股东借款: the parent lends to its subsidiary
-    pm = _RX11.search(sent)
-    if pm and borrower is not None:
-        k = _first_after(ctx, ms, s + pm.end(), 0)
-        if k is not None:
-            ctx.add("SUBSIDIARY_OF", borrower, ms[k][2], {}, (s, e))
-            ctx.add("PROVIDED_FINANCING_TO", ms[k][2], borrower, {k2: v for k2, v in props.items()}, (s, e))
 
 
 def _investee_ref(ctx: Ctx, s: int, pos: int, ms) -> int | None:

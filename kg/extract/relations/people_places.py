@@ -8,6 +8,7 @@ from kg.extract.entities import ORG_TYPES
 from kg.extract.lexicon import TITLE_CHAIN_RE
 from kg.extract.normalize import DATE_RE, find_date
 from kg.extract.relations.base import (
+    _SEPS,
     Ctx,
     _clause_start,
     _first_after,
@@ -88,6 +89,9 @@ def _event_date(ctx: Ctx, s: int, e: int) -> str | None:
     return dates[-1] if dates else None
 
 
+# the end of a list of organisations: 等 / 等12家企业 / 等三家机构
+_LIST_SEPS = re.compile(r"^(?:、|和|及|以及|、以及)$")
+_LIST_TAIL_RE = re.compile(r"等(?:[\d一二两三四五六七八九十百几多]+[家个](?:企业|机构|公司|项目|单位)?)?")
 _OPEN_RE = re.compile(r"落户|入驻|开业|揭牌|落地|开设|设立|投资建设")
 
 
@@ -117,18 +121,30 @@ def rule_opened(ctx: Ctx, s: int, e: int, ms) -> None:
         if region is None:
             continue
         cs = _clause_start(text, s, m.start())
-        subj = None
+        subj, subj_k = None, -1
         for lo in (cs, s):
-            for ms_, me_, mi in ms:
+            for k, (ms_, me_, mi) in enumerate(ms):
                 if (
                     ms_ >= lo
                     and me_ <= m.start()
                     and ctx.etype(mi) in ORG_TYPES
                     and not _is_modifier(ctx, me_, m.start())
                 ):
-                    subj = mi
+                    subj, subj_k = mi, k
             if subj is not None:
                 break
+        if subj is not None:
+            # A、B、C等12家企业落户R: every organisation of the list settles there (A与B… is a pair of
+            # partners, not a list, unless 等 closes it)
+            seps = _SEPS if _LIST_TAIL_RE.match(text, ms[subj_k][1]) else _LIST_SEPS
+            k = subj_k
+            while (
+                k > 0 and seps.match(text[ms[k - 1][1] : ms[k][0]]) and ctx.etype(ms[k - 1][2]) in ORG_TYPES
+            ):
+                k -= 1
+                if ms[k][0] < cs:
+                    break
+                ctx.add("OPENED_IN", ms[k][2], region, {"date": find_date(text[s:e], ctx.date)}, (s, e))
         if subj is None and _RX5.match(text[cs : m.start()].lstrip()):
             subj = ctx.focal
         if subj is None and region_end != -1 and text.startswith("的", region_end):

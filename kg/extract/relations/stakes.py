@@ -7,10 +7,12 @@ import re
 from kg.extract.entities import ORG_TYPES
 from kg.extract.normalize import find_date, parse_amount
 from kg.extract.relations.base import (
+    _SEPS,
     Ctx,
     _clause_end,
     _clause_start,
     _first_after,
+    _is_modifier,
     _last_before,
     _stake,
     _subject,
@@ -20,6 +22,7 @@ from kg.extract.relations.money import _HELD_RE
 _HOLDER_TYPES = ORG_TYPES | {"Person"}
 _DUI_RE = re.compile(r"对")
 _FOUNDS_RE = re.compile(r"(?<!共同)出资[^，,。；;]{0,16}?(?:设立|成立|组建)(?:了)?")
+_NEW_CHILD_RE = re.compile(r"(?:一家|一个)?(?:全资|控股|独资)?(?:子公司|孙公司)?")
 _TAKES_RE = re.compile(r"受让了?")
 _HELD_OF_RE = re.compile(r"(?:所)?持有的")
 _BECOMES_RE = re.compile(r"成为")
@@ -57,17 +60,36 @@ def rule_invested_towards(ctx: Ctx, s: int, e: int, ms) -> None:
 _LEADS_RE = re.compile(r"(?:领投|跟投|参投|联合领投)")
 
 
+_GETS_RE = re.compile(r"获得了?|完成了?|获(?!批)")
+_RAISES_RE = re.compile(r"(?:宣布)?(?:已|正式|成功)?(?:完成|获得|获)[^，,。；;]{0,14}?融资")
+
+
 def rule_round_investors(ctx: Ctx, s: int, e: int, ms) -> None:
     """智谱华章完成B轮融资，由君联资本领投，深创投跟投: each named investor invests in the company raising."""
     text = ctx.text
     if not _LEADS_RE.search(text, s, e) or "融资" not in text[s:e]:
         return
     target = _subject(ctx, s, e, ms)
+    investors = []
     for m in _LEADS_RE.finditer(text, s, e):
         cs = _clause_start(text, s, m.start())
-        for x in ms:
-            if x[0] >= cs and x[1] <= m.start() and ctx.etype(x[2]) in _HOLDER_TYPES and x[2] != target:
-                ctx.add("INVESTED_IN", x[2], target, {"date": find_date(text[s:e], ctx.date)}, (s, e))
+        for vm in _GETS_RE.finditer(text, cs, m.start()):
+            cs = vm.end()  # 远驰物流获得中信产业基金领投的…融资: the investors come after 获得
+        investors += [
+            x[2] for x in ms if x[0] >= cs and x[1] <= m.start() and ctx.etype(x[2]) in _HOLDER_TYPES
+        ]
+    if target is None or target in investors:
+        # 由A领投，B跟投 opening the sentence: the company raising is the one that 完成/获得…融资 before
+        raised = [rm for rm in _RAISES_RE.finditer(text, 0, e)]
+        target = None
+        for rm in reversed(raised):
+            before = [x[2] for x in ctx.table.mention_list if x[1] <= rm.start() and rm.start() - x[1] <= 8]
+            if before and before[-1] not in investors and ctx.etype(before[-1]) in ORG_TYPES:
+                target = before[-1]
+                break
+    for inv in dict.fromkeys(investors):
+        if inv != target:
+            ctx.add("INVESTED_IN", inv, target, {"date": find_date(text[s:e], ctx.date)}, (s, e))
 
 
 def rule_founds(ctx: Ctx, s: int, e: int, ms) -> None:
@@ -77,7 +99,8 @@ def rule_founds(ctx: Ctx, s: int, e: int, ms) -> None:
         return
     for m in _FOUNDS_RE.finditer(text[s:e]):
         k = _last_before(ctx, ms, s + m.start(), 2, _HOLDER_TYPES)
-        k2 = _first_after(ctx, ms, s + m.end(), 4)
+        # 出资2亿元设立全资子公司X: the kind of company stands between the verb and the name
+        k2 = _first_after(ctx, ms, _NEW_CHILD_RE.match(text, s + m.end()).end(), 4)
         if k is None or k2 is None:
             continue
         amt = parse_amount(m.group(0))
@@ -158,3 +181,79 @@ def rule_minority_stake(ctx: Ctx, s: int, e: int, ms) -> None:
         k = _first_after(ctx, ms, m.end(), 0)
         if holder is not None and k is not None:
             ctx.add("INVESTED_IN", ms[holder][2], ms[k][2], {}, (s, e))
+
+
+_STRATEGIC_INVESTOR_RE = re.compile(
+    r"(?:作为|以)[^，,。；;]{0,6}?战略投资者(?:的)?(?:身份)?(?:正式|成功)?(?:入股|投资|增资|参股|认购)(?:了)?"
+)
+
+
+def rule_strategic_investor(ctx: Ctx, s: int, e: int, ms) -> None:
+    """X作为战略投资者入股Y / X以战略投资者身份增资Y: X invests in Y."""
+    text = ctx.text
+    if "战略投资者" not in text[s:e]:
+        return
+    for m in _STRATEGIC_INVESTOR_RE.finditer(text, s, e):
+        cs = _clause_start(text, s, m.start())
+        before = [x[2] for x in ms if x[0] >= cs and x[1] <= m.start() and ctx.etype(x[2]) in _HOLDER_TYPES]
+        k2 = _first_after(ctx, ms, m.end(), 1)
+        if not before or k2 is None:
+            continue
+        rest = text[m.end() : _clause_end(text, m.end(), e)]
+        amt = parse_amount(rest)
+        props = {"date": find_date(text[s:e], ctx.date)}
+        if amt:
+            props.update(amount=amt[0], currency=amt[1], amount_text=amt[2])
+        ctx.add("INVESTED_IN", before[-1], ms[k2][2], props, (s, e))
+
+
+_JOINT_INVEST_RE = re.compile(r"共同(?:投资|出资|入股|增资|注资)了?(?!设立|成立|组建|新设|建设)")
+_HOLDS_RE = re.compile(r"(?:持股|持有其?|占股|出资占比|股权占比)(?:比例)?(?:为|达)?(\d+(?:\.\d+)?%)")
+
+
+def rule_joint_investors(ctx: Ctx, s: int, e: int, ms) -> None:
+    """A与B共同投资C: every member of the list before 共同 invests in C."""
+    text = ctx.text
+    if "共同" not in text[s:e]:
+        return
+    for m in _JOINT_INVEST_RE.finditer(text, s, e):
+        k = _last_before(ctx, ms, m.start(), 0, _HOLDER_TYPES)
+        k2 = _first_after(ctx, ms, m.end(), 1)
+        if k is None or k2 is None:
+            continue
+        investors = [ms[k][2]]
+        while (
+            k > 0 and _SEPS.match(text[ms[k - 1][1] : ms[k][0]]) and ctx.etype(ms[k - 1][2]) in _HOLDER_TYPES
+        ):
+            k -= 1
+            investors.append(ms[k][2])
+        rest = text[ms[k2][1] : _clause_end(text, ms[k2][1], e)]
+        amt = parse_amount(rest)
+        props = {"date": find_date(text[s:e], ctx.date)}
+        if amt:
+            props.update(amount=amt[0], currency=amt[1], amount_text=amt[2])
+        for inv in investors:
+            ctx.add("INVESTED_IN", inv, ms[k2][2], dict(props), (s, e))
+
+
+def rule_holdings(ctx: Ctx, s: int, e: int, ms) -> None:
+    """X公司注册资本1亿元，其中A持股60%，B持股40%: each holder invests in the company the sentence is about
+    (its first organisation that holds nothing), else in the company founded just before."""
+    text = ctx.text
+    if "%" not in text[s:e]:
+        return
+    holders = []
+    for k, (_ms, me_, i) in enumerate(ms):
+        hm = _HOLDS_RE.match(text, me_)
+        if hm and ctx.etype(i) in _HOLDER_TYPES:
+            holders.append((k, i, hm.group(1)))
+    if not holders:
+        return
+    first = holders[0][0]
+    held = next(
+        (x[2] for x in ms[:first] if ctx.etype(x[2]) == "Company" and not _is_modifier(ctx, x[1], e)), None
+    )
+    if held is None:
+        held = ctx.last_established
+    for _k, holder, stake in holders:
+        ctx.add("INVESTED_IN", holder, held, {"stake": stake, "date": find_date(text[s:e], ctx.date)}, (s, e))
