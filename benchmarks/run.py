@@ -138,7 +138,12 @@ def store_size_mb(db: Path) -> float:
     return sum(Path(f"{db}{s}").stat().st_size for s in ("", "-wal") if Path(f"{db}{s}").exists()) / 2**20
 
 
-def bench_size(n: int, args: argparse.Namespace, work: Path) -> dict:
+def bench_size(n: int, args: argparse.Namespace, work: Path, previous: dict | None = None) -> dict:
+    """All figures for one corpus size; with `previous` (--reuse) only the view and Neo4j prep are re-run."""
+    if previous and all(Path(b["db"]).exists() for b in previous["builds"].values()):
+        res = {k: previous[k] for k in ("n", "extract", "store_writes", "builds", "rebuild", "store_mb")}
+        res["builds"] = {int(j): b for j, b in res["builds"].items()}
+        return measure_store_readers(n, res, args, work)
     corpus = work / f"corpus_{n}"
     if not (corpus / "articles").is_dir():
         print(f"[{n}] generating corpus ...", flush=True)
@@ -184,11 +189,18 @@ def bench_size(n: int, args: argparse.Namespace, work: Path) -> dict:
     wall, rss, _ = run_measured(KG + ["build", str(articles), "--db", str(db), "--jobs", "2", "--json"])
     res["rebuild"] = {"seconds": wall, "rss_mb": rss}
     res["store_mb"] = store_size_mb(db)
+    return measure_store_readers(n, res, args, work)
+
+
+def measure_store_readers(n: int, res: dict, args: argparse.Namespace, work: Path) -> dict:
+    """`kg view` of the top 2,000 nodes (fresh process) and Neo4j statement preparation on the built store."""
+    db = Path(res["builds"][max(res["builds"])]["db"])
     html = work / f"view_{n}.html"
     wall, rss, _ = run_measured(KG + ["view", "--db", str(db), "-o", str(html), "--max-nodes", "2000"])
     res["view"] = {"seconds": wall, "rss_mb": rss}
-    res["neo4j_prep"] = measure_neo4j_prep(db)
-    print(f"[{n}] rebuild {res['rebuild']['seconds']:.1f} s, view {res['view']['seconds']:.1f} s", flush=True)
+    # prepare_load needs the whole graph in memory (read_graph): measured up to --prep-max articles.
+    res["neo4j_prep"] = measure_neo4j_prep(db) if n <= args.prep_max else None
+    print(f"[{n}] rebuild {res['rebuild']['seconds']:.1f} s, view {wall:.1f} s", flush=True)
     return res
 
 
@@ -211,6 +223,11 @@ def _build_cell(r: dict, jobs: int) -> str:
     if b is None:
         return "-"
     return f"{b['aps']:.0f} ({b['aps'] / r['extract']['extract_aps']:.0%}, {b['seconds']:.0f} s)"
+
+
+def _prep_cell(r: dict) -> str:
+    prep = r.get("neo4j_prep")
+    return f"{prep['rps']:,.0f}" if prep else "-"
 
 
 def render(results: list[dict]) -> str:
@@ -236,7 +253,7 @@ def render(results: list[dict]) -> str:
         lines.append(
             f"| {r['n']:,} | {e['extract_aps']:.0f} | {e['extract_cps']:,.0f} | {e['ratio_vs_jieba']:.2f} "
             f"| {_build_cell(r, 1)} | {_build_cell(r, 2)} | {rss:.0f} | {r['rebuild']['seconds']:.1f} | {r['store_mb']:.0f} "
-            f"| {r['view']['seconds']:.1f} | {sw['store_rps']:,.0f} ({sw['ratio']:.2f}) | {r['neo4j_prep']['rps']:,.0f} |"
+            f"| {r['view']['seconds']:.1f} | {sw['store_rps']:,.0f} ({sw['ratio']:.2f}) | {_prep_cell(r)} |"
         )
     lines += [
         "",
@@ -268,11 +285,18 @@ def main() -> None:
     ap.add_argument("--sizes", default="1000,10000,100000")
     ap.add_argument("--sample", type=int, default=3000, help="articles for extraction-only and jieba")
     ap.add_argument("--jobs-1-max", type=int, default=10000, help="skip --jobs 1 builds above this size")
+    ap.add_argument("--prep-max", type=int, default=10000, help="largest store for the Neo4j prep figure")
+    ap.add_argument(
+        "--reuse", action="store_true", help="reuse finished builds (results.json): re-run view/prep"
+    )
     ap.add_argument("--work", type=Path, default=HERE / "work")
     ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    results = [bench_size(int(s), args, args.work) for s in args.sizes.split(",") if s.strip()]
+    saved = args.work / "results.json"
+    previous = {r["n"]: r for r in json.loads(saved.read_text())} if args.reuse and saved.exists() else {}
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    results = [bench_size(n, args, args.work, previous.get(n)) for n in sizes]
     text = render(results)
     args.out.write_text(text, encoding="utf-8")
     (args.work / "results.json").write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")

@@ -21,11 +21,17 @@ from kg.extract.relations.money import _HELD_RE
 
 _HOLDER_TYPES = ORG_TYPES | {"Person"}
 _DUI_RE = re.compile(r"对")
-_FOUNDS_RE = re.compile(r"(?<!共同)出资[^，,。；;]{0,16}?(?:设立|成立|组建)(?:了)?")
+# 以自有资金全额出资设立X: the means and 全额 stand between the founder and 出资
+_FOUNDS_RE = re.compile(
+    r"(?:以(?:自有|自筹)?(?:资金|现金)|全额|独家|单独)*(?<!共同)出资[^，,。；;]{0,16}?(?:设立|成立|组建)(?:了)?"
+)
 _NEW_CHILD_RE = re.compile(r"(?:一家|一个)?(?:全资|控股|独资)?(?:子公司|孙公司)?")
 _TAKES_RE = re.compile(r"受让了?")
 _HELD_OF_RE = re.compile(r"(?:所)?持有的")
-_BECOMES_RE = re.compile(r"成为")
+_BECOMES_RE = re.compile(r"成为|(?<![成作认称视])(?:为|系|是)(?=[^，,。；;]{2,60}?股东(?:[，,。；;]|$))")
+_CLAUSE_END_RE = re.compile(r"[，,。；;]|$")
+# B的控股股东为A / 公司控股股东系A: the holder after the copula
+_HOLDER_IS_RE = re.compile(r"的?控股股东(?:为|系|是)")
 
 
 _TOWARDS_RE = re.compile(
@@ -148,6 +154,8 @@ def rule_takes_stake(ctx: Ctx, s: int, e: int, ms) -> None:
         hm = _BECOMES_HOLDER_RE.match(text, ms[k][1])
         if not hm:
             continue
+        if m.group(0) != "成为" and not _CLAUSE_END_RE.match(text, hm.end()):
+            continue  # A为B的控股股东。 states a holding; 为B的股东提供 does not
         cs = _clause_start(text, s, pos)
         before = [x[2] for x in ms if x[0] >= cs and x[1] <= pos and ctx.etype(x[2]) in _HOLDER_TYPES]
         if not before:
@@ -163,6 +171,13 @@ def rule_takes_stake(ctx: Ctx, s: int, e: int, ms) -> None:
                 {"stake": stake, "date": find_date(text[s:e], ctx.date)},
                 (s, e),
             )
+
+
+    for m in _HOLDER_IS_RE.finditer(text, s, e) if "控股股东" in sent else ():
+        child = _last_before(ctx, ms, m.start(), 0, _HOLDER_TYPES)
+        parent = _first_after(ctx, ms, m.end(), 0, _HOLDER_TYPES)
+        if child is not None and parent is not None and ms[child][2] != ms[parent][2]:
+            ctx.add("SUBSIDIARY_OF", ms[child][2], ms[parent][2], {"stake": _stake(sent)}, (s, e))
 
 
 _BECOMES_HOLDER_RE = re.compile(r"[”\"）)]*的?(控股)?(?:第一大|第二大|第三大|主要|重要|战略|新|单一)?股东")
