@@ -751,3 +751,210 @@ def test_holders_with_their_stakes_and_joint_investors() -> None:
     assert props(ex, "杭州云帆科技有限公司", "INVESTED_IN", "苏州明远新材料有限公司")["stake"] == "40%"
     r = rels(run("BlackRock与Temasek共同投资北京智芯微电子有限公司。"))
     assert {s for s, t, o in r if t == "INVESTED_IN"} == {"BlackRock", "Temasek"}
+
+
+# ---------------------------------------------------------------- round 5: short forms, fragments, stakes
+
+
+def aliases(ex: Extraction) -> dict[str, list[str]]:
+    return {e.name: e.aliases for e in ex.entities}
+
+
+def test_district_named_again_without_its_city_is_the_same_region() -> None:
+    ex = run(
+        "合肥市包河区与中建三局集团有限公司签署合作协议。包河区将提供配套支持，中建三局集团有限公司将在包河区设立区域总部。"
+    )
+    assert "包河区" in aliases(ex)["合肥市包河区"]
+    assert "包河区" not in ents(ex)
+    assert ("中建三局集团有限公司", "OPENED_IN", "合肥市包河区") in rels(ex)
+
+
+def test_local_office_named_without_its_parent_body_is_an_alias() -> None:
+    ex = run("国家金融监督管理总局深圳监管局局长李明哲表示，深圳监管局将支持深圳华辰科技有限公司跨境融资。")
+    assert aliases(ex)["国家金融监督管理总局深圳监管局"] == ["深圳监管局"]
+    assert ("李明哲", "EXECUTIVE_OF", "国家金融监督管理总局深圳监管局") in rels(ex)
+
+
+def test_city_party_committee_is_not_the_district_party_committee() -> None:
+    ex = run("合肥市委书记张强出席。合肥市包河区委书记李明出席。")
+    assert ents(ex) == {
+        "合肥市委": "GovernmentBody",
+        "张强": "Person",
+        "合肥市包河区委": "GovernmentBody",
+        "李明": "Person",
+    }
+    assert rels(ex) == {("张强", "EXECUTIVE_OF", "合肥市委"), ("李明", "EXECUTIVE_OF", "合肥市包河区委")}
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("赣州市委书记王国强会见了江西铜业集团有限公司董事长郑高清。", "王国强"),
+        ("会上，恒辉电子董事长欧阳志强表示，公司将扩大产能。", "欧阳志强"),
+        ("上饶市市长李强出席并致辞。", "李强"),
+    ],
+)
+def test_name_ending_in_a_soft_stop_keeps_it_before_a_verb(text: str, name: str) -> None:
+    names = {n for n, t in ents(run(text)).items() if t == "Person"}
+    assert name in names and name[:-1] not in names
+
+
+def test_verb_starting_with_a_soft_stop_still_ends_the_name() -> None:
+    ex = run("董事长张强调，深圳华辰科技有限公司将稳健经营。")  # 张 + 强调: no 3-character 张强调
+    assert ents(ex) == {"深圳华辰科技有限公司": "Company"}
+
+
+def test_bank_that_helps_a_company_borrow_abroad_is_cut_from_the_company_name() -> None:
+    ex = run("近日，招商银行协助深圳华辰科技有限公司借入外债5000万美元。")
+    assert ents(ex) == {"招商银行": "Bank", "深圳华辰科技有限公司": "Company"}
+    assert rels(ex) == {("深圳华辰科技有限公司", "CROSS_BORDER_FINANCING", "招商银行")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "江苏恒辉电子股份有限公司为南京恒辉投资有限公司的控股股东。",
+        "江苏恒辉电子股份有限公司是南京恒辉投资有限公司的控股股东。",
+        "南京恒辉投资有限公司的控股股东为江苏恒辉电子股份有限公司，持股比例为65%。",
+    ],
+)
+def test_controlling_shareholder_makes_a_subsidiary(text: str) -> None:
+    assert rels(run(text)) == {("南京恒辉投资有限公司", "SUBSIDIARY_OF", "江苏恒辉电子股份有限公司")}
+
+
+def test_for_the_shareholders_of_is_no_holding() -> None:
+    assert rels(run("南京恒辉投资有限公司为苏州恒辉智能科技有限公司的股东提供担保。")) == set()
+
+
+def test_founding_with_own_funds_in_full_is_an_investment() -> None:
+    ex = run("江苏恒辉电子股份有限公司以自有资金全额出资设立苏州恒辉智能科技有限公司。")
+    assert rels(ex) == {("江苏恒辉电子股份有限公司", "INVESTED_IN", "苏州恒辉智能科技有限公司")}
+
+
+def test_prefecture_cities_are_places_when_a_company_opens_there() -> None:
+    ex = run("江苏恒辉电子股份有限公司将在宜宾设立全资子公司。")
+    assert ents(ex) == {"江苏恒辉电子股份有限公司": "Company", "宜宾": "Region"}
+    assert rels(ex) == {("江苏恒辉电子股份有限公司", "OPENED_IN", "宜宾")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "基金设立投资决策委员会，由五名委员组成。",
+        "公司董事会下设审计委员会和薪酬与考核委员会。",
+        "投资者需防范基金风险，分散单一银行授信集中度。",
+    ],
+)
+def test_internal_committees_and_clause_fragments_are_no_entities(text: str) -> None:
+    assert ents(run(text)) == {}
+
+
+def test_control_transfer_in_an_announcement_is_an_acquisition_of_the_announcer() -> None:
+    ex = run("江苏恒辉电子股份有限公司近日公告。本次交易完成后，公司控制权变更为浙江金石投资集团有限公司。")
+    assert rels(ex) == {("浙江金石投资集团有限公司", "ACQUIRED", "江苏恒辉电子股份有限公司")}
+
+
+def test_buying_the_stake_the_sellers_hold_acquires_the_company_not_the_sellers() -> None:
+    ex = run(
+        "江苏恒辉电子股份有限公司拟向张家港恒源材料有限公司、苏州恒泰投资有限公司购买其持有的"
+        "苏州恒辉智能科技有限公司100%股权。"
+    )
+    assert rels(ex) == {("江苏恒辉电子股份有限公司", "ACQUIRED", "苏州恒辉智能科技有限公司")}
+    assert props(ex, "江苏恒辉电子股份有限公司", "ACQUIRED", "苏州恒辉智能科技有限公司")["stake"] == "100%"
+
+
+def test_company_signing_with_each_bank_of_a_list_pairs_no_banks() -> None:
+    ex = run("江苏恒辉电子股份有限公司与中国银行、建设银行、农业银行分别签署战略合作协议。")
+    pairs = {(a, b) for a, t, b in rels(ex) if t == "SIGNED_AGREEMENT_WITH"}
+    assert pairs == {("江苏恒辉电子股份有限公司", bank) for bank in ("中国银行", "建设银行", "农业银行")}
+
+
+def test_pledge_to_a_citys_projects_makes_the_government_no_borrower() -> None:
+    ex = run(
+        "工商银行与赣州市人民政府签署战略合作协议，未来五年将向该市重点项目提供不低于500亿元的意向性融资。"
+    )
+    assert {t for _a, t, _b in rels(ex)} == {"SIGNED_AGREEMENT_WITH", "STRATEGIC_PARTNER_OF"}
+
+
+def test_place_and_qiye_before_a_company_name_is_its_location() -> None:
+    ex = run("苏州企业恒辉智能科技有限公司获得工商银行贷款2亿元。")
+    assert ents(ex) == {"苏州": "Region", "恒辉智能科技有限公司": "Company", "工商银行": "Bank"}
+    assert rels(ex) == {
+        ("恒辉智能科技有限公司", "LOCATED_IN", "苏州"),
+        ("工商银行", "PROVIDED_FINANCING_TO", "恒辉智能科技有限公司"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "founders", "child"),
+    [
+        (
+            "华辰科技（深圳）有限公司成立于2019年，由华辰控股有限公司全资设立。",
+            ["华辰控股有限公司"],
+            "华辰科技（深圳）有限公司",
+        ),
+        (
+            "华辰新材料（宜宾）有限公司由华辰控股有限公司与宜宾发展控股集团有限公司合资设立，注册资本5亿元。",
+            ["华辰控股有限公司", "宜宾发展控股集团有限公司"],
+            "华辰新材料（宜宾）有限公司",
+        ),
+    ],
+)
+def test_company_founded_by_its_holders_in_the_passive(text: str, founders: list[str], child: str) -> None:
+    ex = run(text)
+    assert ents(ex) == {
+        name: "Company" for name in [child, *founders]
+    }  # the bracketed place stays in the name
+    assert {(a, b) for a, t, b in rels(ex) if t == "INVESTED_IN"} == {(f, child) for f in founders}
+
+
+def test_two_character_short_name_does_not_match_inside_a_longer_word() -> None:
+    text = (
+        "京东集团股份有限公司（简称“京东”）宣布与招商银行合作。此前，京东方也与招商银行签约。京东将继续投资。"
+    )
+    ex = run(text)
+    jd = next(e for e in ex.entities if e.name == "京东集团股份有限公司")
+    assert [m.start for m in jd.mentions] == [0, text.index("京东”"), text.rindex("京东将")]
+
+
+def test_counterparties_of_a_purchase_sign_with_the_buyer() -> None:
+    ex = run(
+        "江苏恒辉电子股份有限公司拟向张家港恒源材料有限公司、苏州恒泰投资有限公司购买其持有的苏州恒辉智能科技有限公司"
+        "100%股权。2023年5月10日，公司与上述交易对方签署了《股权转让协议》。"
+    )
+    assert rels(ex) == {
+        ("江苏恒辉电子股份有限公司", "ACQUIRED", "苏州恒辉智能科技有限公司"),
+        ("江苏恒辉电子股份有限公司", "SIGNED_AGREEMENT_WITH", "张家港恒源材料有限公司"),
+        ("江苏恒辉电子股份有限公司", "SIGNED_AGREEMENT_WITH", "苏州恒泰投资有限公司"),
+    }
+    assert props(ex, "江苏恒辉电子股份有限公司", "SIGNED_AGREEMENT_WITH", "苏州恒泰投资有限公司") == {
+        "date": "2023-05-10"
+    }
+
+
+def test_subsidiary_signing_with_a_bank_does_not_make_the_bank_a_subsidiary() -> None:
+    ex = run(
+        "江苏恒辉电子股份有限公司（以下简称“公司”）发布公告称，公司全资子公司苏州恒辉智能科技有限公司与宁波银行签署协议。"
+    )
+    assert rels(ex) == {
+        ("苏州恒辉智能科技有限公司", "SUBSIDIARY_OF", "江苏恒辉电子股份有限公司"),
+        ("苏州恒辉智能科技有限公司", "SIGNED_AGREEMENT_WITH", "宁波银行"),
+    }
+
+
+def test_free_trade_zone_area_with_a_bracketed_province_is_one_region_and_its_short_form_an_alias() -> None:
+    ex = run(
+        "中国（广东）自由贸易试验区广州南沙新区片区与广州港集团有限公司签约。广州港集团有限公司将在南沙片区设立总部。"
+    )
+    assert ents(ex) == {
+        "中国（广东）自由贸易试验区广州南沙新区片区": "Region",
+        "广州港集团有限公司": "Company",
+    }
+    assert aliases(ex)["中国（广东）自由贸易试验区广州南沙新区片区"] == ["南沙片区"]
+    assert rels(ex) == {("广州港集团有限公司", "OPENED_IN", "中国（广东）自由贸易试验区广州南沙新区片区")}
+
+
+def test_free_trade_zone_with_half_width_brackets_has_no_bracket_alias() -> None:
+    ex = run("江苏恒辉电子股份有限公司将在中国(上海)自由贸易试验区设立子公司。")
+    assert aliases(ex) == {"江苏恒辉电子股份有限公司": [], "中国(上海)自由贸易试验区": []}
+    assert rels(ex) == {("江苏恒辉电子股份有限公司", "OPENED_IN", "中国(上海)自由贸易试验区")}

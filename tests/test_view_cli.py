@@ -112,6 +112,30 @@ def test_view_reports_truncation(store: Path, tmp_path: Path) -> None:
     ]
 
 
+def test_view_caps_edges_and_says_so(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "g.html"
+    result = runner.invoke(app, ["view", "--db", str(store), "-o", str(out), "--max-edges", "1"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"Wrote {out}: 3 entities, 1 relation from 1 article",
+        (
+            "Left out 1 of 2 relations among the shown entities, the least supported; "
+            "raise --max-edges (now 1) to include them"
+        ),
+    ]
+    data = _data(out)
+    assert (len(data["nodes"]), len(data["edges"])) == (3, 1)
+    assert data["meta"]["notice"] == "关系较多：仅显示证据最多的 1 / 2 条关系（上限 1），省略 1 条。"
+
+
+def test_bad_max_edges_is_one_line(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "g.html"
+    result = runner.invoke(app, ["view", "--db", str(store), "-o", str(out), "--max-edges", "0"])
+    assert result.exit_code == 1
+    assert result.stderr == "Error: --max-edges must be at least 1, got 0\n"
+    assert not out.exists()
+
+
 def test_unknown_focus_is_one_line_and_exit_1(store: Path, tmp_path: Path) -> None:
     out = tmp_path / "g.html"
     result = runner.invoke(app, ["view", "--db", str(store), "-o", str(out), "--focus", "不存在"])

@@ -221,3 +221,35 @@ def test_parallel_relations_survive_pyvis() -> None:
     pair = [e for e in net.edges if {e["from"], e["to"]} == {sp.source, sp.target}]
     assert [e["id"] for e in pair] == ["rel-sp", "rel-jv"]
     assert "smooth" not in pair[0] and pair[1]["smooth"]["type"] == "curvedCW"
+
+
+def test_edge_cap_keeps_the_best_supported_and_says_so(tmp_path: Path) -> None:
+    out = tmp_path / "g.html"
+    report = export_html(sample_graph(), out, ViewOptions(max_nodes=3, max_edges=1, lang="en"))
+    assert (report.entities, report.relations, report.capped_relations) == (3, 1, 1)
+    assert report.summary_lines()[2] == (
+        "Left out 1 of 2 relations among the shown entities, the least supported; "
+        "raise --max-edges (now 1) to include them"
+    )
+    data = page_data(out.read_text(encoding="utf-8"))
+    assert [e["id"] for e in data["edges"]] == ["rel-sub"]  # the one relation with two evidence sentences
+    assert (len(data["nodes"]), len(data["edges"])) == (data["meta"]["entities"], data["meta"]["relations"])
+    assert data["meta"]["cappedRelations"] == 1
+    assert data["meta"]["notice"] == (
+        "Large graph: showing the 3 most connected of 8 entities (limit 3); left out 5 entities and 4 relations. "
+        "Many relations: showing the 1 best-supported of 2 (limit 1); left out 1."
+    )
+
+
+def test_edge_cap_alone_is_the_whole_notice(tmp_path: Path) -> None:
+    out = tmp_path / "g.html"
+    report = export_html(sample_graph(), out, ViewOptions(max_edges=5))
+    assert (report.omitted_entities, report.capped_relations, report.relations) == (0, 1, 5)
+    assert report.summary_lines()[1:] == [
+        (
+            "Left out 1 of 6 relations among the shown entities, the least supported; "
+            "raise --max-edges (now 5) to include them"
+        )
+    ]
+    data = page_data(out.read_text(encoding="utf-8"))
+    assert data["meta"]["notice"] == "关系较多：仅显示证据最多的 5 / 6 条关系（上限 5），省略 1 条。"

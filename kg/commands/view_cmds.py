@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from kg.commands.common import console, library_errors
-from kg.view import DEFAULT_MAX_NODES, ViewOptions, export_store_html
+from kg.view import DEFAULT_MAX_EDGES, DEFAULT_MAX_NODES, ViewOptions, export_store_html
 
 Opt = typer.Option
 
@@ -28,6 +28,9 @@ def _command(
     until: Annotated[str | None, Opt(help="Relations dated on or before YYYY[-MM[-DD]].")] = None,
     min_evidence: Annotated[int, Opt(help="Relations with at least K evidence sentences.")] = 0,
     max_nodes: Annotated[int, Opt(help="Keep only the N most connected entities.")] = DEFAULT_MAX_NODES,
+    max_edges: Annotated[
+        int, Opt(help="Keep only the M best-supported relations among the kept entities.")
+    ] = DEFAULT_MAX_EDGES,
     lang: Annotated[str, Opt(help="Labels in zh (Chinese) or en.")] = "zh",
     title: Annotated[str | None, Opt(help="Page title.")] = None,
 ) -> None:
@@ -41,6 +44,7 @@ def _command(
         until=until,
         min_evidence=min_evidence,
         max_nodes=max_nodes,
+        max_edges=max_edges,
         lang=lang,
         title=title,
     )

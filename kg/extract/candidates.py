@@ -110,6 +110,9 @@ def _run_cut(run: str) -> int:
     cut = 0
     if len(run) > 3 and run[0] in "经据" and lx.PLACE_RE.match(run, 1):
         cut = 1  # 经江苏省政府…批准 / 据上海市…: a preposition before a place-led name
+    pm = lx.PLACE_RE.match(run)
+    if pm and run.startswith("企业", pm.end()) and len(run) - pm.end() >= 4:
+        cut = pm.end() + 2  # 苏州企业恒辉智能科技有限公司: the place describes the company, not its name
     for m in lx.LEFT_CUE_RE.finditer(run):
         if not lx.is_kept_cue(m.group(0)):
             if m.group(0) == "和" and _he_in_name(run, cut, m.start()):

@@ -25,6 +25,7 @@ from kg.extract.shortnames import (
     _PLACE_PREFIX_RE,
     is_short_org,
 )
+from kg.extract.tails import add_tail_regions, inside_longer_word, is_tail_short
 
 ORG_TYPES = frozenset({"Company", "Bank", "GovernmentBody", "Fund"})
 _TYPE_RANK = {
@@ -61,6 +62,9 @@ _EXCLUDED_RE = re.compile(
 )
 
 
+_INTERNAL_COMMITTEE_RE = re.compile(
+    r"(?:投资决策|投决|审计|薪酬与考核|薪酬|考核|提名|战略|风险管理|风险控制|风控|估值|合规|顾问|咨询|专家)委员会$"
+)
 _TITLE_RE = re.compile(r"《[^《》\n]{1,80}》")
 _DEPARTMENT_RE = re.compile(
     r"(管理局|管委会|委员会|人民政府|政府|局|厅|银行|分行|支行|集团|公司)[\u4e00-\u9fff]{2,6}(?:处|科|室|部|办公室|中心|组)$"
@@ -135,6 +139,8 @@ def abbreviates(short: str, full: str) -> bool:
         return False
     if short in full:
         return False  # a contiguous part (上海自贸区 in 上海自贸区临港新片区) names something else
+    if short.endswith("委") and sum(map(short.count, "省市县区")) != sum(map(full.count, "省市县区")):
+        return False  # 合肥市委 is the city's party committee, not 合肥市包河区委
     it = iter(full)
     return all(ch in it for ch in short)
 
@@ -331,6 +337,7 @@ def build_entities(text: str) -> EntityTable:
                 and core not in _PLACE_SET
                 and not _ZONE_ANY_RE.fullmatch(core)
                 and not _INDUSTRY_RUN_RE.fullmatch(core)
+                and all(cd.is_cjk(ch) for ch in core)  # 中国(上海)自由贸易试验区: no "()" core
             ):
                 zone_cores.add(core)
     for core in zone_cores:
@@ -367,6 +374,10 @@ def build_entities(text: str) -> EntityTable:
     titles = [(m.start(), m.end()) for m in _TITLE_RE.finditer(text)]
     if titles:
         all_cands = [c for c in all_cands if c.kind == "alias" or not any(a < c.start < b for a, b in titles)]
+    # 投资决策委员会 / 审计委员会: a company's or fund's internal committee is no organisation of the graph
+    all_cands = [
+        c for c in all_cands if not (c.type == "GovernmentBody" and _INTERNAL_COMMITTEE_RE.search(c.text))
+    ]
     if excluded:
         all_cands = [c for c in all_cands if not any(s <= c.start < e for s, e in excluded)]
     places = tuple(
@@ -397,6 +408,13 @@ def build_entities(text: str) -> EntityTable:
             if t == e.type and t in ("Region", "GovernmentBody") and abbreviates(s, e.name):
                 idx = i
                 break
+            if (
+                t == e.type
+                and t in ("Region", "GovernmentBody")
+                and is_tail_short(s, e.name, t, _BARE_BODIES)
+            ):
+                idx = i
+                break
         if idx is None and t == "GovernmentBody" and s in _BARE_BODIES:
             # a bare 管委会 / 区政府 names the one such body of the article, or nothing
             hits = [i for i, e in enumerate(entities) if e.type == t and _BARE_BODIES[s].search(e.name)]
@@ -420,6 +438,7 @@ def build_entities(text: str) -> EntityTable:
             by_surface[a] = by_surface[target]
             entities[by_surface[target]].surfaces.add(a)
 
+    add_tail_regions(text, entities, by_surface, surf_type)
     # mentions: every occurrence of every surface, longest match wins
     auto = ahocorasick.Automaton()
     for s, i in by_surface.items():
@@ -448,6 +467,8 @@ def build_entities(text: str) -> EntityTable:
             if t == "Region" and lx.DATELINE_RE.match(text, e0):
                 continue
             if t == "Person" and pc._byline(text, s0, e0):
+                continue
+            if inside_longer_word(text, s, e0, t, entities[by_surface[s]].name):
                 continue
             occupied[s0:e0] = b"\x01" * (e0 - s0)
             mention_list.append((s0, e0, by_surface[s]))

@@ -15,7 +15,9 @@ _SOFT_VERBS = frozenset(
 )
 _NAME_END = frozenset('、，,。；;等（(）)”"：:')
 # verbs of speaking or acting that may follow a name whose last character is a soft stop (王国强会见)
-_ACT_AFTER = frozenset(("会见", "会谈", "表示", "指出", "介绍", "出席", "主持", "致辞", "强调", "代表", "参加", "会同"))
+_ACT_AFTER = frozenset(
+    ("会见", "会谈", "表示", "指出", "介绍", "出席", "主持", "致辞", "代表", "参加", "会同")
+)
 
 
 def _given_ok(text: str, chars: list[str], end: int, k: int) -> bool:
@@ -27,8 +29,8 @@ def _given_ok(text: str, chars: list[str], end: int, k: int) -> bool:
     if ch not in _SOFT_STOPS or "".join(chars[k : k + 2]) in _SOFT_VERBS:
         return False
     after = end + k + 1
-    if k > 0 and text[after : after + 2] in _ACT_AFTER:
-        return True  # 王国强会见: a 3-character name keeps its last character before a verb
+    if text[after : after + 2] in _ACT_AFTER:
+        return True  # 王国强会见, 张强出席: a name keeps its last character before a verb
     return (
         after >= len(text)
         or text[after] in _NAME_END

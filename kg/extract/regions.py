@@ -48,6 +48,10 @@ _NOT_COUNTY = frozenset(
 _COUNTY_BEFORE = frozenset('在于到赴、，,与和及（(“"')
 
 
+# 中国（江苏）自由贸易试验区南京片区 / 中国(广东)自由贸易试验区广州南沙新区片区: the bracketed province is inside
+_FTZ_RE = re.compile(
+    r"中国[（(][\u4e00-\u9fff]{2,3}[）)]自由贸易(?:试验区|港)(?:[\u4e00-\u9fff]{2,10}?片区)?"
+)
 _FOREIGN_MODIFIER_RE = re.compile(r"(?:母公司|子公司|公司|股东|籍|企业|客户|银行|分行)")
 
 
@@ -102,6 +106,11 @@ def find_region_candidates(text: str) -> list[Cand]:
             if not ((place and place.end() == len(body)) or (len(body) == 2 and gov_after) or county):
                 continue
         out.append(Cand(start, m.end(), text[start : m.end()], "Region", "suffix"))
+    for m in _FTZ_RE.finditer(text):
+        end = m.end()
+        if any(c in lx.STOP_CHARS for c in text[m.start() : end]):
+            end = text.index("区", m.start() + 9) + 1  # …自由贸易试验区与X片区: the zone alone
+        out.append(Cand(m.start(), end, text[m.start() : end], "Region", "suffix"))
     for m in lx.PLACE_RE.finditer(text):
         if lx.DATELINE_RE.match(text, m.end()):
             continue

@@ -12,9 +12,10 @@ from pathlib import Path
 from kg.errors import ViewError
 from kg.models import Graph
 from kg.view.render import render_html
-from kg.view.select import DEFAULT_MAX_NODES, Selection, ViewOptions, select_view
+from kg.view.select import DEFAULT_MAX_EDGES, DEFAULT_MAX_NODES, Selection, ViewOptions, select_view
 
 __all__ = [
+    "DEFAULT_MAX_EDGES",
     "DEFAULT_MAX_NODES",
     "Selection",
     "ViewOptions",
@@ -38,6 +39,8 @@ class ViewReport:
     omitted_relations: int = 0
     omitted_examples: list[str] = field(default_factory=list)
     max_nodes: int = DEFAULT_MAX_NODES
+    capped_relations: int = 0
+    max_edges: int = DEFAULT_MAX_EDGES
 
     @property
     def truncated(self) -> bool:
@@ -57,6 +60,12 @@ class ViewReport:
                 f"{_count(self.omitted_relations, 'relation')}, the least connected{examples}; "
                 f"raise --max-nodes (now {self.max_nodes}) to include them"
             )
+        if self.capped_relations:
+            lines.append(
+                f"Left out {self.capped_relations} of {self.relations + self.capped_relations} relations "
+                f"among the shown entities, the least supported; "
+                f"raise --max-edges (now {self.max_edges}) to include them"
+            )
         return lines
 
 
@@ -67,9 +76,28 @@ def _count(n: int, singular: str, plural: str | None = None) -> str:
 def export_html(graph: Graph, out_path: str | Path, options: ViewOptions | None = None) -> ViewReport:
     """Write one self-contained HTML page for the part of `graph` that `options` selects."""
     options = options or ViewOptions()
+    _check_lang(options)
+    return write_view(select_view(graph, options), out_path, options)
+
+
+def export_store_html(
+    db_path: str | Path, out_path: str | Path, options: ViewOptions | None = None
+) -> ViewReport:
+    """`kg view`: select in SQL, read only what is shown (a missing or foreign file is a StoreError)."""
+    from kg.view.store_select import select_store_view
+
+    options = options or ViewOptions()
+    _check_lang(options)
+    return write_view(select_store_view(db_path, options), out_path, options)
+
+
+def _check_lang(options: ViewOptions) -> None:
     if options.lang not in ("zh", "en"):
         raise ViewError(f"--lang must be zh or en, got {options.lang!r}")
-    selection = select_view(graph, options)
+
+
+def write_view(selection: Selection, out_path: str | Path, options: ViewOptions) -> ViewReport:
+    """Render a selection to one page and report what it holds."""
     page = render_html(selection, options)
     out = Path(out_path)
     if out.is_dir():
@@ -89,13 +117,6 @@ def export_html(graph: Graph, out_path: str | Path, options: ViewOptions | None 
         omitted_relations=selection.omitted_relations,
         omitted_examples=selection.omitted_examples,
         max_nodes=options.max_nodes,
+        capped_relations=selection.capped_relations,
+        max_edges=options.max_edges,
     )
-
-
-def export_store_html(
-    db_path: str | Path, out_path: str | Path, options: ViewOptions | None = None
-) -> ViewReport:
-    """`kg view`: read the embedded store (a missing or foreign file is the store's StoreError)."""
-    from kg.store import read_graph  # imported here so the view library works on hand-built Graphs alone
-
-    return export_html(read_graph(db_path), out_path, options)

@@ -225,15 +225,27 @@ def page_data(selection: Selection, options: ViewOptions) -> dict[str, Any]:
     type_counts = Counter(e.type for e in graph.entities)
     rel_counts = Counter(r.type for r in graph.relations)
     strings = UI_STRINGS[lang]
-    notice = None
+    notices = []
     if selection.truncated:
-        notice = strings["truncated"].format(
-            shown=len(graph.entities),
-            total=selection.matched_entities,
-            omitted=selection.omitted_entities,
-            omitted_rel=selection.omitted_relations,
-            limit=options.max_nodes,
+        notices.append(
+            strings["truncated"].format(
+                shown=len(graph.entities),
+                total=selection.matched_entities,
+                omitted=selection.omitted_entities,
+                omitted_rel=selection.omitted_relations,
+                limit=options.max_nodes,
+            )
         )
+    if selection.edges_capped:
+        notices.append(
+            strings["edgesCapped"].format(
+                shown=len(graph.relations),
+                total=len(graph.relations) + selection.capped_relations,
+                omitted=selection.capped_relations,
+                limit=options.max_edges,
+            )
+        )
+    notice = " ".join(notices) or None
     return {
         "meta": {
             "title": options.title or strings["title"],
@@ -244,6 +256,7 @@ def page_data(selection: Selection, options: ViewOptions) -> dict[str, Any]:
             "articles": len(graph.articles),
             "omittedEntities": selection.omitted_entities,
             "omittedRelations": selection.omitted_relations,
+            "cappedRelations": selection.capped_relations,
             "focus": selection.focus_ids,
         },
         "strings": strings,

@@ -16,6 +16,7 @@ from kg.models import Graph, GraphEntity, GraphRelation
 from kg.ontology import ENTITY_TYPE_ZH, RELATION_TYPE_ZH, EntityType, RelationType
 
 DEFAULT_MAX_NODES = 2000
+DEFAULT_MAX_EDGES = 4000
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
@@ -31,6 +32,7 @@ class ViewOptions:
     until: str | None = None
     min_evidence: int = 0
     max_nodes: int = DEFAULT_MAX_NODES
+    max_edges: int = DEFAULT_MAX_EDGES
     lang: str = "zh"
     title: str | None = None
 
@@ -46,10 +48,15 @@ class Selection:
     omitted_entities: int = 0  # left out by --max-nodes
     omitted_relations: int = 0
     omitted_examples: list[str] = field(default_factory=list)  # a few names of left-out entities
+    capped_relations: int = 0  # left out by --max-edges among the kept entities
 
     @property
     def truncated(self) -> bool:
         return self.omitted_entities > 0
+
+    @property
+    def edges_capped(self) -> bool:
+        return self.capped_relations > 0
 
 
 def normalize_name(text: str) -> str:
@@ -122,20 +129,28 @@ def date_in_range(date: str | None, since: str | None, until: str | None) -> boo
     return True
 
 
+NameRow = tuple[str, str, list[str]]  # (entity id, canonical name, aliases)
+
+
 def find_entities(graph: Graph, name: str) -> list[GraphEntity]:
     """Entities whose canonical name or an alias equals `name` (normalised)."""
+    ids = set(match_focus([(e.id, e.name, e.aliases) for e in graph.entities], name))
+    return [e for e in graph.entities if e.id in ids]
+
+
+def match_focus(rows: list[NameRow], name: str) -> list[str]:
+    """Ids of the rows whose name or an alias equals `name` (normalised); none is a ViewError with hints."""
     key = normalize_name(name)
-    return [e for e in graph.entities if key in {normalize_name(n) for n in [e.name, *e.aliases]}]
+    ids = [i for i, n, aliases in rows if key in {normalize_name(x) for x in [n, *aliases]}]
+    if not ids:
+        raise _unknown_focus(rows, name)
+    return ids
 
 
-def _unknown_focus(graph: Graph, name: str) -> ViewError:
+def _unknown_focus(rows: list[NameRow], name: str) -> ViewError:
     key = normalize_name(name)
     close = sorted(
-        {
-            e.name
-            for e in graph.entities
-            if key and any(key in normalize_name(n) for n in [e.name, *e.aliases])
-        }
+        {n for _, n, aliases in rows if key and any(key in normalize_name(x) for x in [n, *aliases])}
     )
     hint = f"; did you mean: {', '.join(close[:5])}" if close else ""
     return ViewError(f"no entity named {name!r} (names and aliases were searched){hint}")
@@ -168,12 +183,18 @@ def _ego(seeds: list[str], relations: list[GraphRelation], depth: int) -> dict[s
     return dist
 
 
-def select_view(graph: Graph, options: ViewOptions) -> Selection:
-    """Apply the filters in a fixed order: relation filters, entity types, focus, then --max-nodes.
+@dataclass
+class ParsedOptions:
+    """ViewOptions checked and normalised: the part both selection paths (Graph, store) share."""
 
-    Explicit filters silently narrow the view; only truncation is reported as "left out", because the
-    user did not ask for it.
-    """
+    since: str | None
+    until: str | None
+    types: set[EntityType]
+    rel_types: set[RelationType]
+
+
+def parse_options(options: ViewOptions) -> ParsedOptions:
+    """Validate every option up front, so a bad one fails before any reading."""
     if options.depth is not None and options.depth < 0:
         raise ViewError(f"--depth must be 0 or more, got {options.depth}")
     if options.depth is not None and options.focus is None:
@@ -182,12 +203,35 @@ def select_view(graph: Graph, options: ViewOptions) -> Selection:
         raise ViewError(f"--min-evidence must be 0 or more, got {options.min_evidence}")
     if options.max_nodes < 1:
         raise ViewError(f"--max-nodes must be at least 1, got {options.max_nodes}")
+    if options.max_edges < 1:
+        raise ViewError(f"--max-edges must be at least 1, got {options.max_edges}")
     since = _check_date("--since", options.since)
     until = _check_date("--until", options.until)
     if since and until and since[: min(len(since), len(until))] > until[: min(len(since), len(until))]:
         raise ViewError(f"--since {since} is after --until {until}")
-    types = parse_entity_types(options.types)
-    rel_types = parse_relation_types(options.relations)
+    return ParsedOptions(
+        since, until, parse_entity_types(options.types), parse_relation_types(options.relations)
+    )
+
+
+def cap_relations(relations: list[GraphRelation], max_edges: int) -> list[GraphRelation]:
+    """The `max_edges` best-supported relations (most evidence, then id), in their original order."""
+    if len(relations) <= max_edges:
+        return relations
+    best = sorted(relations, key=lambda r: (-len(r.evidence), r.id))[:max_edges]
+    kept = {r.id for r in best}
+    return [r for r in relations if r.id in kept]
+
+
+def select_view(graph: Graph, options: ViewOptions) -> Selection:
+    """Apply the filters in a fixed order: relation filters, entity types, focus, then --max-nodes,
+    then --max-edges.
+
+    Explicit filters silently narrow the view; only truncation is reported as "left out", because the
+    user did not ask for it.
+    """
+    parsed = parse_options(options)
+    since, until, types, rel_types = parsed.since, parsed.until, parsed.types, parsed.rel_types
 
     entities = {e.id: e for e in graph.entities}
     relation_filtered = bool(rel_types or since or until or options.min_evidence > 1)
@@ -203,10 +247,7 @@ def select_view(graph: Graph, options: ViewOptions) -> Selection:
 
     focus_ids: list[str] = []
     if options.focus is not None:
-        matches = find_entities(graph, options.focus)
-        if not matches:
-            raise _unknown_focus(graph, options.focus)
-        focus_ids = [e.id for e in matches]
+        focus_ids = match_focus([(e.id, e.name, e.aliases) for e in graph.entities], options.focus)
 
     keep = {i for i, e in entities.items() if not types or e.type in types or i in focus_ids}
     relations = [r for r in relations if r.source in keep and r.target in keep]
@@ -228,6 +269,8 @@ def select_view(graph: Graph, options: ViewOptions) -> Selection:
         keep = set(ranked[: options.max_nodes])
         omitted = ranked[options.max_nodes :]
         relations = [r for r in relations if r.source in keep and r.target in keep]
+    shown_relations = len(relations)
+    relations = cap_relations(relations, options.max_edges)
 
     article_ids = {ev.article_id for r in relations for ev in r.evidence}
     article_ids |= {a for i in keep for a in entities[i].article_ids}
@@ -242,6 +285,7 @@ def select_view(graph: Graph, options: ViewOptions) -> Selection:
         matched_entities=matched_entities,
         matched_relations=matched_relations,
         omitted_entities=len(omitted),
-        omitted_relations=matched_relations - len(relations),
+        omitted_relations=matched_relations - shown_relations,
         omitted_examples=[entities[i].name for i in omitted[:5]],
+        capped_relations=shown_relations - len(relations),
     )

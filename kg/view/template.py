@@ -19,6 +19,7 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "shown": "显示 {nodes} 个实体、{edges} 条关系",
         "truncated": "图谱较大：仅显示连接最多的 {shown} / {total} 个实体（上限 {limit}），"
         "省略 {omitted} 个实体和 {omitted_rel} 条关系。",
+        "edgesCapped": "关系较多：仅显示证据最多的 {shown} / {total} 条关系（上限 {limit}），省略 {omitted} 条。",
         "layout": "正在布局… {pct}%",
         "type": "类型",
         "aliases": "别名",
@@ -42,6 +43,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "shown": "Showing {nodes} entities, {edges} relations",
         "truncated": "Large graph: showing the {shown} most connected of {total} entities (limit {limit}); "
         "left out {omitted} entities and {omitted_rel} relations.",
+        "edgesCapped": "Many relations: showing the {shown} best-supported of {total} (limit {limit}); "
+        "left out {omitted}.",
         "layout": "Laying out… {pct}%",
         "type": "Type",
         "aliases": "Aliases",

@@ -34,6 +34,9 @@ from kg.extract.relations.money import (
 from kg.extract.relations.owners import retarget_project_loans
 from kg.extract.relations.people_places import rule_attended, rule_executive, rule_located, rule_opened
 from kg.extract.relations.stakes import (
+    rule_control_change,
+    rule_counterparties,
+    rule_founded_by,
     rule_founds,
     rule_holdings,
     rule_invested_towards,
@@ -67,8 +70,11 @@ RULES = (
     rule_joint_investors,
     rule_holdings,
     rule_founds,
+    rule_founded_by,
     rule_transfer,
     rule_takes_stake,
+    rule_control_change,
+    rule_counterparties,
     rule_minority_stake,
     rule_shareholders,
     rule_acquired,

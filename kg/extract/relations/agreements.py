@@ -263,7 +263,10 @@ def rule_subsidiary(ctx: Ctx, s: int, e: int, ms) -> None:
             parent = subj[0] if subj else ctx.focal
         if parent is not None and k_child is not None:
             # 中国平安集团旗下平安直通咨询有限公司 / 云帆智能”）全资子公司云帆智能（上海）有限公司; 旗下拥有A、B等
-            for x in _list_from(ctx, ms, k_child):
+            kids = _list_from(ctx, ms, k_child)
+            for prev, x in zip([None, *kids], kids, strict=False):
+                if prev is not None and text[prev[1] : x[0]] == "与":
+                    break  # 全资子公司X与宁波银行签署协议: 与 joins the parties of the deal, not the subsidiaries
                 ctx.add("SUBSIDIARY_OF", x[2], parent, {"stake": _sub_stake(m)}, (s, e))
             continue
         # B是/成为/系 A(下属)的(全资|控股)子公司

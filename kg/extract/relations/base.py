@@ -58,6 +58,7 @@ class Ctx:
     pending_amount: tuple | None = None
     last_bank: int | None = None
     pending_banks: list[int] | None = None  # a syndicate named before its borrower
+    counterparties: list[int] | None = None  # the sellers of the last 向A、B购买 (上述交易对方)
 
     def etype(self, i: int) -> str:
         return self.table.entities[i].type

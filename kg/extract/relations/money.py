@@ -87,7 +87,12 @@ def rule_financing(ctx: Ctx, s: int, e: int, ms) -> None:
         if k is None and _DESCRIBED_RE.match(sent, m.end()):
             # 为风机整机制造商X核定授信: a descriptive noun (…商/…企业) before the name
             k = _first_after(ctx, ms, s + m.end() + len(_DESCRIBED_RE.match(sent, m.end()).group(0)), 0)
-        while k is not None and k + 1 < len(ms) and _is_modifier(ctx, ms[k][1], e):
+        while (
+            k is not None
+            and k + 1 < len(ms)
+            and ctx.etype(ms[k + 1][2]) != "Region"  # 为X的遂宁至南充段工程: a place is no subsidiary
+            and _is_modifier(ctx, ms[k][1], e)
+        ):
             k += 1  # 为天山能源下属控股子公司X提供贷款: the qualifier is not the borrower
         if k is not None and ctx.etype(ms[k][2]) == "Region":
             gov = _government_of(ctx, ctx.table.entities[ms[k][2]].name, "")

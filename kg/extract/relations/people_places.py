@@ -205,3 +205,9 @@ def rule_located(ctx: Ctx, s: int, e: int, ms) -> None:
             if k3 is not None:
                 subj = ms[k3][2]
         ctx.add("LOCATED_IN", subj, region, {}, (s, e))
+    # 苏州企业恒辉智能科技有限公司: a place + 企业 right before a company name is where the company is
+    for k, x in enumerate(ms[:-1]):
+        if ctx.etype(x[2]) == "Region" and text.startswith("企业", x[1]):
+            nxt = ms[k + 1]
+            if nxt[0] == x[1] + 2 and ctx.etype(nxt[2]) == "Company":
+                ctx.add("LOCATED_IN", nxt[2], x[2], {}, (s, e))

@@ -14,6 +14,7 @@ from kg.extract.relations.base import (
     _first_after,
     _is_modifier,
     _last_before,
+    _list_from,
     _stake,
     _subject,
 )
@@ -172,7 +173,6 @@ def rule_takes_stake(ctx: Ctx, s: int, e: int, ms) -> None:
                 (s, e),
             )
 
-
     for m in _HOLDER_IS_RE.finditer(text, s, e) if "控股股东" in sent else ():
         child = _last_before(ctx, ms, m.start(), 0, _HOLDER_TYPES)
         parent = _first_after(ctx, ms, m.end(), 0, _HOLDER_TYPES)
@@ -272,3 +272,85 @@ def rule_holdings(ctx: Ctx, s: int, e: int, ms) -> None:
         held = ctx.last_established
     for _k, holder, stake in holders:
         ctx.add("INVESTED_IN", holder, held, {"stake": stake, "date": find_date(text[s:e], ctx.date)}, (s, e))
+
+
+# 公司控制权变更为A / 控股股东变更为A / 实际控制人将变更为A: A takes control of the company (FORMAT.md: 取得控制权)
+_CONTROL_TO_RE = re.compile(r"(?:控制权|控股股东|实际控制人)(?:将|拟)?(?:变更为|变为|变更至)")
+# A拟向B、C购买其持有的D 100%股权: A buys D from the holders named after 向
+_BUYS_FROM_RE = re.compile(r"向[^，,。；;]{2,80}?(?:购买|收购|受让)其?(?:各自)?(?:所)?(?:合计)?持有的")
+
+
+def rule_control_change(ctx: Ctx, s: int, e: int, ms) -> None:
+    """A control transfer names the new controller after 变更为 and the company before the control word."""
+    text = ctx.text
+    sent = text[s:e]
+    if "变" in sent:
+        for m in _CONTROL_TO_RE.finditer(text, s, e):
+            cs = _clause_start(text, s, m.start())
+            before = [x[2] for x in ms if x[0] >= cs and x[1] <= m.start() and ctx.etype(x[2]) in ORG_TYPES]
+            k = _first_after(ctx, ms, m.end(), 0, _HOLDER_TYPES)
+            if before and k is not None:
+                props = {"date": find_date(sent, ctx.date)}
+                ctx.add("ACQUIRED", ms[k][2], before[-1], props, (s, e), transfer=True)
+    if "持有的" not in sent:
+        return
+    for m in _BUYS_FROM_RE.finditer(text, s, e):
+        cs = _clause_start(text, s, m.start())
+        before = [x[2] for x in ms if x[0] >= cs and x[1] <= m.start() and ctx.etype(x[2]) in _HOLDER_TYPES]
+        k = _first_after(ctx, ms, m.end(), 0)
+        if not before or k is None:
+            continue
+        seg = text[ms[k][1] : _clause_end(text, ms[k][1], e)]
+        if "股权" not in seg and "股份" not in seg:
+            continue
+        kind = "ACQUIRED" if "股权" in seg else "INVESTED_IN"
+        props = {"stake": _stake(seg), "date": find_date(sent, ctx.date)}
+        amt = parse_amount(sent)
+        if amt:
+            props.update(amount=amt[0], currency=amt[1], amount_text=amt[2])
+        ctx.add(kind, before[-1], ms[k][2], props, (s, e), transfer=True)
+        sellers = [
+            x[2] for x in ms if m.start() < x[0] and x[1] <= m.end() and ctx.etype(x[2]) in _HOLDER_TYPES
+        ]
+        ctx.counterparties = sellers or None
+
+
+_WITH_COUNTERPARTIES_RE = re.compile(r"与(?:上述|前述|全体)?(?:各)?交易对方(?:分别)?(?:共同)?(?:签署|签订)")
+
+
+def rule_counterparties(ctx: Ctx, s: int, e: int, ms) -> None:
+    """公司与上述交易对方签署《股权转让协议》: the counterparties are the sellers listed in the purchase before."""
+    if not ctx.counterparties or "交易对方" not in ctx.text[s:e]:
+        return
+    for m in _WITH_COUNTERPARTIES_RE.finditer(ctx.text, s, e):
+        cs = _clause_start(ctx.text, s, m.start())
+        before = [x[2] for x in ms if x[0] >= cs and x[1] <= m.start() and ctx.etype(x[2]) in ORG_TYPES]
+        if not before:
+            continue
+        for party in ctx.counterparties:
+            ctx.add(
+                "SIGNED_AGREEMENT_WITH",
+                before[-1],
+                party,
+                {"date": find_date(ctx.text[s:e], ctx.date)},
+                (s, e),
+            )
+
+
+# X由A全资设立 / 由A与B合资设立: passive founding, the founders after 由 invest in the subject before it
+_FOUNDED_BY_RE = re.compile(r"由(?=[^，,。；;]{2,80}?(?:全资|独资|合资|共同出资|出资)(?:设立|成立|组建))")
+
+
+def rule_founded_by(ctx: Ctx, s: int, e: int, ms) -> None:
+    """深圳华辰（深圳）有限公司由华辰控股全资设立: each founder invests in the company named before 由."""
+    text = ctx.text
+    if "设立" not in text[s:e] and "成立" not in text[s:e] and "组建" not in text[s:e]:
+        return
+    for m in _FOUNDED_BY_RE.finditer(text, s, e):
+        subj = [x[2] for x in ms if x[1] <= m.start() and ctx.etype(x[2]) == "Company"]
+        k = _first_after(ctx, ms, m.end(), 0, _HOLDER_TYPES)
+        if not subj or k is None:
+            continue
+        for x in _list_from(ctx, ms, k):
+            if ctx.etype(x[2]) in _HOLDER_TYPES:
+                ctx.add("INVESTED_IN", x[2], subj[0], {"date": find_date(text[s:e], ctx.date)}, (s, e))
