@@ -958,3 +958,33 @@ def test_free_trade_zone_with_half_width_brackets_has_no_bracket_alias() -> None
     ex = run("江苏恒辉电子股份有限公司将在中国(上海)自由贸易试验区设立子公司。")
     assert aliases(ex) == {"江苏恒辉电子股份有限公司": [], "中国(上海)自由贸易试验区": []}
     assert rels(ex) == {("江苏恒辉电子股份有限公司", "OPENED_IN", "中国(上海)自由贸易试验区")}
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        (
+            "中国（广东）自由贸易试验区广州南沙新区片区管委会与广州港集团有限公司签约。",
+            "中国（广东）自由贸易试验区广州南沙新区片区管委会",
+        ),
+        (
+            "中国(江苏)自由贸易试验区南京片区管理委员会主任王海涛出席。",
+            "中国(江苏)自由贸易试验区南京片区管理委员会",
+        ),
+    ],
+)
+def test_zone_administration_keeps_the_bracketed_province_in_its_name(text: str, body: str) -> None:
+    ex = run(text)
+    assert ents(ex)[body] == "GovernmentBody"
+    assert not any(n != body and n in body for n in ents(ex))  # no fragment split off
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("深圳华辰科技有限公司在前海注册成立，注册资本1亿元。", "前海"),
+        ("深圳华辰科技有限公司在深圳市南山区注册，主营芯片设计。", "深圳市南山区"),
+    ],
+)
+def test_registered_in_a_place_is_located_there(text: str, place: str) -> None:
+    assert rels(run(text)) == {("深圳华辰科技有限公司", "LOCATED_IN", place)}

@@ -253,3 +253,18 @@ def test_edge_cap_alone_is_the_whole_notice(tmp_path: Path) -> None:
     ]
     data = page_data(out.read_text(encoding="utf-8"))
     assert data["meta"]["notice"] == "关系较多：仅显示证据最多的 5 / 6 条关系（上限 5），省略 1 条。"
+
+
+def test_page_lists_a_hubs_latest_articles_not_the_whole_corpus() -> None:
+    """A node mentioned in many articles carries its count, but only NODE_ARTICLES ids, latest first."""
+    from kg.models import Graph, GraphArticle, GraphEntity
+    from kg.view.render import NODE_ARTICLES, latest_articles
+
+    arts = [GraphArticle(id=f"a{i:03d}", title=f"t{i}", date=f"2020-01-{1 + i % 28:02d}") for i in range(60)]
+    hub = GraphEntity(id="e1", name="工商银行", type="Bank", article_ids=[a.id for a in arts])
+    graph = Graph(articles=arts, entities=[hub], relations=[])
+    kept = latest_articles(graph)["e1"]
+    assert len(kept) == NODE_ARTICLES
+    dates = {a.id: a.date for a in arts}
+    assert [dates[a] for a in kept] == sorted((dates[a] for a in kept), reverse=True)
+    assert min(dates[a] for a in kept) >= max(dates[a] for a in hub.article_ids if a not in kept)

@@ -52,6 +52,7 @@ _COUNTY_BEFORE = frozenset('在于到赴、，,与和及（(“"')
 _FTZ_RE = re.compile(
     r"中国[（(][\u4e00-\u9fff]{2,3}[）)]自由贸易(?:试验区|港)(?:[\u4e00-\u9fff]{2,10}?片区)?"
 )
+_ZONE_BODY_RE = re.compile(r"管委会|管理委员会|管理局")
 _FOREIGN_MODIFIER_RE = re.compile(r"(?:母公司|子公司|公司|股东|籍|企业|客户|银行|分行)")
 
 
@@ -111,6 +112,9 @@ def find_region_candidates(text: str) -> list[Cand]:
         if any(c in lx.STOP_CHARS for c in text[m.start() : end]):
             end = text.index("区", m.start() + 9) + 1  # …自由贸易试验区与X片区: the zone alone
         out.append(Cand(m.start(), end, text[m.start() : end], "Region", "suffix"))
+        gm = _ZONE_BODY_RE.match(text, end)
+        if gm:  # 中国（广东）自由贸易试验区…片区管委会: the zone's administration, named in full
+            out.append(Cand(m.start(), gm.end(), text[m.start() : gm.end()], "GovernmentBody", "suffix"))
     for m in lx.PLACE_RE.finditer(text):
         if lx.DATELINE_RE.match(text, m.end()):
             continue

@@ -22,7 +22,7 @@ from jinja2 import TemplateError
 from pyvis.network import Network
 
 from kg.errors import ViewError
-from kg.models import GraphRelation
+from kg.models import Graph, GraphRelation
 from kg.ontology import ENTITY_TYPE_ZH, RELATION_TYPE_ZH, SYMMETRIC, EntityType, RelationType
 from kg.view.select import Selection, ViewOptions
 from kg.view.template import PAGE_CSS, PAGE_JS, TEMPLATE_DIR, TEMPLATE_NAME, UI_STRINGS
@@ -92,6 +92,19 @@ def relation_properties(rel: GraphRelation, lang: str) -> list[list[str]]:
         if value:
             rows.append([labels[key], value])
     return rows
+
+
+NODE_ARTICLES = 20  # articles listed in a node's panel (latest first); the count covers all of them
+
+
+def latest_articles(graph: Graph) -> dict[str, list[str]]:
+    """Each entity's latest NODE_ARTICLES article ids (by date, then id): a hub mentioned in 10,000 articles
+    must not put 10,000 article records into the page."""
+    dates = {a.id: a.date or "" for a in graph.articles}
+    return {
+        e.id: sorted(e.article_ids, key=lambda a: (dates.get(a, ""), a), reverse=True)[:NODE_ARTICLES]
+        for e in graph.entities
+    }
 
 
 def edge_width(article_count: int) -> float:
@@ -168,6 +181,7 @@ def build_network(selection: Selection, options: ViewOptions) -> Network:
         degree[r.source] += 1
         degree[r.target] += 1
     focus = set(selection.focus_ids)
+    node_articles = latest_articles(graph)
     for e in graph.entities:
         color, shape, _ = ENTITY_STYLE[e.type]
         net.add_node(
@@ -181,7 +195,8 @@ def build_network(selection: Selection, options: ViewOptions) -> Network:
             type=e.type.value,
             typeLabel=entity_type_label(e.type, lang),
             aliases=list(e.aliases),
-            articles=list(e.article_ids),
+            articles=node_articles[e.id],
+            articleCount=len(e.article_ids),
             degree=degree[e.id],
             focus=e.id in focus,
         )
@@ -225,6 +240,9 @@ def page_data(selection: Selection, options: ViewOptions) -> dict[str, Any]:
     type_counts = Counter(e.type for e in graph.entities)
     rel_counts = Counter(r.type for r in graph.relations)
     strings = UI_STRINGS[lang]
+    # Only articles the page can show: evidence sources and each node's latest articles (not whole corpora).
+    referenced = {ev.article_id for r in graph.relations for ev in r.evidence}
+    referenced.update(a for ids in latest_articles(graph).values() for a in ids)
     notices = []
     if selection.truncated:
         notices.append(
@@ -284,7 +302,9 @@ def page_data(selection: Selection, options: ViewOptions) -> dict[str, Any]:
             if rel_counts[t]
         ],
         "articles": {
-            a.id: {"title": a.title, "date": a.date, "url": a.url, "path": a.path} for a in graph.articles
+            a.id: {"title": a.title, "date": a.date, "url": a.url, "path": a.path}
+            for a in graph.articles
+            if a.id in referenced
         },
     }
 

@@ -211,3 +211,14 @@ def rule_located(ctx: Ctx, s: int, e: int, ms) -> None:
             nxt = ms[k + 1]
             if nxt[0] == x[1] + 2 and ctx.etype(nxt[2]) == "Company":
                 ctx.add("LOCATED_IN", nxt[2], x[2], {}, (s, e))
+    # X在前海注册成立 / 在R注册: the company is registered (located) in R
+    for m in _REGISTERED_IN_RE.finditer(text, s, e):
+        k = _first_after(ctx, ms, m.end(), 0, {"Region"})
+        if k is None or not text.startswith("注册", ms[k][1]):
+            continue
+        subj = _clause_or_sentence_subject(ctx, s, m.start(), ms)
+        if subj is not None and ctx.etype(subj) == "Company":
+            ctx.add("LOCATED_IN", subj, ms[k][2], {}, (s, e))
+
+
+_REGISTERED_IN_RE = re.compile(r"在(?=[^，,。；;]{2,24}?注册)")
