@@ -988,3 +988,17 @@ def test_zone_administration_keeps_the_bracketed_province_in_its_name(text: str,
 )
 def test_registered_in_a_place_is_located_there(text: str, place: str) -> None:
     assert rels(run(text)) == {("深圳华辰科技有限公司", "LOCATED_IN", place)}
+
+
+def test_limited_partners_each_invest_their_own_amount_in_the_fund() -> None:
+    fund = "宜宾华辰新能源产业基金合伙企业（有限合伙）"
+    ex = run(
+        f"{fund}总规模10亿元，其中华辰控股有限公司、宜宾发展控股集团有限公司作为有限合伙人分别认缴出资3亿元、2亿元。"
+    )
+    assert ents(ex) == {fund: "Fund", "华辰控股有限公司": "Company", "宜宾发展控股集团有限公司": "Company"}
+    assert rels(ex) == {
+        ("华辰控股有限公司", "INVESTED_IN", fund),
+        ("宜宾发展控股集团有限公司", "INVESTED_IN", fund),
+    }
+    assert props(ex, "华辰控股有限公司", "INVESTED_IN", fund)["amount"] == 300_000_000
+    assert props(ex, "宜宾发展控股集团有限公司", "INVESTED_IN", fund)["amount"] == 200_000_000

@@ -45,7 +45,7 @@ def add_tail_regions(text: str, entities: list, by_surface: dict, surf_type: dic
 # what may follow a short company name (京东将 / 京东宣布 / 京东、): function words, common verbs, punctuation
 _AFTER_SHORT = frozenset(lx.STOP_CHARS) | frozenset(
     "也已还再于获近正今此表宣称拟曾均同旗作签达推发成携向等共联参持入落下"
-    "一二三四五六七八九十两双多各董总副首主提计全是"
+    "一二三四五六七八九十两双多各董总副首主提计全是预认决开收出投实引建打布进设组"
 )
 
 

@@ -7,6 +7,7 @@ import re
 from kg.extract.entities import ORG_TYPES
 from kg.extract.normalize import AMOUNT_RE, find_date, parse_amount
 from kg.extract.relations.base import (
+    _SEPS,
     Ctx,
     _clause_end,
     _clause_start,
@@ -267,9 +268,44 @@ def _investee_ref(ctx: Ctx, s: int, pos: int, ms) -> int | None:
 _HELD_RE = re.compile(r"持股(?:比例)?(?:为|约|达)?约?(\d+(?:\.\d+)?%)")
 
 
+_EACH_INVESTS_RE = re.compile(r"分别(?:认缴|实缴)?出资(?:额)?(?:为)?")
+
+
+def _each_invests(ctx: Ctx, s: int, e: int, ms) -> bool:
+    """A、B作为有限合伙人分别认缴出资3亿元、2亿元: every listed holder invests its own amount, in order."""
+    text = ctx.text
+    m = _EACH_INVESTS_RE.search(text, s, e)
+    if not m:
+        return False
+    cs = _clause_start(text, s, m.start())
+    inside = [
+        j for j, x in enumerate(ms) if x[0] >= cs and x[1] <= m.start() and ctx.etype(x[2]) in _HOLDER_TYPES
+    ]
+    if not inside:
+        return False
+    k = inside[-1]
+    investors = [ms[k][2]]
+    while k > 0 and _SEPS.match(text[ms[k - 1][1] : ms[k][0]]) and ctx.etype(ms[k - 1][2]) in _HOLDER_TYPES:
+        k -= 1
+        investors.insert(0, ms[k][2])
+    target = _investee_ref(ctx, s, m.start(), ms)
+    amounts, pos = [], m.end()
+    for am in AMOUNT_RE.finditer(text, pos, e):
+        if text[pos : am.start()] not in ("", "、", "和", "，"):
+            break
+        amounts.append(parse_amount(am.group(0)))
+        pos = am.end()
+    if len(amounts) != len(investors) or not all(amounts):
+        amounts = [None] * len(investors)
+    for inv, a in zip(investors, amounts, strict=True):
+        props = {"amount": a[0], "currency": a[1], "amount_text": a[2]} if a else {}
+        ctx.add("INVESTED_IN", inv, target, props, (s, e))
+    return True
+
+
 def rule_invested(ctx: Ctx, s: int, e: int, ms) -> None:
     text = ctx.text
-    for m in _RX13.finditer(text[s:e]):
+    for m in _RX13.finditer(text[s:e]) if not _each_invests(ctx, s, e, ms) else ():
         pos = s + m.start()
         k = _last_before(ctx, ms, pos, 0, ORG_TYPES | {"Person"})
         if k is None:
