@@ -1002,3 +1002,388 @@ def test_limited_partners_each_invest_their_own_amount_in_the_fund() -> None:
     }
     assert props(ex, "华辰控股有限公司", "INVESTED_IN", fund)["amount"] == 300_000_000
     assert props(ex, "宜宾发展控股集团有限公司", "INVESTED_IN", fund)["amount"] == 200_000_000
+
+
+# ---------------------------------------------------------------- round 6: places without a known suffix
+
+
+@pytest.mark.parametrize(
+    ("text", "company", "place"),
+    [
+        ("瑞丰储能科技有限公司在内蒙古鄂尔多斯市达拉特旗投资建设储能电站项目。",
+         "瑞丰储能科技有限公司", "内蒙古鄂尔多斯市达拉特旗"),
+        ("华测重工股份有限公司宣布在舟山市六横岛设立生产基地。", "华测重工股份有限公司", "舟山市六横岛"),
+        ("中联运通有限公司在重庆两江新区鱼嘴港投资建设物流基地。", "中联运通有限公司", "重庆两江新区鱼嘴港"),
+        ("京华建设集团有限公司在雄安新区启动区设立雄安分公司。", "京华建设集团有限公司", "雄安新区启动区"),
+        ("星河智能科技有限公司落户深圳前海深港现代服务业合作区核心区。",
+         "星河智能科技有限公司", "深圳前海深港现代服务业合作区核心区"),
+    ],
+)  # fmt: skip
+def test_sub_places_after_a_known_place_are_one_place(text: str, company: str, place: str) -> None:
+    ex = run(text)
+    assert ents(ex)[place] == "Region"
+    assert (company, "OPENED_IN", place) in rels(ex)
+
+
+def test_a_banner_said_alone_later_is_the_same_place() -> None:
+    ex = run(
+        "合资公司拟注册在内蒙古鄂尔多斯市杭锦旗。"
+        "去年，宏晟光伏（鄂尔多斯）有限公司已落户杭锦旗，负责当地电站开发。"
+    )
+    places = {e.name: set(e.aliases) for e in ex.entities if e.type.value == "Region"}
+    assert "杭锦旗" in places["内蒙古鄂尔多斯市杭锦旗"]
+    assert ("宏晟光伏（鄂尔多斯）有限公司", "OPENED_IN", "内蒙古鄂尔多斯市杭锦旗") in rels(ex)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "华测重工股份有限公司是合肥建投旗下企业，主营船舶制造。",  # 旗下 is no banner
+        "宁波舟山港集团有限公司与华测重工股份有限公司签署合作协议。",  # 港 + 集团: a company
+        "管廊建成后将覆盖江北新区核心区约45平方公里的地下管线。",  # a core area described, nobody settles
+        "星河智能科技有限公司的货物经宁波舟山港出口。",  # a port named after two cities
+    ],
+)
+def test_sub_place_near_misses_stay_silent(text: str) -> None:
+    names = set(ents(run(text)))
+    assert not {"合肥建投旗", "宁波舟山港", "江北新区核心区", "宁波舟山港集团"} & names, names
+
+
+# ---------------------------------------------------------------- round 6: opening a unit somewhere
+
+
+@pytest.mark.parametrize(
+    ("text", "company", "place"),
+    [
+        ("蓝海医药股份有限公司在武汉成立华中区域总部。", "蓝海医药股份有限公司", "武汉"),
+        ("明远新能源股份有限公司在合肥建设的研发中心已投入使用。", "明远新能源股份有限公司", "合肥"),
+        ("凯瑞新材料股份有限公司在常州注册成立全资子公司。", "凯瑞新材料股份有限公司", "常州"),
+    ],
+)  # fmt: skip
+def test_founding_a_unit_in_a_place_opens_there(text: str, company: str, place: str) -> None:
+    assert (company, "OPENED_IN", place) in rels(run(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "蓝海医药股份有限公司在武汉成立了产业联盟。",  # no unit of the company
+        "签约仪式在武汉举行，蓝海医药股份有限公司成立于2005年。",  # founded, not opened somewhere
+        "明远新能源股份有限公司在苏州市建设光伏电站。",  # a power plant is a project, not a unit
+    ],
+)
+def test_founding_near_misses_open_nothing(text: str) -> None:
+    assert not [r for r in rels(run(text)) if r[1] == "OPENED_IN"]
+
+
+# ---------------------------------------------------------------- round 6: funds and their sponsors
+
+
+@pytest.mark.parametrize(
+    ("text", "fund"),
+    [
+        ("合肥市创业投资引导基金有限公司出资10亿元参与设立新能源汽车产业母基金。", "合肥市创业投资引导基金有限公司"),
+        ("杭州市创新引导基金参与了本轮融资。", "杭州市创新引导基金"),
+        ("国投创合国家新兴产业创业投资引导基金参与了本轮融资。", "国投创合国家新兴产业创业投资引导基金"),
+        ("深圳前海鼎元母基金完成首期募集。", "深圳前海鼎元母基金"),
+        ("苏州元禾璞华二期股权投资基金（有限合伙）完成对芯驰半导体股份有限公司的投资。",
+         "苏州元禾璞华二期股权投资基金（有限合伙）"),
+    ],
+)  # fmt: skip
+def test_fund_names(text: str, fund: str) -> None:
+    assert ents(run(text)).get(fund) == "Fund"
+
+
+def test_counted_sub_funds_are_no_fund_names() -> None:
+    names = ents(run("母基金与4家市场化机构签订协议，拟共同设立4支子基金，首批子基金总规模约52亿元。"))
+    assert not {n for n, t in names.items() if t == "Fund" and n.endswith("子基金")}, names
+
+
+def test_sponsors_named_after_you_invest_in_the_fund() -> None:
+    ex = run(
+        "华芯母基金总规模50亿元，由无锡市创新投资集团有限公司、江苏省政府投资基金共同发起，"
+        "分别认缴出资30亿元和20亿元，委托无锡华芯资本管理有限公司担任基金管理人。"
+    )
+    r = rels(ex)
+    assert ("无锡市创新投资集团有限公司", "INVESTED_IN", "华芯母基金") in r
+    assert ("江苏省政府投资基金", "INVESTED_IN", "华芯母基金") in r
+    # the manager is named in full (委托 is no part of it) and is no investor by that role
+    assert "无锡华芯资本管理有限公司" in ents(ex)
+    assert not [x for x in r if x[0] == "无锡华芯资本管理有限公司"]
+    # co-sponsors of a fund are not joint-venture partners
+    assert not [x for x in r if x[1] == "JOINT_VENTURE_WITH"]
+
+
+def test_sponsors_named_before_the_fund_invest_in_it() -> None:
+    r = rels(
+        run(
+            "杭州市创新引导基金、杭州高新金投控股集团有限公司共同发起设立杭州滨江数字经济产业基金，"
+            "分别认缴出资5亿元和3亿元。"
+        )
+    )
+    assert ("杭州市创新引导基金", "INVESTED_IN", "杭州滨江数字经济产业基金") in r
+    assert ("杭州高新金投控股集团有限公司", "INVESTED_IN", "杭州滨江数字经济产业基金") in r
+
+
+def test_fund_set_up_together_names_its_sponsor() -> None:
+    r = rels(run("其中，星源资本管理有限公司与江南产业投资有限公司合作设立的元峰智造产业基金规模10亿元。"))
+    assert ("星源资本管理有限公司", "INVESTED_IN", "元峰智造产业基金") in r
+    assert ("江南产业投资有限公司", "INVESTED_IN", "元峰智造产业基金") in r
+
+
+def test_general_partner_alone_is_no_investor() -> None:
+    r = rels(run("上海元峰资本管理有限公司担任元峰智造产业基金的普通合伙人，负责基金日常运作。"))
+    assert not [x for x in r if x[1] == "INVESTED_IN"], r
+
+
+# ---------------------------------------------------------------- round 6: holders, sellers, subscribers
+
+
+def test_private_holder_named_with_the_company_invests_in_it() -> None:
+    ex = run("江苏恒拓传动科技有限公司的自然人股东潘德明持股30%。")
+    assert ents(ex)["潘德明"] == "Person"
+    assert props(ex, "潘德明", "INVESTED_IN", "江苏恒拓传动科技有限公司")["stake"] == "30%"
+
+
+def test_holders_listed_after_their_company_sign_not_the_company() -> None:
+    ex = run(
+        "公告显示，蓝光精工股份有限公司已与明達齿轮有限公司的股东常州恒远投资合伙企业（有限合伙）、"
+        "自然人股东韩立新签订《股权转让协议》。"
+    )
+    r = rels(ex)
+    for holder in ("常州恒远投资合伙企业（有限合伙）", "韩立新"):
+        assert (holder, "INVESTED_IN", "明達齿轮有限公司") in r
+        assert ("蓝光精工股份有限公司", "SIGNED_AGREEMENT_WITH", holder) in r
+    assert ("蓝光精工股份有限公司", "SIGNED_AGREEMENT_WITH", "明達齿轮有限公司") not in r
+
+
+def test_sellers_of_a_bought_stake_held_it() -> None:
+    r = rels(
+        run(
+            "蓝光精工股份有限公司拟以现金收购明達齿轮有限公司70%股权，"
+            "交易对方为常州恒远投资合伙企业（有限合伙）和自然人韩立新。"
+        )
+    )
+    assert ("常州恒远投资合伙企业（有限合伙）", "INVESTED_IN", "明達齿轮有限公司") in r
+    assert ("韩立新", "INVESTED_IN", "明達齿轮有限公司") in r
+    assert ("蓝光精工股份有限公司", "ACQUIRED", "明達齿轮有限公司") in r
+
+
+def test_seller_whose_shares_are_taken_held_them() -> None:
+    ex = run("其中，公司以2.1亿元对价受让常州恒远投资合伙企业（有限合伙）持有的明達齿轮有限公司30%股权。")
+    assert props(ex, "常州恒远投资合伙企业（有限合伙）", "INVESTED_IN", "明達齿轮有限公司")["stake"] == "30%"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "中芯科技股份有限公司本次定增由国家集成电路产业投资基金二期股份有限公司认购，认购金额20亿元。",
+        "国家集成电路产业投资基金二期股份有限公司以现金认购中芯科技股份有限公司非公开发行的股份。",
+    ],
+)
+def test_subscriber_of_new_shares_invests_in_the_issuer(text: str) -> None:
+    ex = run(text)
+    assert ents(ex)["国家集成电路产业投资基金二期股份有限公司"] == "Fund"  # a fund in company form
+    assert ("国家集成电路产业投资基金二期股份有限公司", "INVESTED_IN", "中芯科技股份有限公司") in rels(ex)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "投资者可通过招商银行股份有限公司认购理财产品。",  # a product, no shares of anyone
+        "中芯科技股份有限公司认购了华虹半导体有限公司发行的可转债。",  # a bond is no stake
+    ],
+)
+def test_subscription_near_misses_invest_in_nothing(text: str) -> None:
+    assert not [r for r in rels(run(text)) if r[1] == "INVESTED_IN"]
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "date"),
+    [
+        ("宁德锐能科技有限公司成都基地正式投产。", "成都", None),
+        ("宁德锐能科技有限公司宜宾工厂二期已于3月18日正式投产。", "宜宾", "2023-03-18"),
+    ],
+)
+def test_a_companys_unit_in_a_place_starting_work_opens_there(text: str, place: str, date) -> None:
+    ex = run(text)
+    assert props(ex, "宁德锐能科技有限公司", "OPENED_IN", place).get("date") == date
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "宁德锐能科技有限公司成都基地项目签约。",  # signed, not operating
+        "宁德锐能科技有限公司宜宾工厂二期正式开工。",  # construction starts: nothing is open yet
+    ],
+)
+def test_unit_near_misses_open_nothing(text: str) -> None:
+    assert not [r for r in rels(run(text)) if r[1] == "OPENED_IN"]
+
+
+# ---------------------------------------------------------------- round 6: areas named where things happen
+
+
+@pytest.mark.parametrize(
+    ("text", "areas"),
+    [
+        ("远驰物流集团股份有限公司计划在长三角、珠三角主要枢纽城市布局充电网络。", {"长三角", "珠三角"}),
+        ("推动天晟水务有限公司在南京及长三角地区承接更多项目。", {"长三角地区"}),
+        ("募集资金将全部用于哈密地区风电项目。", {"哈密地区"}),
+    ],
+)
+def test_areas_after_a_locative_are_places(text: str, areas: set[str]) -> None:
+    found = {n for n, t in ents(run(text)).items() if t == "Region"}
+    assert areas <= found, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "从区域布局看，长三角、粤港澳大湾区和成渝地区仍是重大项目集中的区域。",  # a survey, no locative
+        "双方将在成渝地区双城经济圈建设中加强合作。",  # a policy name
+        "溧阳已成为长三角重要的新能源产业基地。",  # a description
+    ],
+)
+def test_area_near_misses_are_no_places(text: str) -> None:
+    found = {n for n, t in ents(run(text)).items() if t == "Region"}
+    assert not found & {"长三角", "粤港澳大湾区", "成渝地区"}, found
+
+
+def test_controlled_by_is_no_company_named_kong_gu() -> None:
+    ex = run("天津渤海金融控股集团有限公司系渤海银行控股的企业，主营融资租赁。")
+    assert "渤海银行控股" not in ents(ex)
+    assert "渤海银行" in ents(ex)
+
+
+def test_place_fronting_the_sentence_is_where_the_settler_settled() -> None:
+    r = rels(run("在海口江东新区，年初刚刚入驻的海南星澜跨境电商产业发展有限公司同样受益于新政。"))
+    assert ("海南星澜跨境电商产业发展有限公司", "OPENED_IN", "海口江东新区") in r
+
+
+def test_settling_without_a_fronted_place_opens_nothing() -> None:
+    r = rels(run("据介绍，年初刚刚入驻的海南星澜跨境电商产业发展有限公司同样受益于新政。"))
+    assert not [x for x in r if x[1] == "OPENED_IN"]
+
+
+@pytest.mark.parametrize(
+    ("text", "not_a_name"),
+    [
+        ("合肥建设投资控股（集团）有限公司是合肥建投旗下专业化股权投资平台。", "专业化股权投资"),
+        ("合肥市投资促进局与蔚来控股有限公司签署三方投资协议。", "三方投资"),
+        ("远驰物流集团股份有限公司计划在长三角、珠三角主要物流枢纽布局充电网络。", "珠三角主要物流"),
+    ],
+)
+def test_industry_word_before_a_generic_noun_is_no_company(text: str, not_a_name: str) -> None:
+    assert not_a_name not in ents(run(text))
+
+
+# ---------------------------------------------------------------- round 6: joining a round
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "云途半导体有限公司宣布完成3亿元A+轮融资，本轮由深创投集团有限公司独家投资。",
+        "深创投集团有限公司领投了云途半导体有限公司的B轮融资。",
+        "深创投集团有限公司参与了云途半导体有限公司5亿元B轮融资。",
+        "云途半导体有限公司获深创投集团有限公司战略投资。",
+        "深创投集团有限公司再度加码云途半导体有限公司，追加投资2亿元。",
+        "云途半导体有限公司近日完成数亿元B轮融资，投资方包括深创投集团有限公司和高瓴资本。",
+    ],
+)
+def test_round_joining_phrasings(text: str) -> None:
+    ex = run(text)
+    assert {"深创投集团有限公司", "云途半导体有限公司"} <= set(ents(ex))  # 获 / 加码 split the two names
+    assert ("深创投集团有限公司", "INVESTED_IN", "云途半导体有限公司") in rels(ex)
+
+
+def test_investors_listed_for_a_round_all_invest() -> None:
+    r = rels(run("云途半导体有限公司近日完成数亿元B轮融资，投资方包括深创投集团有限公司和高瓴资本。"))
+    assert ("高瓴资本", "INVESTED_IN", "云途半导体有限公司") in r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "深创投集团有限公司参与了云途半导体有限公司新工厂的项目建设。",  # a project, no round
+        "云途半导体有限公司获深创投集团有限公司推荐。",  # recommended, not invested
+        "云途半导体有限公司获得深创投集团有限公司的投资者关系奖。",  # 投资者 is no investment
+    ],
+)
+def test_round_near_misses_invest_in_nothing(text: str) -> None:
+    assert not [r for r in rels(run(text)) if r[1] == "INVESTED_IN"]
+
+
+@pytest.mark.parametrize(
+    ("text", "fund"),
+    [
+        ("国家中小企业发展基金一期投资了云途半导体有限公司。", "国家中小企业发展基金一期"),
+        ("深圳市天使投资引导基金有限公司与云途半导体有限公司签约。", "深圳市天使投资引导基金有限公司"),
+        ("合肥产投新兴产业二期基金完成备案。", "合肥产投新兴产业二期基金"),
+    ],
+)
+def test_fund_phases_and_angel_funds_keep_their_whole_name(text: str, fund: str) -> None:
+    assert ents(run(text)).get(fund) == "Fund"
+
+
+def test_a_phase_of_a_project_is_no_part_of_the_fund_name() -> None:
+    names = ents(run("该基金二期项目用地已完成平整，云途半导体有限公司将入驻。"))
+    assert not [n for n in names if n.endswith("二期")]
+
+
+def test_bare_title_with_copula_serves_the_sentences_organisation() -> None:
+    r = rels(run("据了解，海南椰海航空集团有限公司（下称椰海航空）总部设在海口美兰区，董事长为王启航。"))
+    assert ("王启航", "EXECUTIVE_OF", "海南椰海航空集团有限公司") in r
+
+
+def test_bare_title_without_copula_after_two_parties_serves_nobody() -> None:
+    r = rels(run("海南椰海航空集团有限公司与海口市人民政府签约，董事长王启航出席。"))
+    assert not [x for x in r if x[1] == "EXECUTIVE_OF"]
+
+
+def test_sponsors_get_their_own_subscribed_amounts_in_order() -> None:
+    ex = run(
+        "华芯母基金总规模50亿元，由无锡市创新投资集团有限公司、江苏省政府投资基金共同发起，"
+        "分别认缴出资30亿元和20亿元。"
+    )
+    assert props(ex, "无锡市创新投资集团有限公司", "INVESTED_IN", "华芯母基金")["amount"] == 3_000_000_000
+    assert props(ex, "江苏省政府投资基金", "INVESTED_IN", "华芯母基金")["amount"] == 2_000_000_000
+
+
+def test_sponsor_amounts_that_do_not_pair_up_are_left_out() -> None:
+    ex = run(
+        "华芯母基金由无锡市创新投资集团有限公司、江苏省政府投资基金共同发起，分别认缴出资30亿元，其余由社会资本认缴。"
+    )
+    assert "amount" not in props(ex, "无锡市创新投资集团有限公司", "INVESTED_IN", "华芯母基金")
+
+
+def test_bare_mother_fund_is_the_articles_one_mother_fund() -> None:
+    ex = run(
+        "江城市新能源汽车产业母基金总规模100亿元。"
+        "其中，母基金与深圳启元资本管理有限公司合作设立的启元智驾产业基金规模15亿元。"
+    )
+    assert ("江城市新能源汽车产业母基金", "INVESTED_IN", "启元智驾产业基金") in rels(ex)
+    fund = next(e for e in ex.entities if e.name == "江城市新能源汽车产业母基金")
+    assert "母基金" in fund.aliases
+
+
+def test_bare_mother_fund_with_two_candidates_stays_unlinked() -> None:
+    ex = run(
+        "江城市新能源汽车产业母基金与江城市生物医药产业母基金同日揭牌。"
+        "其中，母基金与深圳启元资本管理有限公司合作设立的启元智驾产业基金规模15亿元。"
+    )
+    r = rels(ex)
+    assert not [x for x in r if x[2] == "启元智驾产业基金" and x[0].endswith("母基金")], r
+
+
+def test_a_fund_among_the_limited_partners_is_an_investor_not_the_target() -> None:
+    fund = "宜宾华辰新能源产业基金合伙企业（有限合伙）"
+    lp_fund = "四川省新兴产业引导基金"
+    ex = run(
+        f"{fund}总规模10亿元，其中{lp_fund}、宜宾发展控股集团有限公司作为有限合伙人分别认缴出资3亿元、2亿元。"
+    )
+    found = rels(ex)
+    assert (lp_fund, "INVESTED_IN", fund) in found
+    assert ("宜宾发展控股集团有限公司", "INVESTED_IN", fund) in found
+    assert ("宜宾发展控股集团有限公司", "INVESTED_IN", lp_fund) not in found

@@ -54,7 +54,7 @@ ORG_SUFFIX_RE = re.compile(
 )
 # After a weak suffix these words make it an industry noun (新能源汽车产业), not a name.
 _WEAK_NEXT = re.compile(
-    r"入|建设|兴业|化|大|小|多|少|规模|额|金额|者|人|方|机构|主体|需求|环境|力度|进度|子公司|孙公司|发展|合作|方面|产业|行业|领域|企业|产品|板块|市场|技术|赛道|服务|公司|业务|工厂|项目|集群|供应|能力|资源|园区|股东|报|网|类|等|相关|型"
+    r"入|建设|兴业|化|大|小|多|少|规模|额|金额|者|人|方|机构|主体|平台|协议|枢纽|需求|环境|力度|进度|子公司|孙公司|发展|合作|方面|产业|行业|领域|企业|产品|板块|市场|技术|赛道|服务|公司|业务|工厂|项目|集群|供应|能力|资源|园区|股东|报|网|类|等|相关|型"
 )
 _QUANT_RE = re.compile(r"[一二两三四五六七八九十几多数]+余?(?:[家个名位只项条笔年]|个?月)")
 _DIGIT_OR_QUANT = re.compile(r"\d")
@@ -239,6 +239,8 @@ def valid_org_body(body: str, weak: bool, bank: bool = False) -> bool:
 _KNOWN_RE = re.compile(_sorted_alt(lx.KNOWN_ORGS))
 
 
+_FUND_PHASE_RE = re.compile(r"[一二三四五六七八九十]期(?![\u4e00-\u9fff]{0,2}(?:项目|工程|基金))")
+_FUND_BODY_RE = re.compile(r"基金(?:[一二三四五六七八九十]期)?$")
 _BODY_END_RE = re.compile(r"(?:管理委员会|管委会|人民政府|政府)$")
 
 
@@ -252,6 +254,8 @@ def find_org_candidates(text: str) -> list[Cand]:
             etype, weak = _ORG_SUFFIX_TYPE[suf], suf in _WEAK
         if weak and _WEAK_NEXT.match(text, m.end()):
             continue
+        if suf == "控股" and text.startswith("的", m.end()):
+            continue  # 渤海银行控股的天津渤海金控: "controlled by", not a company named 渤海银行控股
         start = left_edge(text, m.start())
         body = text[start : m.start()]
         start += _inner_cut(body)
@@ -262,17 +266,22 @@ def find_org_candidates(text: str) -> list[Cand]:
             etype = "Fund" if "基金" in body else "Company"
         elif etype == "Company" and body.endswith("银行"):
             etype = "Bank"  # 中国银行（香港）有限公司 / 宁波银行股份有限公司
-        elif etype == "Company" and body.endswith("基金"):
-            etype = "Fund"
+        elif etype == "Company" and _FUND_BODY_RE.search(body):
+            etype = "Fund"  # 国家集成电路产业投资基金二期股份有限公司: a fund in company form
         if not valid_org_body(body, weak, bank=suf == "银行"):
             continue
+        if etype == "Fund" and body.endswith("子") and (len(body) <= 3 or body[-2] in "批支只个家"):
+            continue  # 4支子基金 / 首批子基金: sub-funds counted, not named
         if suf == "党工委" and _BODY_END_RE.search(body):
             continue  # 科学城管理委员会党工委书记: the committee's party secretary serves the committee itself
         if weak and start > 0 and text[start - 1] == "由":
             continue  # 由华储能源控股: "controlled by", not a company named …控股
         if weak and not _strip_place(body) and start > 0 and text[start - 1] in "在于到赴向从来":
             continue  # 在北京投资 is a verb phrase, 北京投资 after a boundary is a name
-        out.append(Cand(start, m.end(), text[start : m.end()], etype, "suffix"))
+        end = m.end()
+        if etype == "Fund" and _FUND_PHASE_RE.match(text, end):
+            end += 2  # 国家中小企业发展基金一期: the phase is part of the fund's name
+        out.append(Cand(start, end, text[start:end], etype, "suffix"))
     # known short names (support list only)
     for km in _KNOWN_RE.finditer(text):
         out.append(Cand(km.start(), km.end(), km.group(0), lx.KNOWN_ORGS[km.group(0)], "known"))

@@ -302,6 +302,15 @@ def build_entities(text: str) -> EntityTable:
         if target is not None and target.type != "Event":
             alias_of[text[a_s:a_e]] = target.text
             all_cands.append(cd.Cand(a_s, a_e, text[a_s:a_e], target.type, "alias"))
+    # 合肥市新能源汽车产业母基金 … 母基金与4家机构签约: a bare 母基金 is the article's one fund of that kind
+    if "母基金" in text:
+        mothers = {
+            c.text for c in all_cands if c.type == "Fund" and c.text.endswith("母基金") and len(c.text) > 3
+        }
+        if len(mothers) == 1 and "母基金" not in alias_of:
+            alias_of["母基金"] = next(iter(mothers))
+            for m in re.finditer("母基金", text):
+                all_cands.append(cd.Cand(m.start(), m.end(), "母基金", "Fund", "alias"))
     # role nouns in apposition: 设立合资公司北京时代新能源科技有限公司
     starts = {c.start: c for c in all_cands if c.type in ORG_TYPES}
     appositions: list[tuple[int, str, str]] = []  # (noun start, noun, the name it introduces)

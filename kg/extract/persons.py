@@ -197,6 +197,13 @@ def find_person_candidates(text: str) -> list[PersonCand]:
         org_start = max(m.start(1), left_edge(text, chain.start()))
         group = TitleGroup(org_start, chain.start(), chain.group(0))
         out.append(PersonCand(Cand(m.start() - len(name), m.start(), name, "Person", "title"), [group]))
+    # 自然人股东潘德明 / 交易对方为…和自然人王磊: a private person named as a holder or a party
+    for m in _NATURAL_PERSON_RE.finditer(text):
+        name = _name_after(text, m.end())
+        if name is not None and len(name) >= 2:
+            e = m.end() + len(name)
+            if len(name) == 3 or e >= len(text) or not is_cjk(text[e]) or text[e] in _AFTER_HOLDER:
+                out.append(PersonCand(Cand(m.end(), e, name, "Person", "honorific"), []))
     # 李建国出任深圳华联控股总经理: the name before a verb of taking office that a title follows
     for m in _TAKES_OFFICE_RE.finditer(text):
         name = _name_before(text, m.start())
@@ -210,6 +217,9 @@ _PAREN_RE = re.compile(r"[（(]([^（）()，,。；;]{2,44})[）)]")
 _TAKES_OFFICE_RE = re.compile(
     r"(?:出任|担任|兼任|就任|当选|升任|(?:被)?任命为)(?=[^，,。；;]{2,40}?" + lx.TITLE_ONE + ")"
 )
+_NATURAL_PERSON_RE = re.compile(r"自然人(?:股东|投资者|投资人)?")
+# what may follow a holder's name: 持股 / 认缴 / 出资 / 分别 / 合计 / 等 / 和 …
+_AFTER_HOLDER = frozenset("持认出分合等和与及共各将拟已均所通")
 _BEFORE_NAME = frozenset(lx.STOP_CHARS) | frozenset('由，,、。；;：:（(“"》 \n')
 
 

@@ -54,6 +54,12 @@ _FTZ_RE = re.compile(
 )
 _ZONE_BODY_RE = re.compile(r"管委会|管理委员会|管理局")
 _FOREIGN_MODIFIER_RE = re.compile(r"(?:母公司|子公司|公司|股东|籍|企业|客户|银行|分行)")
+# A place inside a place named just before it, with a suffix the zone list does not hold: a banner (准格尔旗),
+# a port (果园港), an island (六横岛), a zone's start-up / core / function area (雄安新区启动区).
+_SUB_PLACE_RE = re.compile(
+    r"(?:[\u4e00-\u9fff]{0,4}?(?:启动区|核心区|功能区)|[\u4e00-\u9fff]{2,3}?[旗岛]|[\u4e00-\u9fff]{1,3}?港)"
+    r"(?!(?:集团|股份|公司|有限|控股|务|口|元|币|股|资|澳|区|湾|城|企|人|民|片|商|航|下|舰|帜))"
+)
 
 
 def find_region_candidates(text: str) -> list[Cand]:
@@ -123,4 +129,53 @@ def find_region_candidates(text: str) -> list[Cand]:
         if _FOREIGN_MODIFIER_RE.match(text, m.end()):
             continue  # 其德国母公司: the place qualifies the company, it is not named as a place
         out.append(Cand(m.start(), m.end(), m.group(0), "Region", "gazetteer"))
+    # ends of places said after a locative: 在长三角、珠三角 / 在南京及长三角地区 take the next one in the list
+    if "三角" in text or "地区" in text or "京津冀" in text or "大湾区" in text:
+        chain = {c.end for c in out if c.start > 0 and text[c.start - 1] in _AREA_BEFORE}
+        gaz = {c.end: c.start for c in out if c.kind == "gazetteer"}
+        for m in _AREA_RE.finditer(text):
+            start, end = m.start(), m.end()
+            if m.group(0) == "地区":
+                if start not in gaz:
+                    continue
+                start = gaz[start]  # 哈密地区: a gazetteer place + 地区
+            before = text[start - 1 : start]
+            listed = before in ("、", "及", "和") and start - 1 in chain
+            if (before in _AREA_BEFORE or listed) and not text.startswith("双城", end):
+                out.append(Cand(start, end, text[start:end], "Region", "suffix"))
+                chain.add(end)
+    return out + _sub_places(text, out)
+
+
+# 在长三角、珠三角 / 用于哈密地区: a multi-city area, or a place + 地区, where something happens (after a
+# locative or inside a list); 成渝地区双城经济圈 is a policy name and 长三角重要的 a description
+_AREA_RE = re.compile("(?:长三角|珠三角|京津冀|粤港澳大湾区)(?:地区)?|地区")
+_AREA_BEFORE = frozenset("在于赴到至")
+
+_AREA_SUFFIXES = ("启动区", "核心区", "功能区")
+_LOCATIVE_BEFORE_RE = re.compile(r"(?:在|于|落户|入驻|位于|设在|进驻)$")
+
+
+def _sub_places(text: str, places: list[Cand]) -> list[Cand]:
+    """鄂尔多斯市准格尔旗 / 两江新区果园港: a known place run followed by a banner, port, island or zone area is
+    one compound place; the inner name (准格尔旗, 果园港) said on its own later is the same place."""
+    out: list[Cand] = []
+    tails: set[str] = set()
+    for c in places:
+        pos = c.end + (text[c.end : c.end + 1] in ("市", "省") and c.kind == "gazetteer")
+        m = _SUB_PLACE_RE.match(text, pos)
+        if m is None or any(ch in lx.STOP_CHARS for ch in m.group(0)) or lx.PLACE_RE.match(m.group(0)):
+            continue  # 宁波舟山港: a port named after two cities, not a place inside 宁波
+        start = c.start
+        for o in places:  # 内蒙古 + 鄂尔多斯市 + 准格尔旗: the compound starts where the run of places starts
+            if o.end == start and o.start < start:
+                start = o.start
+        if m.group(0).endswith(_AREA_SUFFIXES) and not _LOCATIVE_BEFORE_RE.search(text, 0, start):
+            continue  # 覆盖江北新区核心区约45平方公里: a part of the zone described, not where anyone settles
+        out.append(Cand(start, m.end(), text[start : m.end()], "Region", "suffix"))
+        if len(m.group(0)) >= 3:
+            tails.add(m.group(0))
+    for t in tails:
+        for m in re.finditer(t, text):
+            out.append(Cand(m.start(), m.end(), t, "Region", "suffix"))
     return out

@@ -23,6 +23,12 @@ from kg.extract.relations.agreements import (
 )
 from kg.extract.relations.base import SENT_RE, Ctx, Rel
 from kg.extract.relations.crossborder import rule_cross_border
+from kg.extract.relations.holders import (
+    rule_named_holders,
+    rule_round_joins,
+    rule_sponsors,
+    rule_subscribes,
+)
 from kg.extract.relations.money import (
     rule_acquired,
     rule_financier_lends,
@@ -32,7 +38,13 @@ from kg.extract.relations.money import (
     rule_transfer,
 )
 from kg.extract.relations.owners import retarget_project_loans
-from kg.extract.relations.people_places import rule_attended, rule_executive, rule_located, rule_opened
+from kg.extract.relations.people_places import (
+    rule_attended,
+    rule_executive,
+    rule_located,
+    rule_opened,
+    rule_unit_opened,
+)
 from kg.extract.relations.stakes import (
     rule_control_change,
     rule_counterparties,
@@ -66,11 +78,15 @@ RULES = (
     rule_invested,
     rule_invested_towards,
     rule_round_investors,
+    rule_round_joins,
     rule_strategic_investor,
     rule_joint_investors,
     rule_holdings,
     rule_founds,
     rule_founded_by,
+    rule_sponsors,
+    rule_named_holders,
+    rule_subscribes,
     rule_transfer,
     rule_takes_stake,
     rule_control_change,
@@ -79,6 +95,7 @@ RULES = (
     rule_shareholders,
     rule_acquired,
     rule_opened,
+    rule_unit_opened,
     rule_located,
 )
 

@@ -252,14 +252,19 @@ _DESCRIBED_RE = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:制造商|供应商|运营
 _NEGATED_RE = re.compile(r"并未|未参与|没有参与|未能|尚未参与|不参与")
 
 
-def _investee_ref(ctx: Ctx, s: int, pos: int, ms) -> int | None:
-    """The company a contribution goes to: a 合资公司-like mention earlier in the sentence, else the last founded."""
+def _investee_ref(ctx: Ctx, s: int, pos: int, ms, investors: frozenset = frozenset()) -> int | None:
+    """The company a contribution goes to: a 合资公司-like mention earlier in the sentence, else the last founded.
+    Never one of the investors themselves: a fund listed among a fund's limited partners is not the fund."""
     for ms_, me_, mi in reversed(ms):
-        if me_ <= pos and _RX12.search(ctx.text[ms_:me_]):
+        if me_ <= pos and mi not in investors and _RX12.search(ctx.text[ms_:me_]):
             return mi
     # 认缴出资 into the fund the article is about (the last fund named before), unless a company was founded
     # after that fund was named
-    funds = [m for m in ctx.table.mention_list if m[1] <= pos and ctx.etype(m[2]) == "Fund"]
+    funds = [
+        m
+        for m in ctx.table.mention_list
+        if m[1] <= pos and ctx.etype(m[2]) == "Fund" and m[2] not in investors
+    ]
     if ctx.last_established is not None and (not funds or ctx.established_at > funds[-1][0]):
         return ctx.last_established
     return funds[-1][2] if funds else None
@@ -288,7 +293,7 @@ def _each_invests(ctx: Ctx, s: int, e: int, ms) -> bool:
     while k > 0 and _SEPS.match(text[ms[k - 1][1] : ms[k][0]]) and ctx.etype(ms[k - 1][2]) in _HOLDER_TYPES:
         k -= 1
         investors.insert(0, ms[k][2])
-    target = _investee_ref(ctx, s, m.start(), ms)
+    target = _investee_ref(ctx, s, m.start(), ms, frozenset(investors))
     amounts, pos = [], m.end()
     for am in AMOUNT_RE.finditer(text, pos, e):
         if text[pos : am.start()] not in ("", "、", "和", "，"):
@@ -327,7 +332,8 @@ def rule_invested(ctx: Ctx, s: int, e: int, ms) -> None:
             if a:
                 props.update(amount=a[0], currency=a[1], amount_text=a[2])
         del ce
-        ctx.add("INVESTED_IN", ms[k][2], _investee_ref(ctx, s, pos, ms), props, (ms[k][0], seg_end))
+        target = _investee_ref(ctx, s, pos, ms, frozenset({ms[k][2]}))
+        ctx.add("INVESTED_IN", ms[k][2], target, props, (ms[k][0], seg_end))
     for m in _RX14.finditer(text[s:e]):
         pos = s + m.start()
         k = _last_before(ctx, ms, pos, 0, ORG_TYPES | {"Person"})

@@ -47,6 +47,12 @@ def rule_executive(ctx: Ctx, s: int, e: int, ms) -> None:
                 org = ctx.focal
             if org is None and not chunk.strip() and ctx.text[g.org_start - 1 : g.org_start] in "，,":
                 org = prev_org
+                if org is None and ms and ctx.text.startswith("为", ps - 1):
+                    # X（下称Y）总部设在R，董事长为王启航: a bare title + 为 names the sentence's organisation
+                    first = next(
+                        (x for x in ms if x[1] <= g.org_start and ctx.etype(x[2]) in ORG_TYPES), None
+                    )
+                    org = first[2] if first is not None and ctx.etype(first[2]) != "GovernmentBody" else None
             ctx.add("EXECUTIVE_OF", pi, org, {"role": g.role}, (s, e))
             prev_org = org if org is not None else prev_org
     # 袁国华同时担任临港新片区党工委副书记
@@ -93,11 +99,21 @@ def _event_date(ctx: Ctx, s: int, e: int) -> str | None:
 _LIST_SEPS = re.compile(r"^(?:、|和|及|以及|、以及)$")
 _LIST_TAIL_RE = re.compile(r"等(?:[\d一二两三四五六七八九十百几多]+[家个](?:企业|机构|公司|项目|单位)?)?")
 _OPEN_RE = re.compile(r"落户|入驻|开业|揭牌|落地|开设|设立|投资建设")
+# 在武汉成立华中区域总部 / 在R注册成立全资子公司: these verbs open something only with the unit named
+_FOUND_UNIT_RE = re.compile(
+    r"(?:注册成立|成立|投资新建|新建|建设|组建|建成投产|投产)(?=[^，,。；;]{0,10}?(?:子公司|分公司|总部|基地|工厂|"
+    r"研发中心|分行|分支机构|生产线|办事处|代表处))"
+)
+_FOUND_WORDS = ("成立", "建", "投产")
 
 
 def rule_opened(ctx: Ctx, s: int, e: int, ms) -> None:
     text = ctx.text
-    for m in _OPEN_RE.finditer(text, s, e):
+    cues = list(_OPEN_RE.finditer(text, s, e))
+    sent = text[s:e]
+    if any(w in sent for w in _FOUND_WORDS):
+        cues += _FOUND_UNIT_RE.finditer(text, s, e)
+    for m in cues:
         region, region_end = None, -1
         # 在R(正式)?落户 / 落户R
         for ms_, me_, mi in ms:
@@ -118,6 +134,13 @@ def rule_opened(ctx: Ctx, s: int, e: int, ms) -> None:
                 and (text.startswith("仪式", m.end()) and _RX4.search(text[max(s, ms_ - 3) : ms_]))
             ):
                 region = mi
+        if region is None and text.startswith("的", m.end()) and m.group(0) in ("落户", "入驻"):
+            # 在海口江东新区，年初刚刚入驻的X同样…: the place fronts the sentence, the settler follows 的
+            k = _first_after(ctx, ms, s + 1, 0, {"Region"}) if text.startswith("在", s) else None
+            k2 = _first_after(ctx, ms, m.end() + 1, 0)
+            if k is not None and k2 is not None and ms[k][1] < m.start():
+                ctx.add("OPENED_IN", ms[k2][2], ms[k][2], {"date": find_date(text[s:e], ctx.date)}, (s, e))
+            continue
         if region is None:
             continue
         cs = _clause_start(text, s, m.start())
@@ -152,6 +175,28 @@ def rule_opened(ctx: Ctx, s: int, e: int, ms) -> None:
             k = _first_after(ctx, ms, region_end + 1, 0)
             subj = ms[k][2] if k is not None else None
         ctx.add("OPENED_IN", subj, region, {"date": find_date(text[s:e], ctx.date)}, (s, e))
+
+
+# 宁德锐能科技有限公司成都基地正式投产: an organisation, a place, the unit there, then it starts operating
+_UNIT_STARTS_RE = re.compile(
+    r"(?:生产基地|制造基地|基地|工厂|超级工厂|研发中心|区域总部|总部|分公司|分行|办事处)(?:一期|二期|项目)?"
+    r"(?:已|已经)?(?:于(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?|近日|日前)?(?:正式|顺利|成功)?(?:投产|开业|揭牌|落成|启用|建成投产)"
+)
+
+
+def rule_unit_opened(ctx: Ctx, s: int, e: int, ms) -> None:
+    text = ctx.text
+    if not _UNIT_STARTS_RE.search(text, s, e):
+        return
+    for k in range(len(ms) - 1):
+        org, place = ms[k], ms[k + 1]
+        if (
+            place[0] == org[1]
+            and ctx.etype(org[2]) in ORG_TYPES
+            and ctx.etype(place[2]) == "Region"
+            and _UNIT_STARTS_RE.match(text, place[1])
+        ):
+            ctx.add("OPENED_IN", org[2], place[2], {"date": find_date(text[s:e], ctx.date)}, (s, e))
 
 
 def _region_run_after(ctx: Ctx, ms, pos: int) -> int | None:

@@ -64,7 +64,7 @@ def rule_invested_towards(ctx: Ctx, s: int, e: int, ms) -> None:
         ctx.add("INVESTED_IN", investor, ms[k2][2], props, (s, e))
 
 
-_LEADS_RE = re.compile(r"(?:领投|跟投|参投|联合领投)")
+_LEADS_RE = re.compile(r"(?:领投|跟投|参投|联合领投|独家投资|独家领投)")
 
 
 _GETS_RE = re.compile(r"获得了?|完成了?|获(?!批)")
