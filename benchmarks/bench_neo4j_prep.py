@@ -7,6 +7,13 @@ full write path against the counting FakeDriver (round trips per batch size). Us
 `--batch-size`: encoded bytes per transaction grow linearly, per-batch fixed costs shrink.
 
     .venv/bin/python benchmarks/bench_neo4j_prep.py [--entities 20000] [--edges 2.0]
+
+With `--db PATH` it instead loads a real store into the FakeDriver (which keeps its model of the graph
+but not the rows sent) and prints rows/s, round trips and peak RSS: the streaming path by default
+(what `kg load` runs; the store is opened read-only), or the old in-memory path with `--in-memory`
+(read_graph + write_graph: needs memory proportional to the store).
+
+    .venv/bin/python benchmarks/bench_neo4j_prep.py --db benchmarks/work/build_10000_j2.db [--in-memory]
 """
 
 from __future__ import annotations
@@ -106,11 +113,82 @@ def _best(fn, repeat: int = 3) -> float:
     return min(times)
 
 
+def _peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KB
+
+
+class NullDriver(FakeDriver):
+    """Accepts every batch and remembers nothing (every row counts as created; reads return nothing):
+    peak RSS is then the loader's own footprint, without the fake server's model of the graph."""
+
+    def _execute(self, mode, query, params):
+        from kg.neo4j.fakes import COUNTER_NAMES, FakeResult
+
+        c = dict.fromkeys(COUNTER_NAMES, 0)
+        kind = self._kinds[query]
+        if kind.startswith(("articles", "entities")):
+            c["nodes_created"] = len(params["rows"])
+        elif kind.startswith(("mentions", "relations")):
+            c["relationships_created"] = len(params["rows"])
+        if mode == "read":
+            return FakeResult([{"ids": []}], c)
+        return FakeResult([{"changed": len(params.get("rows", []))}], c)
+
+
+def bench_store(db: str, batch_size: int, in_memory: bool, null: bool = False) -> None:
+    """Load a real store into the FakeDriver; print rows/s, round trips and the process's peak RSS."""
+    from kg.neo4j.stream import write_store
+    from kg.store import read_graph
+    from kg.store.read import open_store_readonly
+
+    rss0 = _peak_rss_mb()
+    driver = NullDriver() if null else FakeDriver(record=False)
+    t0 = time.perf_counter()
+    if in_memory:
+        graph = read_graph(db)
+        t_read = time.perf_counter() - t0
+        summary = write_graph(driver, graph, batch_size=batch_size)
+        mode = f"in-memory (read_graph {t_read:.1f} s + write_graph)"
+    else:
+        conn = open_store_readonly(db)
+        try:
+            summary = write_store(driver, conn, batch_size=batch_size)
+        finally:
+            conn.close()
+        mode = "streaming (write_store)"
+    mode += ", NullDriver" if null else ", FakeDriver"
+    secs = time.perf_counter() - t0
+    rows = sum(
+        k["created"] + k["updated"]
+        for k in (summary.as_dict()[n] for n in ("articles", "entities", "mentions", "relations"))
+    )
+    print(f"store: {db}  batch size {batch_size}  mode: {mode}")
+    print(f"rows sent: {rows:,}  round trips: {summary.round_trips:,}  time: {secs:.1f} s")
+    print(f"rows/s: {rows / secs:,.0f}")
+    print(
+        f"peak RSS: {_peak_rss_mb():,.0f} MB (at start {rss0:,.0f} MB; a FakeDriver's graph model counts too)"
+    )
+    state = driver.state
+    print(
+        f"fake server now holds {len(state.articles):,} articles, {len(state.entities):,} entities, "
+        f"{len(state.mentions):,} mentions, {len(state.relations):,} relations"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--entities", type=int, default=10000)
     ap.add_argument("--edges", type=float, default=2.0, help="relations per entity")
+    ap.add_argument("--db", help="load this store into the FakeDriver instead (see the module doc)")
+    ap.add_argument("--batch-size", type=int, default=2000)
+    ap.add_argument("--in-memory", action="store_true", help="with --db: the old read_graph path")
+    ap.add_argument("--null-driver", action="store_true", help="with --db: a driver that keeps nothing")
     args = ap.parse_args()
+    if args.db:
+        bench_store(args.db, args.batch_size, args.in_memory, args.null_driver)
+        return
 
     t0 = time.perf_counter()
     graph = generate_graph(args.entities, args.edges, seed=1)

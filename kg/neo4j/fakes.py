@@ -106,8 +106,10 @@ class FakeSession:
 class FakeDriver:
     """Records every call; keeps a tiny model of the kg-managed graph so loads can be repeated."""
 
-    def __init__(self, state: FakeState | None = None) -> None:
+    def __init__(self, state: FakeState | None = None, *, record: bool = True) -> None:
+        """`record=False` keeps each call's kind but not its rows (benchmarks of huge loads)."""
         self.state = state or FakeState()
+        self.record = record
         self.calls: list[Call] = []
         self.sessions: list[str | None] = []
         self._kinds = {s.cypher: s.kind for s in cypher.all_loader_statements()}
@@ -128,7 +130,7 @@ class FakeDriver:
         kind = self._kinds.get(query)
         if kind is None:
             raise AssertionError(f"statement not built by kg.neo4j.cypher:\n{query}")
-        self.calls.append(Call(mode, kind, query, params))
+        self.calls.append(Call(mode, kind, query, params if self.record else {}))
         c = dict.fromkeys(COUNTER_NAMES, 0)
         s = self.state
         base, _, sub = kind.partition(":")

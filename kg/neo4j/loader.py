@@ -8,6 +8,9 @@ Design (see cypher/README.md):
   differs, so re-loading an unchanged store sets 0 properties;
 - retraction: four reads (one record each) list the kg-managed ids in Neo4j, the difference with the store
   is deleted in batches. Round trips = schema statements + sum over statements of ceil(rows / batch) + 4.
+
+`prepare_load`/`write_graph` work on an in-memory Graph (tests, benchmarks); `kg load` and its --dry-run
+go through kg.neo4j.stream, which sends the same rows while reading the store a chunk at a time.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.models import Graph, GraphRelation
+from kg.models import Graph, GraphArticle, GraphEntity, GraphRelation
 from kg.neo4j import cypher
 from kg.neo4j.cypher import Statement
 from kg.ontology import RELATION_PROPERTY_KEYS, EntityType, RelationType
@@ -100,6 +103,18 @@ def _with_hash(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def article_row(a: GraphArticle) -> dict[str, Any]:
+    return _with_hash({"id": a.id, "title": a.title, "date": a.date, "url": a.url})
+
+
+def entity_row(e: GraphEntity) -> dict[str, Any]:
+    return _with_hash({"id": e.id, "name": e.name, "type": e.type.value, "aliases": list(e.aliases)})
+
+
+def mention_row(article_id: str, entity_id: str) -> dict[str, Any]:
+    return _with_hash({"article": article_id, "entity": entity_id})
+
+
 def relation_row(rel: GraphRelation) -> dict[str, Any]:
     """The parameter row of one relation: ontology properties (None = absent), article ids, sentences."""
     props = rel.properties.model_dump()
@@ -117,24 +132,14 @@ def prepare_load(graph: Graph, batch_size: int = DEFAULT_BATCH_SIZE) -> LoadPlan
         raise ValueError("batch size must be at least 1")
     upserts: list[Step] = []
     article_ids = {a.id for a in graph.articles}
-    upserts.append(
-        Step(
-            cypher.upsert_articles(),
-            [
-                _with_hash({"id": a.id, "title": a.title, "date": a.date, "url": a.url})
-                for a in graph.articles
-            ],
-        )
-    )
+    upserts.append(Step(cypher.upsert_articles(), [article_row(a) for a in graph.articles]))
     by_type: dict[EntityType, list[dict[str, Any]]] = {t: [] for t in EntityType}
     mentions: list[dict[str, Any]] = []
     for e in graph.entities:
-        by_type[e.type].append(
-            _with_hash({"id": e.id, "name": e.name, "type": e.type.value, "aliases": list(e.aliases)})
-        )
+        by_type[e.type].append(entity_row(e))
         for aid in e.article_ids:
             if aid in article_ids:
-                mentions.append(_with_hash({"article": aid, "entity": e.id}))
+                mentions.append(mention_row(aid, e.id))
     for etype in EntityType:
         if by_type[etype]:
             upserts.append(Step(cypher.upsert_entities(etype), by_type[etype]))
@@ -192,7 +197,11 @@ def retraction_steps(plan: LoadPlan, existing: dict[str, Any]) -> list[Step]:
 
 def step_parameters(step: Step, batch: list[dict[str, Any]]) -> dict[str, Any]:
     """Delete-by-id statements take `$ids` (a list of strings); everything else takes `$rows`."""
-    if "$ids" in step.statement.cypher:
+    return statement_parameters(step.statement, batch)
+
+
+def statement_parameters(statement: Statement, batch: list[dict[str, Any]]) -> dict[str, Any]:
+    if "$ids" in statement.cypher:
         return {"ids": [r["id"] for r in batch]}
     return {"rows": batch}
 
@@ -293,22 +302,27 @@ def _run_steps(
 
 def plan_as_dict(plan: LoadPlan) -> dict[str, Any]:
     """--dry-run output: every statement with its row and batch counts (rows themselves stay out)."""
-    steps = [{"kind": s.kind, "cypher": s.cypher, "rows": 0, "batches": 1} for s in plan.schema]
+    return counted_plan_as_dict(
+        plan.schema, [(s.statement, len(s.rows)) for s in plan.upserts], plan.batch_size
+    )
+
+
+def counted_plan_as_dict(
+    schema: list[Statement], upserts: list[tuple[Statement, int]], batch_size: int
+) -> dict[str, Any]:
+    """plan_as_dict from row counts alone (the streaming path counts in SQL instead of building rows)."""
+    steps = [{"kind": s.kind, "cypher": s.cypher, "rows": 0, "batches": 1} for s in schema]
     steps += [
-        {
-            "kind": s.statement.kind,
-            "cypher": s.statement.cypher,
-            "rows": len(s.rows),
-            "batches": math.ceil(len(s.rows) / plan.batch_size),
-        }
-        for s in plan.upserts
+        {"kind": st.kind, "cypher": st.cypher, "rows": n, "batches": math.ceil(n / batch_size)}
+        for st, n in upserts
     ]
     reads = [{"kind": s.kind, "cypher": s.cypher} for s in cypher.read_statements()]
+    upsert_trips = sum(math.ceil(n / batch_size) for _, n in upserts)
     return {
-        "batch_size": plan.batch_size,
+        "batch_size": batch_size,
         "statements": steps,
         "retraction_reads": reads,
-        "round_trips_without_retractions": len(plan.schema) + plan.upsert_round_trips + len(reads),
+        "round_trips_without_retractions": len(schema) + upsert_trips + len(reads),
     }
 
 
@@ -323,8 +337,10 @@ def read_store_graph(db_path: str) -> Graph:
 
 
 def dry_run_store(db_path: str, batch_size: int = DEFAULT_BATCH_SIZE) -> dict[str, Any]:
-    """`kg load --dry-run`: the plan for the store, without connecting."""
-    return plan_as_dict(prepare_load(read_store_graph(db_path), batch_size))
+    """`kg load --dry-run`: the plan for the store, without connecting (row counts come from SQL)."""
+    from kg.neo4j.stream import dry_run_streaming
+
+    return dry_run_streaming(db_path, batch_size)
 
 
 def load_store(
@@ -336,14 +352,38 @@ def load_store(
     on_connected: Callable[[int], None] | None = None,
     graph: Graph | None = None,
 ) -> LoadSummary:
-    """`kg load`: read the store, connect, write, translate driver errors into one redacted line.
+    """`kg load`: stream the store into Neo4j, translating driver errors into one redacted line.
 
+    The store is read in id-ordered chunks (kg.neo4j.stream), so memory stays at a few batches whatever
+    its size; passing `graph` uses the in-memory path instead (write_graph), for tests and benchmarks.
     `on_connected(total_rows)` runs once the server answered (the CLI starts its progress bar there, so a
     connection error is not interleaved with a bar).
     """
     from kg.neo4j.connection import neo4j_errors, open_driver
+    from kg.neo4j.stream import write_store
 
-    graph = read_store_graph(db_path) if graph is None else graph
+    if graph is None:
+        from kg.store.read import open_store_readonly
+        from kg.store.schema import store_errors
+
+        conn = open_store_readonly(db_path)
+        try:
+            with store_errors(db_path):
+                driver = open_driver(settings)
+                try:
+                    with neo4j_errors(settings):
+                        return write_store(
+                            driver,
+                            conn,
+                            database=settings.database,
+                            batch_size=batch_size,
+                            progress=progress,
+                            on_connected=on_connected,
+                        )
+                finally:
+                    driver.close()
+        finally:
+            conn.close()
     driver = open_driver(settings)
     if on_connected is not None:
         on_connected(sum(len(s.rows) for s in prepare_load(graph, batch_size).upserts))
