@@ -20,23 +20,16 @@ app = typer.Typer(
 export_app = typer.Typer(help="Export the embedded store (json, graphml, csv, html).", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 
-# Command modules, in help order. A module that is missing is a bug, so import errors propagate.
+# Command modules, in help order; each registers its own commands.
 COMMAND_MODULES = (
     "kg.commands.extract_cmds",  # extract, eval, schemas
     "kg.commands.store_cmds",  # build, forget, stats, entities, show, explain, export json|graphml|csv
     "kg.commands.neo4j_cmds",  # load, query
     "kg.commands.view_cmds",  # view, export html
-    "kg.commands.demo_cmds",  # demo
 )
 
 for _name in COMMAND_MODULES:
-    try:
-        _mod = importlib.import_module(_name)
-    except ModuleNotFoundError as exc:  # pragma: no cover - only while a module is being written
-        if exc.name != _name:
-            raise
-        continue
-    _mod.register(app, export_app)
+    importlib.import_module(_name).register(app, export_app)
 
 
 def main() -> None:
