@@ -25,6 +25,16 @@ from kg.store.schema import connect
 from kg.store.write import content_hash, extraction_rows, transaction, write_rows
 
 
+def fact_rows(prepared: list) -> dict[str, list[tuple]]:
+    """The store's per-article fact rows (FactRows), regrouped by table for the executemany baseline."""
+    return {
+        "articles": [p.article for p in prepared],
+        "entities": [r for p in prepared for r in p.entities],
+        "mentions": [r for p in prepared for r in p.mentions],
+        "relations": [r for p in prepared for r in p.relations],
+    }
+
+
 def plain_executemany(path: Path, rows: dict[str, list[tuple]]) -> float:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
@@ -69,12 +79,7 @@ def main() -> None:
         t0 = time.perf_counter()
         prepared = [extraction_rows(ex, chash) for ex, chash in extractions]
         t_prepare = time.perf_counter() - t0
-        rows = {
-            "articles": [p.article for p in prepared],
-            "entities": [r for p in prepared for r in p.entities],
-            "mentions": [r for p in prepared for r in p.mentions],
-            "relations": [r for p in prepared for r in p.relations],
-        }
+        rows = fact_rows(prepared)
         n_rows = sum(len(v) for v in rows.values())
         conn = connect(root / "store.db", create=True)
         t0 = time.perf_counter()

@@ -30,7 +30,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
-from bench_store import plain_executemany
+from bench_store import fact_rows, plain_executemany
 from make_corpus import write_corpus
 
 from kg.extract import extract_article
@@ -93,12 +93,7 @@ def measure_extraction(arts: list[Article]) -> dict:
 def measure_store_writes(arts: list[Article], extractions: list, work: Path) -> dict:
     """The store's own fact writes vs a bare executemany of the very same rows into unindexed tables."""
     prepared = [extraction_rows(ex, content_hash(a)) for a, ex in zip(arts, extractions)]
-    rows = {
-        "articles": [p.article for p in prepared],
-        "entities": [r for p in prepared for r in p.entities],
-        "mentions": [r for p in prepared for r in p.mentions],
-        "relations": [r for p in prepared for r in p.relations],
-    }
+    rows = fact_rows(prepared)
     n_rows = sum(len(v) for v in rows.values())
     db = work / "writes.db"
     for suffix in ("", "-wal", "-shm"):

@@ -35,6 +35,19 @@ def open_store(db_path: str | Path) -> sqlite3.Connection:
     return conn
 
 
+def _relation_model(row: tuple, evidence_rows: list[tuple]) -> GraphRelation:
+    """(id, type, source, target, properties JSON) + [(article_id, sentence, start, end)] -> GraphRelation."""
+    rid, rtype, src, tgt, props = row
+    return GraphRelation(
+        id=rid,
+        type=rtype,
+        source=src,
+        target=tgt,
+        properties=RelationProperties(**json.loads(props)),
+        evidence=[GraphEvidence(article_id=a, text=t, start=b, end=e) for a, t, b, e in evidence_rows],
+    )
+
+
 def read_graph(db_path: str | Path) -> Graph:
     """The whole graph, sorted by id everywhere (articles, entities, aliases, relations, evidence)."""
     conn = open_store(db_path)
@@ -116,19 +129,10 @@ def _build_graph(conn: sqlite3.Connection, *, scoped: bool) -> Graph:
         f'SELECT relation_id, article_id, sentence, start, "end" FROM evidence WHERE 1'
         f'{only("relation_id", _REL)} ORDER BY relation_id, article_id, start, "end"'
     ):
-        evidence.setdefault(rid, []).append(
-            GraphEvidence(article_id=aid, text=sentence, start=start, end=end)
-        )
+        evidence.setdefault(rid, []).append((aid, sentence, start, end))
     relations = [
-        GraphRelation(
-            id=rid,
-            type=rtype,
-            source=src,
-            target=tgt,
-            properties=RelationProperties(**json.loads(props)),
-            evidence=evidence.get(rid, []),
-        )
-        for rid, rtype, src, tgt, props in conn.execute(
+        _relation_model(row, evidence.get(row[0], []))
+        for row in conn.execute(
             f"SELECT id, type, source, target, properties FROM relations WHERE 1{only('id', _REL)} "
             "ORDER BY id"
         )
@@ -409,20 +413,7 @@ def iter_relations(conn: sqlite3.Connection, rtype: str, chunk: int = 2000) -> I
             'ORDER BY relation_id, article_id, start, "end"',
             [r[0] for r in rows],
         )
-        yield [
-            GraphRelation(
-                id=rid,
-                type=t,
-                source=src,
-                target=tgt,
-                properties=RelationProperties(**json.loads(props)),
-                evidence=[
-                    GraphEvidence(article_id=aid, text=s, start=a, end=b)
-                    for aid, s, a, b in evidence.get(rid, [])
-                ],
-            )
-            for rid, t, src, tgt, props in rows
-        ]
+        yield [_relation_model(row, evidence.get(row[0], [])) for row in rows]
 
 
 def missing_ids(conn: sqlite3.Connection, table: str, ids: list[str]) -> list[str]:
