@@ -271,3 +271,24 @@ def test_missing_extractor_is_one_line(tmp_path: Path, monkeypatch: pytest.Monke
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: the extractor (kg.extract.extract_article) is not available: ")
     assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("columns", ["20", "80", "400"])
+def test_output_names_every_file_whole_at_any_path_and_width(
+    tmp_path: Path, dev_corpus: Path, oracle: None, monkeypatch: pytest.MonkeyPatch, columns: str
+) -> None:
+    """Piped output never truncates: a file 300 characters deep is printed whole, whatever COLUMNS says."""
+    deep = tmp_path
+    for k in range(6):
+        deep = deep / (f"a_rather_long_folder_name_number_{k}_" + "x" * 16)
+    deep.mkdir(parents=True)
+    src = deep / "000_seed.md"
+    src.write_bytes((dev_corpus / "articles" / "000_seed.md").read_bytes())
+    monkeypatch.setenv("COLUMNS", columns)
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["extract", str(src), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert str(src) in result.stdout.splitlines()[1]  # header line, then the article's row whole
+    result = runner.invoke(app, ["eval", "--gold", str(dev_corpus / "gold"), str(src)])
+    assert result.exit_code == 0, result.stderr
+    assert f"kg eval: 1 article(s) against {dev_corpus / 'gold'}" in result.stdout.splitlines()

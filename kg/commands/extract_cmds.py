@@ -9,9 +9,8 @@ from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from kg.commands.common import console, err_console, library_errors, print_json
+from kg.commands.common import console, err_console, library_errors, print_json, print_table
 from kg.evaluate import EvalReport
 from kg.ingest.decode import DEFAULT_MAX_MB
 from kg.ingest.pipeline import Failure
@@ -107,14 +106,12 @@ def extract_cmd(
             }
         )
     else:
-        table = Table(title=None)
-        table.add_column("article", overflow="fold")
-        table.add_column("entities", justify="right")
-        table.add_column("relations", justify="right")
-        for a in summary.per_article:
-            table.add_row(a.path, str(a.entities), str(a.relations))
         if summary.per_article:
-            console.print(table)
+            print_table(
+                ["article", "entities", "relations"],
+                [[a.path, str(a.entities), str(a.relations)] for a in summary.per_article],
+                right=frozenset({"entities", "relations"}),
+            )
         console.print(
             f"Extracted {summary.articles} article(s): {summary.entities} entities, {summary.relations} "
             f"relations -> {summary.output}",
@@ -159,13 +156,12 @@ def eval_cmd(
                     a.pop(k)
         print_json(data)
     else:
-        table = Table(title=f"kg eval: {report.articles} article(s) against {report.gold_dir}")
-        for col in ("scope", "tp", "fp", "fn", "P %", "R %", "F1 %"):
-            table.add_column(col, justify="left" if col == "scope" else "right")
+        cols = ["scope", "tp", "fp", "fn", "P %", "R %", "F1 %"]
+        rows: list[list[str]] = []
 
         def row(name: str, s) -> None:
-            table.add_row(
-                name, str(s.tp), str(s.fp), str(s.fn), _pct(s.precision), _pct(s.recall), _pct(s.f1)
+            rows.append(
+                [name, str(s.tp), str(s.fp), str(s.fn), _pct(s.precision), _pct(s.recall), _pct(s.f1)]
             )
 
         row("entities", report.entities)
@@ -174,7 +170,12 @@ def eval_cmd(
         row("relations", report.relations)
         for t, s in report.relations_by_type.items():
             row(f"  {t}", s)
-        console.print(table)
+        print_table(
+            cols,
+            rows,
+            title=f"kg eval: {report.articles} article(s) against {report.gold_dir}",
+            right=frozenset(cols[1:]),
+        )
         ev = report.evidence
         share = "n/a" if ev.share is None else f"{_pct(ev.share)}%"
         console.print(f"Evidence exact: {ev.exact}/{ev.total} ({share})", markup=False, highlight=False)
