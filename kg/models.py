@@ -60,6 +60,14 @@ class RelationProperties(_Model):
     role: str | None = Field(default=None, description="Title or role as written")
     stake: str | None = Field(default=None, description="Share as written, e.g. 51%")
     agreement: str | None = Field(default=None, description="Agreement title as written")
+    syndicate: str | None = Field(
+        default=None,
+        description="Shared by the lenders of one syndicated loan (article-local in an extraction, e.g. s1)",
+    )
+    amount_scope: str | None = Field(
+        default=None,
+        description="'syndicate' when amount is the whole syndicate's total, not this lender's share",
+    )
 
 
 class ExtractedEntity(_Model):

@@ -74,6 +74,8 @@ RELATION_PROPERTY_KEYS: tuple[str, ...] = (
     "role",
     "stake",
     "agreement",
+    "syndicate",
+    "amount_scope",
 )
 
 # Chinese display names for views and tables.

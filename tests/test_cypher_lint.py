@@ -144,6 +144,8 @@ def test_db_schema_comes_from_the_ontology():
         "role",
         "stake",
         "agreement",
+        "syndicate",
+        "amount_scope",
         "article_ids",
         "evidence",
         "kg_hash",

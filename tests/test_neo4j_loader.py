@@ -152,6 +152,7 @@ def test_exact_relation_statement_and_rows():
         "WITH r, row WHERE r.kg_hash IS NULL OR r.kg_hash <> row.hash\n"
         "SET r.date = row.date, r.amount = row.amount, r.currency = row.currency, "
         "r.amount_text = row.amount_text, r.role = row.role, r.stake = row.stake, r.agreement = row.agreement, "
+        "r.syndicate = row.syndicate, r.amount_scope = row.amount_scope, "
         "r.article_ids = row.article_ids, r.evidence = row.evidence, r.kg_hash = row.hash\n"
         "RETURN count(r) AS changed"
     )
@@ -167,6 +168,8 @@ def test_exact_relation_statement_and_rows():
             "role": None,
             "stake": None,
             "agreement": None,
+            "syndicate": None,
+            "amount_scope": None,
             "article_ids": ["a1", "a2"],
             "evidence": ["工行向临港集团提供1亿美元贷款。"],
         }
