@@ -10,6 +10,7 @@ from kg.errors import ExtractError
 from kg.extract.entities import build_entities
 from kg.extract.lexicon import FOREIGN_PLACES, PLACES
 from kg.extract.relations import extract_relations
+from kg.extract.textview import recognition_view
 from kg.models import (
     Article,
     ArticleRef,
@@ -40,12 +41,19 @@ def _salient(ent) -> bool:
     return len(ent.mentions) >= 3
 
 
+def _as_written(view: str, text: str, surface: str) -> str:
+    """A surface found in the recognition view, spelled as the article writes it (ASCII brackets stay)."""
+    k = view.find(surface)
+    return text[k : k + len(surface)] if k >= 0 else surface
+
+
 def extract_article(article: Article) -> Extraction:
     """Extract the typed entities and relations of one article; every offset indexes `article.text`."""
     text = article.text
+    view = recognition_view(text)  # same length: offsets found in the view index `text`
     try:
-        table = build_entities(text)
-        rels = extract_relations(text, table, article.date)
+        table = build_entities(view)
+        rels = extract_relations(view, table, article.date)
     except Exception as exc:  # a bug on odd input must name the article, not crash a batch silently
         raise ExtractError(f"{article.path}: extraction failed: {type(exc).__name__}: {exc}") from exc
 
@@ -56,12 +64,13 @@ def extract_article(article: Article) -> Extraction:
     entities = []
     for old in order:
         ent = table.entities[old]
+        name = _as_written(view, text, ent.name)
         entities.append(
             ExtractedEntity(
                 id=ids[old],
-                name=ent.name,
+                name=name,
                 type=EntityType(ent.type),
-                aliases=sorted(ent.surfaces - {ent.name}),
+                aliases=sorted({_as_written(view, text, a) for a in ent.surfaces} - {name}),
                 mentions=[Mention(start=s, end=e, text=text[s:e]) for s, e in ent.mentions],
             )
         )

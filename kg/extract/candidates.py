@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kg.extract import lexical as lex
 from kg.extract import lexicon as lx
 
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
@@ -122,7 +123,83 @@ def _run_cut(run: str) -> int:
             cut = max(cut, m.end())
     for m in _QUANT_RE.finditer(run):
         cut = max(cut, m.end())
-    return cut
+    return max(cut, _word_cut(run, cut))
+
+
+# Parts of speech that never open or continue a name: prepositions, conjunctions, pronouns, particles,
+# adverbs, time words, interjections (jieba's tags).
+_BOUNDARY_TAGS = frozenset(
+    [
+        "p",
+        "c",
+        "r",
+        "rr",
+        "rz",
+        "u",
+        "uj",
+        "ul",
+        "uz",
+        "ud",
+        "ug",
+        "uv",
+        "d",
+        "df",
+        "dg",
+        "ad",
+        "y",
+        "e",
+        "o",
+        "t",
+        "tg",
+    ]
+)
+_VERB_TAGS = frozenset({"v", "vd", "vi"})
+_OPENING_TAGS = frozenset({"ns", "nt", "j", "nz"})
+_BRANDS = frozenset(lx.KNOWN_ORGS) | frozenset(lx.BANK_ABBREVIATIONS) | frozenset(lx.BANK_BRANDS)
+_NAME_SAFE = (
+    frozenset(lx.INDUSTRY_WORDS)
+    | frozenset(lx.PROTECTED)
+    | _BRANDS
+    | frozenset(_ORG_SUFFIX_TYPE)
+    | frozenset(lx.REGION_SUFFIXES)
+    | frozenset({"现代", "服务业", "未来", "时代", "世纪", "国际", "高新", "高新技术"})
+)
+
+
+def _opens_name(run: str, at: int, word: str | None) -> bool:
+    """Does a name plausibly start at run[at:] (a place, an organisation or brand word, 中国/国家)?"""
+    if word is None:
+        return False
+    return (
+        lex.word_tag(word) in _OPENING_TAGS
+        or word in _BRANDS
+        or lx.PLACE_RE.match(run, at) is not None
+        or run.startswith(("中国", "国家"), at)
+    )
+
+
+def _word_cut(run: str, cut: int) -> int:
+    """Offset after the last whole word of `run[cut:]` that cannot belong to a name: a preposition, pronoun,
+    adverb or time word (用国家开发银行, 自…, 近日…), or a verb whose object the name is (期盼国家开发银行)."""
+    words = lex.segment(run[cut:])
+    pos = cut
+    best = cut
+    for k, w in enumerate(words):
+        end = pos + len(w)
+        if w not in _NAME_SAFE and end < len(run):
+            tag = lex.word_tag(w)
+            nxt = words[k + 1] if k + 1 < len(words) else None
+            if tag in _BOUNDARY_TAGS and not (w == "和" and _he_in_name(run, best, pos)):
+                # a one-character word is a boundary only before a word that opens a name (用|国家开发银行);
+                # otherwise it is likely part of a word the dictionary does not know (自|贸区, 维他|奶); and
+                # no boundary follows a place (杭州|高新: the place opens the name)
+                after_place = k > 0 and lex.word_tag(words[k - 1]) == "ns"
+                if (len(w) >= 2 and not after_place) or _opens_name(run, end, nxt):
+                    best = end
+            elif tag in _VERB_TAGS and len(w) >= 2 and _opens_name(run, end, nxt):
+                best = end
+        pos = end
+    return best
 
 
 _GENERIC_NOUN_RE = re.compile(

@@ -7,6 +7,9 @@ these lists only name the grammatical pieces and validate candidates.
 from __future__ import annotations
 
 import re
+from importlib import resources
+
+import yaml
 
 CJK = "\u4e00-\u9fff"
 
@@ -32,6 +35,11 @@ def word_alternation(words) -> str:
 def _words(block: str) -> tuple[str, ...]:
     """A whitespace-separated word list written as a text block (keeps this module short)."""
     return tuple(block.split())
+
+
+def _data(name: str) -> dict:
+    """A lexicon file of kg/extract/data (YAML: named word lists)."""
+    return yaml.safe_load(resources.files("kg.extract").joinpath(f"data/{name}").read_text(encoding="utf-8"))
 
 
 # ------------------------------------------------------------------ organisation suffixes -> type
@@ -353,20 +361,11 @@ SURNAMES_2 = _words(
     """
 )
 
-# Titles; a person name follows a chain of these (临港集团党委书记、董事长袁国华).
-TITLES = _words(
-    """
-    党委书记 党工委书记 党组书记 党委副书记 党组副书记 纪委书记 副书记 书记 党委委员 常委 副董事长 董事长 执行董事 独立董事 董事 监事长 监事 总经理 副总经理 总裁 副总裁 首席执行官
-    首席财务官 首席运营官 首席技术官 首席经济学家 财务总监 总监 总会计师 总工程师 董事会秘书 董秘 行长 副行长 主任 副主任 区长 副区长 市长 副市长 省长 副省长 县长 副县长 镇长 局长
-    副局长 厅长 副厅长 部长 副部长 处长 主席 副主席 秘书长 副秘书长 理事长 会长 副会长 院长 副院长 校长 所长 总经济师 合伙人 创始人 联合创始人 负责人 经理 总裁助理 行长助理
-    总经理助理 董事长助理 董事长兼总经理 CEO CFO COO
-    """
-)
-TITLE_PREFIXES = _words(
-    """
-    区委 市委 省委 县委 党委 党组 专职 常务 执行 代理 名誉
-    """
-)
+# Titles; a person name follows a chain of these (临港集团党委书记、董事长袁国华) or precedes one (顾生行长).
+_PEOPLE = _data("people.yaml")
+TITLES = _words(_PEOPLE["titles"])
+TITLE_PREFIXES = _words(_PEOPLE["title_prefixes"])
+AFTER_NAME = _words(_PEOPLE["after_name"])
 _TITLE_ALT = _first_char_trie(sorted(TITLES, key=len, reverse=True))
 _TPFX = "|".join(TITLE_PREFIXES)
 TITLE_ONE = rf"(?:(?:{_TPFX})?(?:{_TITLE_ALT}))"
