@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from kg.errors import ExtractError
 from kg.extract.entities import build_entities
-from kg.extract.lexicon import FOREIGN_PLACES, PLACES
 from kg.extract.relations import extract_relations
 from kg.extract.textview import recognition_view
 from kg.models import (
@@ -29,17 +28,6 @@ __all__ = ["EXTRACTOR_VERSION", "extract_article"]
 # produced by another version, so a store never mixes the output of two extractors silently.
 EXTRACTOR_VERSION = "7"
 
-_PLACES = frozenset(PLACES)
-_FOREIGN = frozenset(FOREIGN_PLACES)
-
-
-def _salient(ent) -> bool:
-    """A bare place name (上海, 深圳) said once or twice in passing is context, not a graph node; places with
-    an administrative or zone suffix (溧阳市, 临港新片区) and everything else are kept."""
-    if ent.type != "Region" or not ent.surfaces <= _PLACES or ent.surfaces & _FOREIGN:
-        return True  # places abroad are where a deal reaches: kept even when said once
-    return len(ent.mentions) >= 3
-
 
 def _as_written(view: str, text: str, surface: str) -> str:
     """A surface found in the recognition view, spelled as the article writes it (ASCII brackets stay)."""
@@ -57,9 +45,8 @@ def extract_article(article: Article) -> Extraction:
     except Exception as exc:  # a bug on odd input must name the article, not crash a batch silently
         raise ExtractError(f"{article.path}: extraction failed: {type(exc).__name__}: {exc}") from exc
 
-    linked = {r.src for r in rels} | {r.tgt for r in rels}
-    keep = [i for i, ent in enumerate(table.entities) if i in linked or _salient(ent)]
-    order = sorted(keep, key=lambda i: table.entities[i].mentions[0])
+    # every entity named is kept, a place said once in passing too (the gold conventions annotate them)
+    order = sorted(range(len(table.entities)), key=lambda i: table.entities[i].mentions[0])
     ids = {old: f"e{n + 1}" for n, old in enumerate(order)}
     entities = []
     for old in order:

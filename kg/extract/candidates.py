@@ -178,6 +178,9 @@ def _opens_name(run: str, at: int, word: str | None) -> bool:
     )
 
 
+_TITLE_WORDS = frozenset(lx.TITLES)
+
+
 def _word_cut(run: str, cut: int) -> int:
     """Offset after the last whole word of `run[cut:]` that cannot belong to a name: a preposition, pronoun,
     adverb or time word (用国家开发银行, 自…, 近日…), or a verb whose object the name is (期盼国家开发银行)."""
@@ -186,7 +189,10 @@ def _word_cut(run: str, cut: int) -> int:
     best = cut
     for k, w in enumerate(words):
         end = pos + len(w)
-        if w not in _NAME_SAFE and end < len(run):
+        if w in _TITLE_WORDS and end < len(run):
+            # 顾生行长、姚桢副行长代表交行江苏省分行: a title ends the words before a name (总经理兼…: with 兼)
+            best = end + (run[end] == "兼")
+        elif w not in _NAME_SAFE and end < len(run):
             tag = lex.word_tag(w)
             nxt = words[k + 1] if k + 1 < len(words) else None
             if tag in _BOUNDARY_TAGS and not (w == "和" and _he_in_name(run, best, pos)):

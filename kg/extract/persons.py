@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg.extract import lexical as lex
 from kg.extract import lexicon as lx
 from kg.extract.candidates import Cand, is_cjk, left_edge
 
@@ -42,6 +43,7 @@ def _given_ok(text: str, chars: list[str], end: int, k: int) -> bool:
     )
 
 
+_SPEECH = tuple(w for w in lx.AFTER_NAME if len(w) >= 2)
 _LATIN_NAME_RE = re.compile(r"[A-Z][a-z]+(?:[ ·.-][A-Z][a-z]+){1,2}(?![A-Za-z])")
 
 
@@ -69,6 +71,16 @@ def _name_after(text: str, pos: int) -> str | None:
     end = pos + sl  # offset of the first given-name character
     if not _given_ok(text, chars, end, 0):
         return None
+    if (
+        sl == 1
+        and len(chars) >= 2
+        and chars[1] not in "的了是在与及并等也把被让使给从其这该此每所"
+        and text.startswith(_SPEECH, end + 2)
+        and not text.startswith(_SPEECH, end + 1)
+    ):
+        return s[
+            :3
+        ]  # 胡庆和代表双方: a verb right after three characters makes the third one part of the name
     if len(chars) >= 2 and _given_ok(text, chars, end, 1):
         given = 2
     else:
@@ -147,8 +159,70 @@ def _copula_name(text: str, s: int) -> str | None:
     return name
 
 
-def find_person_candidates(text: str) -> list[PersonCand]:
+_OPENERS = frozenset('、，,。；;：:（(“"\n 　')
+_PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
+_ORG_END_RE = re.compile(
+    r"(?:银行|分行|支行|营业部|政府|集团|公司|局|委|会|院|厅|办|中心|部|所|署|社|校|行|园区|新区|开发区|[市省区县州镇乡村])$"
+)
+_AFTER_TITLE = frozenset(lx.AFTER_NAME) | frozenset('、，,。；;：:）)”"等及和与在')
+
+
+def _plain_name(name: str) -> bool:
+    """A 2-3 character personal name: a surname, no function character, not a dictionary word of another
+    kind (南沙 is a place, 代表 a noun)."""
+    if not all(is_cjk(c) for c in name) or any(c in lx.STOP_CHARS for c in name):
+        return False
+    if name[0] not in lx.SURNAMES_1 and name[:2] not in lx.SURNAMES_2:
+        return False
+    tag = lex.word_tag(name)
+    if tag is not None and tag not in _PERSON_TAGS:
+        return False
+    return lx.PLACE_RE.fullmatch(name) is None
+
+
+def _after_title_ok(text: str, end: int) -> bool:
+    if end >= len(text):
+        return True
+    return text[end] in _AFTER_TITLE or text.startswith(lx.AFTER_NAME, end)
+
+
+def find_name_title_candidates(text: str) -> list[PersonCand]:
+    """Names written before their titles, as reports of ceremonies list officials: 交行江苏省分行顾生行长、
+    姚桢副行长 / 徐州市人民政府朱民市长. The organisation is what precedes the first name of such a list."""
     out: list[PersonCand] = []
+    prev: PersonCand | None = None
+    prev_end = -1
+    for m in lx.TITLE_CHAIN_RE.finditer(text):
+        t = m.start()
+        if not _after_title_ok(text, m.end()):
+            continue
+        found = None
+        for n in (3, 2):
+            s = t - n
+            if s < 0 or not _plain_name(text[s:t]):
+                continue
+            before = text[s - 1] if s > 0 else "\n"
+            if before in _OPENERS or _ORG_END_RE.search(text, max(0, s - 4), s):
+                found = s
+                break
+        if found is None:
+            continue
+        s = found
+        if prev is not None and s > 0 and text[s - 1] == "、" and prev_end == s - 1 and prev.groups:
+            g0 = prev.groups[0]
+            groups = [TitleGroup(g0.org_start, g0.org_end, m.group(0))]
+        elif s > 0 and text[s - 1] not in _OPENERS:
+            groups = [TitleGroup(left_edge(text, s, limit=20), s, m.group(0))]
+        else:
+            groups = [TitleGroup(s, s, m.group(0))]
+        cand = PersonCand(Cand(s, t, text[s:t], "Person", "title"), groups)
+        out.append(cand)
+        prev, prev_end = cand, m.end()
+    return out
+
+
+def find_person_candidates(text: str) -> list[PersonCand]:
+    out: list[PersonCand] = find_name_title_candidates(text)
     for m in lx.TITLE_CHAIN_RE.finditer(text):
         s = m.end()
         name = _copula_name(text, s) if s < len(text) and text[s] in "为由是" else None

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from kg.extract import gazetteer as gz
+from kg.extract import lexical as lex
 from kg.extract import lexicon as lx
 from kg.extract.candidates import (
     _DIGIT_OR_QUANT,
@@ -14,6 +16,7 @@ from kg.extract.candidates import (
     Cand,
     _generic,
     _inner_cut,
+    is_cjk,
     left_edge,
 )
 
@@ -45,6 +48,7 @@ _NOT_COUNTY = frozenset(
         "城乡",
     ]
 )
+_PLACE_CONTINUES = frozenset("路街道巷桥站港湾线")
 _COUNTY_BEFORE = frozenset('在于到赴、，,与和及（(“"')
 
 
@@ -125,6 +129,7 @@ def find_region_candidates(text: str) -> list[Cand]:
         if lx.DATELINE_RE.match(text, m.end()):
             continue
         out.append(Cand(m.start(), m.end(), m.group(0), "Region", "gazetteer"))
+    out += _gazetteer_places(text)
     for m in lx.FOREIGN_PLACE_RE.finditer(text):
         if _FOREIGN_MODIFIER_RE.match(text, m.end()):
             continue  # 其德国母公司: the place qualifies the company, it is not named as a place
@@ -179,3 +184,62 @@ def _sub_places(text: str, places: list[Cand]) -> list[Cand]:
         for m in re.finditer(t, text):
             out.append(Cand(m.start(), m.end(), t, "Region", "suffix"))
     return out
+
+
+_AFTER_PLACE = frozenset("的和与及在是将也已等首地境内外县市区等")
+_LOCATIVE_CUES = (
+    "在",
+    "于",
+    "赴",
+    "到",
+    "至",
+    "从",
+    "落户",
+    "入驻",
+    "位于",
+    "来自",
+    "、",
+    "（",
+    "-",
+    "—",
+    "和",
+    "及",
+    "与",
+)
+
+
+def _gazetteer_places(text: str) -> list[Cand]:
+    """Places of the gazetteer. A county's short form (瑞安, 西昌) stands alone only where it is clearly a
+    place: its full name is also in the article, it follows its province or prefecture (温州瑞安), or a
+    locative or a list of places leads to it (在瑞安, 西昌-攀枝花); otherwise it is too often part of a
+    word (象山煤矿, 大新银行, 城关派出所)."""
+    hits = gz.find_places(text)
+    surfaces = {h[2] for h in hits}
+    out: list[Cand] = []
+    for s0, e0, surface in hits:
+        if lx.DATELINE_RE.match(text, e0) or (e0 < len(text) and text[e0] in _PLACE_CONTINUES):
+            continue  # 瑞安联络线 / 西昌路: a road, a line or a unit named after the place
+        found = gz.lookup(surface)
+        short_county = all(p.level in ("county", "town") and p.short == surface for p in found)
+        if short_county:
+            full = any(p.name in surfaces for p in found)
+            parent = any(
+                text.endswith(anc, 0, s0) or text.endswith(gz_short(anc), 0, s0)
+                for p in found
+                for anc in (p.province, p.prefecture)
+                if anc
+            )
+            cued = text.endswith(_LOCATIVE_CUES, max(0, s0 - 2), s0)
+            nxt = text[e0 : e0 + 1]
+            alone = not nxt or not is_cjk(nxt) or nxt in _AFTER_PLACE
+            if not ((full or parent or cued) and alone):
+                continue
+        elif len(found) == 1 and found[0].name == surface and lex.word_tag(surface) == "n":
+            continue  # 矿区 is a county's whole name somewhere, and a common noun everywhere
+        out.append(Cand(s0, e0, surface, "Region", "gazetteer"))
+    return out
+
+
+def gz_short(name: str) -> str:
+    found = [p.short for p in gz.lookup(name) if p.name == name and p.short]
+    return found[0] if found else name

@@ -1,0 +1,86 @@
+"""China's administrative places (kg/extract/data/places.tsv, derived from jionlp's gazetteer).
+
+Provinces, prefectures and counties are recognised by their full names (瑞安市, 大理白族自治州) and their
+short forms (瑞安, 大理); towns (黄阁镇) by their full names only. A short form that the dictionary knows as
+another kind of word (和平, 东方) is not used on its own. Each place knows its province and prefecture, so
+that 省委 in an article about 成都 is Sichuan's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import ahocorasick
+
+from kg.extract import lexical as lex
+
+
+@dataclass(frozen=True)
+class Place:
+    level: str  # province, prefecture, county, town
+    name: str  # full name: 瑞安市
+    short: str  # 瑞安 (may be empty)
+    province: str  # 浙江省 (empty for a province)
+    prefecture: str  # 温州市 (empty above county level)
+
+
+# short forms that are also ordinary words or parts of names far more often than places
+_NOT_ALONE = frozenset(
+    {"城区", "郊区", "新区", "开发", "市中", "市辖", "高新", "经开", "矿区", "林区", "中山"}
+)
+
+
+@lru_cache(maxsize=1)
+def places() -> dict[str, tuple[Place, ...]]:
+    """Every usable surface (full name or short form) -> the places it may name."""
+    out: dict[str, list[Place]] = {}
+    text = resources.files("kg.extract").joinpath("data/places.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line or line[0] == "#":
+            continue
+        level, name, short, province, prefecture = line.split("\t")
+        p = Place(level, name, short, province, prefecture)
+        out.setdefault(name, []).append(p)
+        if short and len(short) >= 2 and level != "town" and short not in _NOT_ALONE:
+            tag = lex.word_tag(short)
+            if tag is None or tag == "ns":
+                out.setdefault(short, []).append(p)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def _automaton() -> ahocorasick.Automaton:
+    auto = ahocorasick.Automaton()
+    for surface in places():
+        auto.add_word(surface, surface)
+    auto.make_automaton()
+    return auto
+
+
+def find_places(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, surface) of every gazetteer place in the text, longest first where they overlap."""
+    hits = [(end + 1 - len(s), end + 1, s) for end, s in _automaton().iter(text)]
+    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    out: list[tuple[int, int, str]] = []
+    reach = -1
+    for s, e, surface in hits:
+        if e <= reach:
+            continue  # inside a longer place already taken
+        out.append((s, e, surface))
+        reach = max(reach, e)
+    return out
+
+
+def lookup(surface: str) -> tuple[Place, ...]:
+    return places().get(surface, ())
+
+
+def level_of(surface: str) -> str | None:
+    """The highest level a surface names (北京 is a province-level city; 瑞安 a county)."""
+    found = lookup(surface)
+    if not found:
+        return None
+    order = ("province", "prefecture", "county", "town")
+    return min((p.level for p in found), key=order.index)
