@@ -50,18 +50,23 @@ ORGANISATIONS: frozenset[EntityType] = frozenset(
 SIGNATURES: dict[RelationType, tuple[frozenset[EntityType], frozenset[EntityType]]] = {
     RelationType.SUBSIDIARY_OF: (ORGANISATIONS, ORGANISATIONS),
     RelationType.SIGNED_AGREEMENT_WITH: (
-        ORGANISATIONS | {EntityType.Person},
-        ORGANISATIONS | {EntityType.Person},
+        ORGANISATIONS | {EntityType.Person, EntityType.Region},
+        ORGANISATIONS | {EntityType.Person, EntityType.Region},
     ),
     RelationType.STRATEGIC_PARTNER_OF: (ORGANISATIONS, ORGANISATIONS),
-    RelationType.PROVIDED_FINANCING_TO: (ORGANISATIONS, ORGANISATIONS | {EntityType.Event}),
+    # a credit line to a city (给予徐州市…授信) finances the place itself
+    RelationType.PROVIDED_FINANCING_TO: (
+        ORGANISATIONS,
+        ORGANISATIONS | {EntityType.Event, EntityType.Region},
+    ),
     RelationType.CROSS_BORDER_FINANCING: (ORGANISATIONS, ORGANISATIONS),
     RelationType.INVESTED_IN: (ORGANISATIONS | {EntityType.Person}, ORGANISATIONS),
     RelationType.ACQUIRED: (ORGANISATIONS | {EntityType.Person}, ORGANISATIONS),
     RelationType.JOINT_VENTURE_WITH: (ORGANISATIONS, ORGANISATIONS),
     RelationType.OPENED_IN: (ORGANISATIONS, frozenset({EntityType.Region})),
     RelationType.LOCATED_IN: (ORGANISATIONS, frozenset({EntityType.Region})),
-    RelationType.EXECUTIVE_OF: (frozenset({EntityType.Person}), ORGANISATIONS),
+    # officials serve a place when the article names no body of it (成都市委书记李春城 -> 成都市)
+    RelationType.EXECUTIVE_OF: (frozenset({EntityType.Person}), ORGANISATIONS | {EntityType.Region}),
     RelationType.ATTENDED: (frozenset({EntityType.Person}), frozenset({EntityType.Event})),
 }
 

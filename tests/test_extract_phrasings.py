@@ -685,9 +685,13 @@ def test_subsidiary_opening_in_a_free_trade_port_keeps_the_full_zone_name() -> N
 
 
 def test_district_party_committee_in_a_title_chain() -> None:
+    # the district's party committee is named only in the title: the official serves the district itself
     ex = run("市委常委、滨江区委书记张明华出席仪式。")
-    assert ents(ex).get("滨江区委") == "GovernmentBody"
-    assert props(ex, "张明华", "EXECUTIVE_OF", "滨江区委")["role"] == "书记"
+    assert "滨江区委" not in ents(ex) and ents(ex).get("滨江区") == "Region"
+    assert props(ex, "张明华", "EXECUTIVE_OF", "滨江区")["role"] == "区委书记"
+    # named as a body elsewhere in the article, the committee is the one served
+    ex = run("滨江区委、区政府高度重视。滨江区委书记张明华出席仪式。")
+    assert props(ex, "张明华", "EXECUTIVE_OF", "滨江区委")["role"] == "区委书记"
     # a chain shared by committee and government (区委副书记、区长) stays with the district as before
     ex = run("北仑区委副书记、区长吕世昌出席签约仪式。")
     assert "北仑区委" not in ents(ex)
@@ -777,13 +781,8 @@ def test_local_office_named_without_its_parent_body_is_an_alias() -> None:
 
 def test_city_party_committee_is_not_the_district_party_committee() -> None:
     ex = run("合肥市委书记张强出席。合肥市包河区委书记李明出席。")
-    assert ents(ex) == {
-        "合肥市委": "GovernmentBody",
-        "张强": "Person",
-        "合肥市包河区委": "GovernmentBody",
-        "李明": "Person",
-    }
-    assert rels(ex) == {("张强", "EXECUTIVE_OF", "合肥市委"), ("李明", "EXECUTIVE_OF", "合肥市包河区委")}
+    assert ents(ex) == {"合肥市": "Region", "张强": "Person", "合肥市包河区": "Region", "李明": "Person"}
+    assert rels(ex) == {("张强", "EXECUTIVE_OF", "合肥市"), ("李明", "EXECUTIVE_OF", "合肥市包河区")}
 
 
 @pytest.mark.parametrize(

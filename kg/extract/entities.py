@@ -78,7 +78,53 @@ _BARE_BODIES = {
     "市政府": re.compile(r"市(?:人民)?政府$"),
     "区政府": re.compile(r"区(?:人民)?政府$"),
     "县政府": re.compile(r"县(?:人民)?政府$"),
+    "州政府": re.compile(r"州(?:人民)?政府$"),
+    "省政府": re.compile(r"省(?:人民)?政府$"),
+    "市人民政府": re.compile(r"市人民政府$"),
+    "州人民政府": re.compile(r"州人民政府$"),
 }
+# bare governments that stand for themselves when the article names no fuller form (州政府与国家开发银行…)
+_BARE_ALONE = frozenset({"市政府", "区政府", "县政府", "州政府", "省政府", "市人民政府", "州人民政府"})
+_TITLE_ONLY_RE = re.compile(r"(?:[省市区县州镇乡旗]委|党委|党工委|党组|人大常委会|人大|政协)$")
+_TITLE_AFTER_RE = re.compile(lx.TITLE_CHAIN)
+_BARE_BODY_RE = re.compile(r"(?<![\u4e00-\u9fff、])(?:[省市州区县](?:人民)?政府)")
+_BARE_AFTER_BODY_RE = re.compile(r"(?:委|政府|管委会)[、和及与]$")
+
+
+def _title_only_body(text: str, c: cd.Cand) -> bool:
+    """Is the candidate a party committee or congress written directly before a title (成都市委|书记)?
+    A committee of a management committee (…管委会党工委书记) is left to the 管委会 rules."""
+    if c.type not in ("GovernmentBody", "Company") or not _TITLE_ONLY_RE.search(c.text):
+        return False
+    if "管委会" in c.text or "管理委员会" in c.text:
+        return False
+    return _TITLE_AFTER_RE.match(text, c.end) is not None
+
+
+def find_committee_candidates(text: str, places: list[cd.Cand]) -> list[cd.Cand]:
+    """广州市委 / 南沙区委 said as a body (代表广州市委、市政府): a place followed by its party committee."""
+    out = []
+    for c in places:
+        m = _COMMITTEE_AFTER_PLACE_RE.match(text, c.end)
+        if m:
+            out.append(cd.Cand(c.start, m.end(), text[c.start : m.end()], "GovernmentBody", "suffix"))
+    return out
+
+
+_COMMITTEE_AFTER_PLACE_RE = re.compile(r"[省市区县州]?委(?![员托会办局])")
+
+
+def find_bare_bodies(text: str) -> list[cd.Cand]:
+    """州政府 / 市政府 standing alone (州政府与国家开发银行…签订): a body of the article's place; not after
+    another body of the same place (广州市委、市政府 is the city's government, named by its party's name)."""
+    out = []
+    for m in _BARE_BODY_RE.finditer(text):
+        if _BARE_AFTER_BODY_RE.search(text, max(0, m.start() - 4), m.start()):
+            continue
+        out.append(cd.Cand(m.start(), m.end(), m.group(0), "GovernmentBody", "suffix"))
+    return out
+
+
 _SHORT_BRANCH_RE = re.compile(
     "(?:" + lx._first_char_trie(list(lx.PLACES)) + r")(?:省|市|区)?(?:分行|支行|省分行|市分行)"
 )
@@ -255,21 +301,6 @@ def build_entities(text: str) -> EntityTable:
                 g.org_end = g.org_start + pm.end(1)
                 g.role = org[pm.end(1) :] + g.role
                 org = pm.group(1)
-            if (
-                gi == 0  # the title right before the name (北仑区委副书记、区长X serves the government)
-                and 2 <= len(org) <= 6
-                and g.role[:2] in _PARTY_COMMITTEES
-                and "、" not in g.role  # 区委副书记、区长: one chain for the district, kept as it was
-                and text.startswith(g.role[:2], g.org_end)
-                and not _GOV_WORD_RE.search(org)
-            ):
-                # 滨江区委书记: the district's party committee is the body served (FORMAT.md: party committees)
-                g.org_end += 2
-                g.role = g.role[2:]
-                org = text[g.org_start : g.org_end]
-                if len(org) >= 4 and not cd.STOP_RE.search(org):
-                    title_orgs.append(cd.Cand(g.org_start, g.org_end, org, "GovernmentBody", "title_org"))
-                continue
             dm = _DEPARTMENT_RE.search(org)
             if dm:
                 # 前海管理局金融创新处处长: the person belongs to the body, not to its department
@@ -289,6 +320,10 @@ def build_entities(text: str) -> EntityTable:
                 title_orgs.append(cd.Cand(g.org_start, g.org_end, org, etype, "title_org"))
 
     base = orgs + title_orgs + announcers + [p.cand for p in persons] + events
+    base += find_committee_candidates(text, regions) + find_bare_bodies(text)
+    # 成都市委书记李春城 / 省人大常委会主任: a party committee or congress named only as part of a title is no
+    # entity of its own (the official serves the place; see officials.py); named elsewhere, it is one
+    base = [c for c in base if not _title_only_body(text, c)]
     base_res = _resolve_overlaps(base)
     known = [(c.start, c.end) for c in base_res if c.type in ORG_TYPES]
     lists = cd.find_list_candidates(text, known, [(c.start, c.end) for c in base_res])
@@ -425,11 +460,12 @@ def build_entities(text: str) -> EntityTable:
                 idx = i
                 break
         if idx is None and t == "GovernmentBody" and s in _BARE_BODIES:
-            # a bare 管委会 / 区政府 names the one such body of the article, or nothing
+            # a bare 管委会 / 区政府 names the one such body of the article, or (州政府 with no full form) itself
             hits = [i for i, e in enumerate(entities) if e.type == t and _BARE_BODIES[s].search(e.name)]
-            if not hits:
+            if hits:
+                idx = hits[0]  # several: each mention is re-bound to the nearest (_rebind_bare_bodies)
+            elif s not in _BARE_ALONE:
                 continue
-            idx = hits[0]  # several: each mention is re-bound to the nearest such body (_rebind_bare_bodies)
         if idx is None and t == "Bank" and _SHORT_BRANCH_RE.fullmatch(s):
             # 上海分行 alone names the one branch of that place the article mentions, or nothing
             hits = [i for i, e in enumerate(entities) if e.type == "Bank" and e.name.endswith(s)]

@@ -7,6 +7,7 @@ import re
 from kg.extract.entities import ORG_TYPES
 from kg.extract.lexicon import TITLE_CHAIN_RE
 from kg.extract.normalize import DATE_RE, find_date
+from kg.extract.officials import body_suffix
 from kg.extract.relations.base import (
     _SEPS,
     Ctx,
@@ -16,6 +17,7 @@ from kg.extract.relations.base import (
     _is_modifier,
     _mention_before,
 )
+from kg.extract.relations.officials import drop_places_beside_bodies, official_targets
 
 # Cue patterns of the rules below, compiled once (re.* with a string pays a cache lookup per call).
 _RX0 = re.compile(r"出席|参加|参与")
@@ -34,14 +36,29 @@ def rule_executive(ctx: Ctx, s: int, e: int, ms) -> None:
         groups = ctx.table.person_groups.get((ps, pe))
         if not groups:
             continue
-        for g in groups:
-            org = None
+        served: dict[int, list[tuple[int, int, str]]] = {}  # target -> (group, title, title text)
+        for gi, g in enumerate(groups):
+            org = place = None
+            chunk = ctx.text[g.org_start : g.org_end]
+            body_end = g.org_end - len(body_suffix(chunk))
             for ms_, me_, mi in ms:
                 # the name ending right before the titles (景和建发总经理: a known name may hold a 和)
-                if me_ == g.org_end and ms_ < g.org_end and ctx.etype(mi) in ORG_TYPES:
-                    org = mi
-            chunk = ctx.text[g.org_start : g.org_end]
-            if org is None or ctx.etype(org) == "Region":
+                if me_ == g.org_end and ms_ < g.org_end:
+                    if ctx.etype(mi) in ORG_TYPES:
+                        org = mi
+                    elif ctx.etype(mi) == "Region":
+                        place = mi
+                elif me_ == body_end and ms_ < body_end and ctx.etype(mi) == "Region":
+                    place = mi  # 东湖新区|党工委|副书记: the place before the body word
+                elif ms_ < g.org_end < me_ <= g.org_end + 3 and ctx.etype(mi) == "GovernmentBody":
+                    org = mi  # 滨江|区委|书记 where 滨江区委 is named as a body elsewhere
+            official = official_targets(ctx, chunk, g.role, org, place)
+            if official:
+                for ti, (target, role) in enumerate(official):
+                    served.setdefault(target, []).append((-gi, ti, role))
+                prev_org = org if org is not None else prev_org
+                continue
+            if org is None and place is not None:
                 org = _government_of(ctx, chunk, g.role)
             if org is None and chunk in ("公司", "本公司", "该公司", "集团", "集团公司"):
                 org = ctx.focal
@@ -55,18 +72,27 @@ def rule_executive(ctx: Ctx, s: int, e: int, ms) -> None:
                     org = first[2] if first is not None and ctx.etype(first[2]) != "GovernmentBody" else None
             ctx.add("EXECUTIVE_OF", pi, org, {"role": g.role}, (s, e))
             prev_org = org if org is not None else prev_org
+        for target, roles in drop_places_beside_bodies(ctx, served).items():
+            ctx.add("EXECUTIVE_OF", pi, target, {"role": "、".join(r[2] for r in sorted(roles))}, (s, e))
     # 袁国华同时担任临港新片区党工委副书记
     for m in re.finditer(
         r"(?:同时|现|还|兼)?(?:担任|出任|兼任|就任|当选为?|升任|(?:被)?任命为)", ctx.text[s:e]
     ):
         pos = s + m.start()
         person = _mention_before(ctx, ms, pos, 0, {"Person"})
-        k = _first_after(ctx, ms, s + m.end(), 0)
+        k = _first_after(ctx, ms, s + m.end(), 0, ORG_TYPES | {"Region"})
         if person is None or k is None:
             continue
         tm = TITLE_CHAIN_RE.match(ctx.text, ms[k][1])
-        if tm:
-            ctx.add("EXECUTIVE_OF", person, ms[k][2], {"role": tm.group(0)}, (s, e))
+        if not tm:
+            continue
+        if ctx.etype(ms[k][2]) == "Region":
+            # 同时担任滨湖新区党工委副书记: a political title of a place (its committee named only here)
+            chunk = ctx.text[ms[k][0] : ms[k][1]]
+            for target, role in official_targets(ctx, chunk, tm.group(0), None, ms[k][2]):
+                ctx.add("EXECUTIVE_OF", person, target, {"role": role}, (s, e))
+            continue
+        ctx.add("EXECUTIVE_OF", person, ms[k][2], {"role": tm.group(0)}, (s, e))
 
 
 _GOV_TITLE_RE = re.compile(r"[区市县省](?:委|长)|秘书长|书记|常委")

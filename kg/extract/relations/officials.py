@@ -1,0 +1,87 @@
+"""EXECUTIVE_OF for officials: a political title serves the body the article names, else the place."""
+
+from __future__ import annotations
+
+from kg.extract import officials as of
+from kg.extract.relations.base import Ctx
+
+# names a body of each kind may have after its place (成都市委, 四川省人民政府, 广州市政协)
+_BODY_WORDS = {
+    "party": ("委", "党委", "党工委", "党组"),
+    "government": ("人民政府", "政府", "管委会", "管理委员会"),
+    "congress": ("人大常委会", "人大", "政协"),
+}
+
+
+def _regions(ctx: Ctx) -> list[tuple[str, int]]:
+    """(surface, entity) of every place mention of the article, in order."""
+    ents = ctx.table.entities
+    return [(ctx.text[s:e], i) for s, e, i in ctx.table.mention_list if ents[i].type == "Region"]
+
+
+def _body_of(ctx: Ctx, place: int | None, level: str | None, kind: str) -> int | None:
+    """The article's GovernmentBody of that kind for the place (or, with no place, the bare 州政府 kind)."""
+    ents = ctx.table.entities
+    words = _BODY_WORDS[kind]
+    stems: set[str] = set()
+    if place is not None:
+        for surf in ents[place].surfaces:
+            stems.add(surf)
+            if level and not surf.endswith(level):
+                stems.add(surf + level)
+    elif level:
+        stems.add(level)
+    for i, ent in enumerate(ents):
+        if ent.type != "GovernmentBody":
+            continue
+        for surf in ent.surfaces:
+            for stem in stems:
+                if surf.startswith(stem) and surf[len(stem) :] in words:
+                    return i
+    return None
+
+
+def official_targets(
+    ctx: Ctx, chunk: str, role: str, org: int | None, place: int | None
+) -> list[tuple[int, str]]:
+    """(target, title) for each political title of a chain (省委常委、成都市委书记 -> 四川省, 成都市); empty when
+    the chain holds no political title or its target is unknown (the caller then treats it as a job)."""
+    out: list[tuple[int, str]] = []
+    for title in of.split_roles(role):
+        parsed = of.parse_title(chunk, title)
+        if parsed is None:
+            continue
+        kind, level = parsed
+        if org is not None and ctx.etype(org) == "GovernmentBody":
+            out.append((org, title))  # 南京江宁科学城管委会党工委书记: the body is named before the title
+            continue
+        where = place
+        if where is None and level:
+            where = of.implied_place(_regions(ctx), level)
+        body = _body_of(ctx, where, level, kind)
+        if body is None and place is None and level:
+            body = _body_of(ctx, None, level, kind)  # a bare 州政府 of an unnamed prefecture
+        target = body if body is not None else where
+        if target is not None:
+            out.append((target, title))
+    return out
+
+
+def drop_places_beside_bodies(ctx: Ctx, served: dict[int, list]) -> dict[int, list]:
+    """省委副书记、省长 -> 四川省政府 (role 省委副书记、省长): a place is dropped when a body of the same place is
+    served, and its titles join the body's role, as the chain was written."""
+    ents = ctx.table.entities
+    bodies = [t for t in served if ents[t].type == "GovernmentBody"]
+    out: dict[int, list] = {t: list(r) for t, r in served.items()}
+    for t, roles in served.items():
+        if ents[t].type != "Region":
+            continue
+        beside = [
+            b
+            for b in bodies
+            if any(b_s.startswith(p_s) for b_s in ents[b].surfaces for p_s in ents[t].surfaces)
+        ]
+        if beside:
+            out.pop(t)
+            out[beside[0]] = roles + out[beside[0]]
+    return out
