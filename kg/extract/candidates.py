@@ -114,7 +114,10 @@ def _run_cut(run: str) -> int:
     pm = lx.PLACE_RE.match(run)
     if pm and run.startswith("企业", pm.end()) and len(run) - pm.end() >= 4:
         cut = pm.end() + 2  # 苏州企业恒辉智能科技有限公司: the place describes the company, not its name
+    bounds = _word_bounds(run)
     for m in lx.LEFT_CUE_RE.finditer(run):
+        if m.end() not in bounds and len(m.group(0)) == 1:
+            continue  # 跟进 is one word: its 跟 is no preposition (公共财政事务跟进委员会)
         if not lx.is_kept_cue(m.group(0)):
             if m.group(0) == "和" and _he_in_name(run, cut, m.start()):
                 continue
@@ -179,6 +182,16 @@ def _opens_name(run: str, at: int, word: str | None) -> bool:
 
 
 _TITLE_WORDS = frozenset(lx.TITLES)
+
+
+def _word_bounds(run: str) -> frozenset[int]:
+    """Offsets in `run` where one dictionary word ends and the next begins."""
+    out = {0}
+    pos = 0
+    for w in lex.segment(run):
+        pos += len(w)
+        out.add(pos)
+    return frozenset(out)
 
 
 def _word_cut(run: str, cut: int) -> int:
@@ -290,6 +303,11 @@ def _generic(body: str) -> bool:
     return ok[n]
 
 
+def _two_char_brand(body: str) -> bool:
+    """大新银行 / 华夏银行: two generic characters that the dictionary does not know as a word are a brand."""
+    return len(body) == 2 and body not in lx.GENERIC_BODIES and lex.word_tag(body) is None
+
+
 _NAME_PREFIX_RE = re.compile(_sorted_alt(lx.NAME_PREFIXES))
 
 
@@ -308,7 +326,8 @@ def valid_org_body(body: str, weak: bool, bank: bool = False) -> bool:
     masked = _mask(body)
     if len(body) < 2 or _STOP_RE.search(masked) or _DIGIT_OR_QUANT.search(body):
         return False
-    if _generic(body) and not (bank and body in lx.BANK_BRANDS):
+    brand = bank and (body in lx.BANK_BRANDS or _two_char_brand(body))
+    if _generic(body) and not brand:
         return False  # 建设银行 / 交通银行 are names although 建设 / 交通 are common words; 合作银行 is not
     if weak:
         if len(body) > 6:
@@ -416,7 +435,7 @@ def find_list_candidates(
             if k == len(bounds) - 2:
                 piece = text[s:e]
                 # split a final 和/及 member, cut at the first right cue
-                parts = re.split(r"[和及与]", piece)
+                parts = re.split(r"以及|[和及与]", piece)
                 if len(parts) > 1:
                     items.append((s, s + len(parts[0])))
                     s = s + len(piece) - len(parts[-1])
@@ -440,7 +459,9 @@ def find_list_candidates(
             if 2 <= len(item) <= 3 and (item[0] in lx.SURNAMES_1 or item[:2] in lx.SURNAMES_2):
                 out.append(Cand(s, e, item, "Person", "list"))
             elif 2 <= len(item) <= 10 and not _generic(item) and s not in starts and e not in ends:
-                out.append(Cand(s, e, item, "Company", "list"))
+                sm = _SUFFIX_END_RE.search(item)
+                etype = _ORG_SUFFIX_TYPE[sm.group(0)] if sm else "Company"
+                out.append(Cand(s, e, item, etype, "list"))
     return out
 
 

@@ -44,28 +44,12 @@ def _data(name: str) -> dict:
 
 # ------------------------------------------------------------------ organisation suffixes -> type
 # Ordered longest first inside the alternation (regex alternation is ordered).
-BANK_SUFFIXES = ("农村商业银行", "农商银行", "农商行", "信用社", "分行", "支行", "营业部", "银行")
-GOV_SUFFIXES = _words(
-    """
-    人民政府 政府 街道办事处 街道办 分局 管理委员会 管委会 党工委 委员会 投促中心 办公室 办公厅 交易所 监管局 管理局 发改委 商务委 财政局 税务局 证监会 银保监会 金融监管总局 国资委 商务部 财政部 工信部
-    公安局 商务局 金融局 统计局 金融办 商务厅 财政厅 经信委 科委 金融委 招商局 投资促进局 投资促进中心 服务中心 国有资产管理中心 金融工作局
-    """
-)
-FUND_SUFFIXES = ("产业投资基金", "投资基金", "产业基金", "创投基金", "引导基金", "母基金", "基金")
-STRONG_COMPANY_SUFFIXES = (
-    "股份有限公司",
-    "有限责任公司",
-    "有限公司",
-    "股份公司",
-    "分公司",
-    "集团公司",
-    "集团",
-)
-WEAK_COMPANY_SUFFIXES = _words(
-    """
-    控股 实业 科技 证券 保险 产险 寿险 资本 投资 汽车 能源 新能源 资管 信托 租赁 置业 地产 物流 医药 产投 金服
-    """
-)
+_ORGS = _data("organisations.yaml")
+BANK_SUFFIXES = _words(_ORGS["bank"])
+GOV_SUFFIXES = _words(_ORGS["government"])
+FUND_SUFFIXES = _words(_ORGS["fund"])
+STRONG_COMPANY_SUFFIXES = _words(_ORGS["company_strong"])
+WEAK_COMPANY_SUFFIXES = _words(_ORGS["company_weak"])
 
 # A legal tail that may follow a name: used to link 旭升集团 to 宁波旭升集团股份有限公司.
 LEGAL_TAIL = re.compile(
@@ -206,6 +190,14 @@ GENERIC_BODIES = frozenset(
         "境外",
         "境内",
         "分支",
+        "村镇",
+        "参团",
+        "参贷",
+        "贷款",
+        "整个",
+        "上市公司",
+        "外资银行",
+        "商业银行",
         "各家",
         "总行",
         "激发",
@@ -263,7 +255,7 @@ LEFT_CUES = _words(
     旗下 下属 通过 控制 出席 参加 签署 签订 签约 联合 携手 牵头 包括 其中 以及 及其 选择 支持 推动 成立 设立 组建 入股 收购 持有 公告 表示 认为 作为 依托 背靠 引入 助力
     引导 系 围绕 与会 各方 出任 兼任 就任 当选 加大 扩大 追加 赋能 此次 未来 借助 宣告 落地 尝试 相信 希望 可以 一定 同时 此外 另外 进一步 随后 后续 已经 正式 成功 积极 主动 持续 大力 全面 重点 推进 注册 来源 文章 本次 今年 去年
     近日 日前 目前 今日 昨日 昨晚 同日 当日 拟与 分别 向其 转让 受让 予以 给予 获得 取得 完成 实现 开展 召开 举行 举办 落户 入驻 开业 揭牌 来自 面向 针对 随着 关于 加入
-    担任 会见 走访 调研 考察 前往 深化 加强 促进 保障 服务 发挥 提供 投放 发放 授信 贷款 融资 主办 承办 协办 指导 印发 发布 宣布 透露 介绍 代表 称 与 和 及 同 跟 向 由 对 为
+    担任 会见 走访 调研 考察 前往 深化 加强 促进 保障 服务 发挥 提供 投放 发放 授信 贷款 融资 主办 承办 协办 指导 印发 发布 宣布 透露 介绍 代表 在华 来华 驻华 称 与 和 及 同 跟 向 由 对 为
     在 将 把 被 给 从 是 的 了 并 等 拟 于 让 使 也 还 均 已 暨 其 该 此 这 是 以 据 如 予 之 即 或 称 约 至 讯 而 意味着 打造成 打造 激发 允许 警惕 扩容 从事
     成为 属于 涉及 引进 吸引 推出 助推 依靠 借力 凭借 获批 获准 入选 荣获 位列 位居 跻身 带动 拉动 参股 增持 减持 认购 承销 运营 经营 负责 主导 见证 披露 显示 指出 强调
     告诉 获悉 了解 据悉 注意到 发现 由于 因为 根据 按照 依据 对于 经过 为了 还有 此前 此后 之后 之前 当前 近期 近年来 近年 以来 截至 截止 上月 本月 投资人 投资方 母公司
@@ -326,7 +318,7 @@ PLACE_RE = re.compile(_first_char_trie(list(PLACES)))
 REGION_SUFFIXES = _words(
     """
     自由贸易试验区 自贸试验区 经济开发区 合作区 示范区 试验区 科学城 工业园区 产业园区 科技园区 产业园 工业园 科技园 经济技术开发区 高新技术产业开发区 新片区 自贸区 开发区 高新区 经开区
-    自由贸易港 自贸港 保税港区 综合保税区 保税区 综保区 自贸片区 片区 集聚区 经济区 新城 园 新区 自治区 自治州 自治县 省 市 区 县 镇 乡
+    自由贸易港 自贸港 保税港区 综合保税区 保税区 综保区 自贸片区 片区 集聚区 经济区 综合实验区 实验区 新城 园 新区 自治区 自治州 自治县 省 市 区 县 镇 乡
     """
 )
 COUNTRIES = ("中国", "美国", "日本", "韩国", "德国", "法国", "英国", "新加坡", "俄罗斯", "印度")
@@ -351,7 +343,8 @@ SURNAMES_1 = frozenset(_PEOPLE["surnames"].replace(" ", ""))
 SURNAMES_2 = _words(_PEOPLE["double_surnames"])
 
 # Titles; a person name follows a chain of these (临港集团党委书记、董事长袁国华) or precedes one (顾生行长).
-TITLES = _words(_PEOPLE["titles"])
+HONORIFICS = _words(_PEOPLE["honorifics"])
+TITLES = _words(_PEOPLE["titles"]) + HONORIFICS
 TITLE_PREFIXES = _words(_PEOPLE["title_prefixes"])
 AFTER_NAME = _words(_PEOPLE["after_name"])
 _TITLE_ALT = _first_char_trie(sorted(TITLES, key=len, reverse=True))
@@ -444,6 +437,8 @@ BANK_ABBREVIATIONS = {
     "交行": "交通银行",
     "招行": "招商银行",
     "邮储银行": "邮政储蓄银行",
+    "农商银行": "农村商业银行",
+    "农商行": "农村商业银行",
     "浦发银行": "上海浦东发展银行",
     "中银香港": "中国银行（香港）有限公司",
     "民生银行": "中国民生银行",

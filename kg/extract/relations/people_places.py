@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.entities import ORG_TYPES
-from kg.extract.lexicon import TITLE_CHAIN_RE
+from kg.extract.lexicon import HONORIFICS, TITLE_CHAIN_RE
 from kg.extract.normalize import DATE_RE, find_date
 from kg.extract.officials import body_suffix
 from kg.extract.relations.base import (
@@ -30,6 +30,9 @@ _RX6 = re.compile(r"新公司|该公司|此公司|合资公司|项目公司")
 _RX7 = re.compile(r"新公司|该公司")
 
 
+_HONORIFICS = frozenset(HONORIFICS)
+
+
 def rule_executive(ctx: Ctx, s: int, e: int, ms) -> None:
     prev_org = None  # 公司董事长为A，总经理由B担任: a bare title later in the sentence keeps the organisation
     for ps, pe, pi in ms:
@@ -38,6 +41,8 @@ def rule_executive(ctx: Ctx, s: int, e: int, ms) -> None:
             continue
         served: dict[int, list[tuple[int, int, str]]] = {}  # target -> (group, title, title text)
         for gi, g in enumerate(groups):
+            if g.role in _HONORIFICS:
+                continue  # 中国工程院院士张偲: an honour, no post
             org = place = None
             chunk = ctx.text[g.org_start : g.org_end]
             body_end = g.org_end - len(body_suffix(chunk))
