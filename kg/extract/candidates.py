@@ -397,9 +397,14 @@ _RIGHT_CUE_RE = re.compile(
 
 
 def find_list_candidates(
-    text: str, known: list[tuple[int, int]], blocked: list[tuple[int, int]]
+    text: str,
+    known: list[tuple[int, int]],
+    blocked: list[tuple[int, int]],
+    known_types: dict[tuple[int, int], str] | None = None,
 ) -> list[Cand]:
-    """Members of 、-lists next to a known organisation: unknown orgs (北京海纳川) and bare names (徐旭东)."""
+    """Members of 、-lists next to a known organisation: unknown orgs (北京海纳川) and bare names (徐旭东); in a
+    list of banks an unknown member is a bank (中信、浦发银行在岚分支机构)."""
+    known_types = known_types or {}
     out: list[Cand] = []
     known_set = sorted(known)
     starts = {s for s, _ in known_set}
@@ -456,7 +461,15 @@ def find_list_candidates(
                 continue
             if not all(is_cjk(c) for c in item) or any(c in lx.STOP_CHARS for c in item):
                 continue
-            if 2 <= len(item) <= 3 and (item[0] in lx.SURNAMES_1 or item[:2] in lx.SURNAMES_2):
+            kinds = {t for (ks, ke), t in known_types.items() if any(a <= ks and ke <= b for a, b in items)}
+            if kinds == {"Bank"} and 2 <= len(item) <= 6 and not _generic(item):
+                if item in lx.BANK_BRANDS or _name_like(item):
+                    out.append(Cand(s, e, item, "Bank", "list"))
+            elif (
+                2 <= len(item) <= 3
+                and (item[0] in lx.SURNAMES_1 or item[:2] in lx.SURNAMES_2)
+                and lex.word_tag(item) in (None, "nr", "nrt", "nrfg")
+            ):
                 out.append(Cand(s, e, item, "Person", "list"))
             elif 2 <= len(item) <= 10 and not _generic(item) and s not in starts and e not in ends:
                 sm = _SUFFIX_END_RE.search(item)
@@ -565,3 +578,60 @@ def find_project_candidates(text: str) -> list[Cand]:
             continue
         out.append(Cand(start, m.end(), text[start : m.end()], "Event", "project"))
     return out
+
+
+# X、Y和Z等(N家)?商业银行 / 等企业 / 等N家机构: the closing noun says what the listed names are
+_CLOSED_LIST_RE = re.compile(
+    r"((?:[\u4e00-\u9fffA-Za-z]{2,12}、)+[\u4e00-\u9fffA-Za-z]{2,12}?)(?:(?:和|及|以及)([\u4e00-\u9fffA-Za-z]{2,12}?))?"
+    r"等(?:[\d一二两三四五六七八九十几多]+[家个所])?(?:[\u4e00-\u9fff]{0,4}?)"
+    r"(?P<noun>商业银行|股份制银行|银行|金融机构|企业|公司|集团|机构|单位|基金)"
+)
+_CLOSED_TYPES = {
+    "商业银行": "Bank",
+    "股份制银行": "Bank",
+    "银行": "Bank",
+    "金融机构": "Company",
+    "企业": "Company",
+    "公司": "Company",
+    "集团": "Company",
+    "机构": "Company",
+    "单位": "Company",
+    "基金": "Fund",
+}
+
+
+def find_closed_list_candidates(text: str, blocked: list[tuple[int, int]]) -> list[Cand]:
+    """Names introduced by the list they stand in: 平安、民生等商业银行 (banks), 宁德时代、比亚迪等企业
+    (companies). Each member must look like a name (no function character, not a generic word)."""
+    out: list[Cand] = []
+    for m in _CLOSED_LIST_RE.finditer(text):
+        etype = _CLOSED_TYPES[m.group("noun")]
+        body_start = left_edge(text, m.start(1) + m.group(1).find("、"), limit=12)
+        spans = []
+        pos = body_start
+        for part in text[body_start : m.end(1)].split("、"):
+            spans.append((pos, pos + len(part)))
+            pos += len(part) + 1
+        if m.group(2):
+            spans.append((m.start(2), m.end(2)))
+        for s0, e0 in spans:
+            item = text[s0:e0]
+            if not 2 <= len(item) <= 12 or any(c in lx.STOP_CHARS for c in item) or _generic(item):
+                continue
+            if any(a <= s0 < b or a < e0 <= b for a, b in blocked):
+                continue  # a name already found (浦发银行): kept as it is
+            if lx.PLACE_RE.fullmatch(item):
+                continue  # 北京、上海等城市: places
+            if not ((etype == "Bank" and item in lx.BANK_BRANDS) or _name_like(item)):
+                continue  # 保险资管、国有大行等机构: descriptions made of common words
+            out.append(Cand(s0, e0, item, etype, "list"))
+    return out
+
+
+_NAME_TAGS = frozenset({"ns", "nt", "nz", "j", "nr", "nrt", "nrfg"})
+
+
+def _name_like(item: str) -> bool:
+    """Does a word sequence look like a name: a place, organisation or brand word in it, or a word the
+    dictionary does not know (比亚迪)? Descriptions (绿色再制造, 资金运营中心) are made of common words."""
+    return any(lex.word_tag(w) in _NAME_TAGS or lex.word_tag(w) is None for w in lex.segment(item))

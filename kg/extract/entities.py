@@ -329,7 +329,11 @@ def build_entities(text: str) -> EntityTable:
     base = [c for c in base if not _title_only_body(text, c)]
     base_res = _resolve_overlaps(base)
     known = [(c.start, c.end) for c in base_res if c.type in ORG_TYPES]
-    lists = cd.find_list_candidates(text, known, [(c.start, c.end) for c in base_res])
+    known_types = {(c.start, c.end): c.type for c in base_res if c.type in ORG_TYPES}
+    spans = [(c.start, c.end) for c in base_res]
+    lists = cd.find_list_candidates(text, known, spans, known_types) + cd.find_closed_list_candidates(
+        text, spans
+    )
     all_cands = _resolve_overlaps(base_res + lists + regions)
 
     # explicit aliases: 平安直通咨询有限公司(下称平安直通)

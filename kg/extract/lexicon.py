@@ -50,6 +50,8 @@ GOV_SUFFIXES = _words(_ORGS["government"])
 FUND_SUFFIXES = _words(_ORGS["fund"])
 STRONG_COMPANY_SUFFIXES = _words(_ORGS["company_strong"])
 WEAK_COMPANY_SUFFIXES = _words(_ORGS["company_weak"])
+SYNDICATE_ROLES = _words(_ORGS["syndicate_roles"])
+SYNDICATE_DEFAULT_ROLE: str = _ORGS["syndicate_default_role"]
 
 # A legal tail that may follow a name: used to link 旭升集团 to 宁波旭升集团股份有限公司.
 LEGAL_TAIL = re.compile(

@@ -58,6 +58,7 @@ from kg.extract.relations.stakes import (
     rule_strategic_investor,
     rule_takes_stake,
 )
+from kg.extract.relations.syndicates import syndicate_pass
 from kg.ontology import SYMMETRIC, RelationType
 
 __all__ = ["Rel", "extract_relations"]
@@ -123,7 +124,9 @@ def extract_relations(text: str, table: EntityTable, article_date: str | None) -
         banks = [m[2] for m in ms if ctx.etype(m[2]) == "Bank"]
         if banks:
             ctx.last_bank = banks[0]
-    return _dedupe(_refine_signings(retarget_project_loans(ctx, ctx.rels)))
+    ctx.rels[:] = retarget_project_loans(ctx, ctx.rels)
+    syndicate_pass(ctx)
+    return _dedupe(_refine_signings(ctx.rels))
 
 
 # 该行 / 该分行 / 该公司 and a bare 公司 / 分行 opening a clause stand for an organisation named before
