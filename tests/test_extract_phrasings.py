@@ -950,7 +950,11 @@ def test_free_trade_zone_area_with_a_bracketed_province_is_one_region_and_its_sh
         "广州港集团有限公司": "Company",
     }
     assert aliases(ex)["中国（广东）自由贸易试验区广州南沙新区片区"] == ["南沙片区"]
-    assert rels(ex) == {("广州港集团有限公司", "OPENED_IN", "中国（广东）自由贸易试验区广州南沙新区片区")}
+    # a zone that signs is a party (shared/corpus conventions: 平潭综合实验区与…签署…协议)
+    assert rels(ex) == {
+        ("广州港集团有限公司", "OPENED_IN", "中国（广东）自由贸易试验区广州南沙新区片区"),
+        ("中国（广东）自由贸易试验区广州南沙新区片区", "SIGNED_AGREEMENT_WITH", "广州港集团有限公司"),
+    }
 
 
 def test_free_trade_zone_with_half_width_brackets_has_no_bracket_alias() -> None:

@@ -29,6 +29,7 @@ from kg.extract.relations.holders import (
     rule_sponsors,
     rule_subscribes,
 )
+from kg.extract.relations.holdings import rule_ranked_holder, rule_stake_purchase
 from kg.extract.relations.money import (
     rule_acquired,
     rule_financier_lends,
@@ -65,6 +66,8 @@ __all__ = ["Rel", "extract_relations"]
 
 
 RULES = (
+    rule_ranked_holder,
+    rule_stake_purchase,
     rule_executive,
     rule_attended,
     rule_subsidiary,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+from kg.extract import lexicon as lx
 from kg.extract.entities import ORG_TYPES
 from kg.extract.normalize import find_date
 from kg.extract.relations.base import (
@@ -21,7 +22,7 @@ from kg.extract.relations.base import (
 
 # Cue patterns of the rules below, compiled once (re.* with a string pays a cache lookup per call).
 _RX0 = re.compile(r"与|同|和|跟")
-_RX1 = re.compile(r"签订|签署|签约(?!仪式|现场|活动|会|大会)|签下|签定")
+_RX1 = re.compile(r"签订|签署|签约(?!仪式|现场|活动|会|大会)|签下|签定|达成(?=[^，,。；;]{0,16}?协议)")
 _RX2 = re.compile(r"战略合作(?:关系|伙伴|框架)|达成(?:全面|深度)?战略合作")
 _RX3 = re.compile(r"签订|签署|签约")
 _RX4 = re.compile(r"公司")
@@ -52,10 +53,31 @@ def _parties_before(ctx: Ctx, s: int, vpos: int, ms) -> list[int]:
             continue  # an official signing for an organisation: the organisation is the party
         if (t in ORG_TYPES or t == "Person") and mi not in out:
             out.append(mi)
+        elif (
+            t == "Region"
+            and mi not in out
+            and _coordinated(ctx.text, ms_, me_)
+            and _ZONE_END_RE.search(ctx.table.entities[mi].name)
+        ):
+            out.append(mi)  # 平潭综合实验区与重庆农村商业银行签署…协议: a zone (not a city) signs as a party
     pm = _ALL_PARTIES_RE.search(ctx.text[cs:vpos]) if len(out) < 2 else None
     if pm:
         return _parties_referred(ctx, s, cs, ms, pm.group(0))
     return out
+
+
+_ZONE_END_RE = re.compile(
+    "(?:"
+    + lx.word_alternation(
+        z for z in lx.REGION_SUFFIXES if len(z) >= 2 and z not in ("自治区", "自治州", "自治县")
+    )
+    + ")$"
+)
+
+
+def _coordinated(text: str, s: int, e: int) -> bool:
+    """Is a mention one side of 与/和/同 (R与X / X与R)?"""
+    return text.startswith(("与", "同"), e) or text.endswith(("与", "同"), 0, s)
 
 
 def _parties_referred(ctx: Ctx, s: int, cs: int, ms, word: str) -> list[int]:

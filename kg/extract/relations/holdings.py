@@ -1,0 +1,82 @@
+"""Who holds whom: major shareholders named by their rank, and stake purchases from named holders."""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.entities import ORG_TYPES
+from kg.extract.normalize import find_date
+from kg.extract.relations.base import Ctx, _clause_start, _first_after, _mention_before
+
+# 金保利新能源有限公司第一大股东招商新能源集团 / X的主要股东为Y
+_RANKED_HOLDER_RE = re.compile(r"的?(?:第[一二三]大|主要|最大|单一最大|大)股东(?:为|是)?")
+# 购买株洲国投、列邦康泰持有的千金湘江药业28.92%的股权 / 受让A所持B 30%股份
+_PURCHASE_RE = re.compile(r"(?:购买|受让|收购|购入)(?=[^，。；]{2,60}?(?:合计|共同)?(?:所)?持有?的?)")
+_HELD_OF_RE = re.compile(r"(?:合计|共同|分别)?(?:所)?持有?的?")
+_STAKE_AFTER_RE = re.compile(r"(?P<stake>\d+(?:\.\d+)?%)?(?:的)?(?:股权|股份|权益)")
+_SUBJECT_WORD_RE = re.compile(r"(?:^|[，。；])(?:本公司|公司|上市公司)")
+_SEPARATORS = ("、", "和", "及", "与", "以及")
+
+
+def rule_ranked_holder(ctx: Ctx, s: int, e: int, ms) -> None:
+    """X第一大股东Y: Y holds X (INVESTED_IN); a controlling holder is left to the subsidiary rules."""
+    text = ctx.text
+    for m in _RANKED_HOLDER_RE.finditer(text, s, e):
+        held = _mention_before(ctx, ms, m.start(), 0)
+        k = _first_after(ctx, ms, m.end(), 0, ORG_TYPES | {"Person"})
+        if held is None or k is None:
+            continue
+        ctx.add("INVESTED_IN", ms[k][2], held, {}, (s, e))
+
+
+def rule_stake_purchase(ctx: Ctx, s: int, e: int, ms) -> None:
+    """公司拟…购买A、B持有的T 28.92%的股权: the buyer ACQUIRED and INVESTED_IN T; A and B hold T."""
+    text = ctx.text
+    for m in _PURCHASE_RE.finditer(text, s, e):
+        sellers: list[int] = []
+        k = _first_after(ctx, ms, m.end(), 0, ORG_TYPES | {"Person"})
+        while k is not None and k < len(ms):
+            sellers.append(ms[k][2])
+            nxt = k + 1
+            if nxt < len(ms) and text[ms[k][1] : ms[nxt][0]] in _SEPARATORS:
+                k = nxt
+                continue
+            break
+        if k is None or not sellers:
+            continue
+        hm = _HELD_OF_RE.match(text, _skip_group_words(text, ms[k][1]))
+        if not hm or not hm.group(0):
+            continue
+        kt = _first_after(ctx, ms, hm.end(), 0)
+        if kt is None:
+            continue
+        sm = _STAKE_AFTER_RE.match(text, ms[kt][1])
+        if not sm:
+            continue
+        target = ms[kt][2]
+        buyer = _buyer(ctx, s, m.start(), ms)
+        props = {"stake": sm.group("stake"), "date": find_date(text[s:e], ctx.date)}
+        if buyer is not None:
+            ctx.add("ACQUIRED", buyer, target, props, (s, e))
+            ctx.add("INVESTED_IN", buyer, target, {"stake": sm.group("stake")}, (s, e))
+        for seller in sellers:
+            if seller != buyer:
+                ctx.add("INVESTED_IN", seller, target, {}, (s, e))
+
+
+def _skip_group_words(text: str, pos: int) -> int:
+    """黄阳等21名自然人持有的: past 等N名自然人 to the holding verb."""
+    m = re.match(r"等\d*[一二三四五六七八九十百]*[名位家个]?(?:自然人|股东|投资者|合伙人)?", text[pos:])
+    return pos + (m.end() if m else 0)
+
+
+def _buyer(ctx: Ctx, s: int, pos: int, ms) -> int | None:
+    """The clause's subject: the last organisation before the verb, or the announcing company (公司)."""
+    cs = _clause_start(ctx.text, s, pos)
+    orgs = [x[2] for x in ms if cs <= x[0] and x[1] <= pos and ctx.etype(x[2]) in ORG_TYPES]
+    if orgs:
+        return orgs[-1]
+    if _SUBJECT_WORD_RE.search(ctx.text, max(0, cs - 1), pos) or ctx.text[cs:pos].lstrip().startswith("公司"):
+        return ctx.focal
+    prev = [x[2] for x in ms if x[1] <= pos and ctx.etype(x[2]) in ORG_TYPES]
+    return prev[0] if prev else ctx.focal
