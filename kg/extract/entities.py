@@ -272,6 +272,28 @@ _PARTY_COMMITTEES = frozenset({"区委", "市委", "县委", "省委", "州委",
 _GOV_WORD_RE = re.compile(r"政府|委员会|管委会|人大|政协|[局厅办委]")
 
 
+def _merge_area_suffix(entities: list[Entity], by_surface: dict[str, int]) -> None:
+    """徐州地区 is 徐州: a place + 地区 joins the entity of the place when the article names it too (the
+    entity keeps its name; its mentions are gathered later from all surfaces)."""
+    for i, ent in enumerate(entities):
+        if ent.type != "Region" or not ent.name.endswith("地区") or len(ent.name) < 4:
+            continue
+        base = ent.name[:-2]
+        j = by_surface.get(base)
+        if j is None:
+            j = next((by_surface[base + c] for c in "市省" if base + c in by_surface), None)
+        if j is None or j == i or entities[j].type != "Region":
+            continue
+        for surf in ent.surfaces:
+            by_surface[surf] = j
+            entities[j].surfaces.add(surf)
+        ent.surfaces = set()  # emptied: never mentioned, dropped with the unmentioned
+
+
+_DEPT_END_RE = re.compile(r"(?:部|处|科|室|事业部|业务部)$")
+_GOV_END_RE = re.compile("(?:" + lx.word_alternation(lx.GOV_SUFFIXES) + ")$")
+
+
 @dataclass
 class EntityTable:
     text: str
@@ -309,6 +331,8 @@ def build_entities(text: str) -> EntityTable:
                 # 前海管理局金融创新处处长: the person belongs to the body, not to its department
                 g.org_end = g.org_start + dm.start(1) + len(dm.group(1))
                 org = text[g.org_start : g.org_end]
+            if _DEPT_END_RE.search(org) and not _GOV_END_RE.search(org):
+                continue  # 星展中国企业及机构银行部主管: a department; the organisation is named before it
             if cd._TITLE_IN_BODY_RE.search(org):
                 continue  # 公司总经理兼产业基金负责人: two roles, the words between them name no organisation
             if org.endswith(("事业部", "事业群", "部门")):
@@ -491,6 +515,7 @@ def build_entities(text: str) -> EntityTable:
             entities[by_surface[target]].surfaces.add(a)
 
     add_tail_regions(text, entities, by_surface, surf_type)
+    _merge_area_suffix(entities, by_surface)
     # mentions: every occurrence of every surface, longest match wins
     auto = ahocorasick.Automaton()
     for s, i in by_surface.items():

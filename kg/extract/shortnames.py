@@ -58,6 +58,8 @@ def is_short_org(short: str, full: str, extra: tuple[str, ...] = ()) -> bool:
         # every way of shortening keeps the first character somewhere in the full name (bank abbreviations
         # too: each abbreviation's first character is in its full word)
         return False
+    if _group_short(short, full):
+        return True
     gov_short, bank_short, abbrs, arm = _full_profile(full)
     if short == gov_short or short == bank_short:
         return True
@@ -104,6 +106,18 @@ _REGIONAL_ARM_RE = re.compile(
     + r")[)）](?:有限公司|有限责任公司|股份有限公司)$"
 )
 _PARTNERSHIP_END_RE = re.compile(r"[(（]有限合伙[)）]$")
+
+
+def _group_short(short: str, full: str) -> bool:
+    """江西省高速集团 / 江西省高速公路投资集团有限责任公司: a group's words shortened in order, 集团 kept."""
+    if not short.endswith("集团") or len(short) < 5 or "银行" in full:
+        return False
+    lm = _LEGAL_END_RE.search(full)
+    body = full[: lm.start()] if lm else full
+    if not body.endswith("集团") or len(body) <= len(short) or short[:2] != body[:2] or short in body:
+        return False
+    it = iter(body[:-2])
+    return all(ch in it for ch in short[:-2])
 
 
 def _skip_abbreviates(short: str, full: str, extra: tuple[str, ...]) -> bool:

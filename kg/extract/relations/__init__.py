@@ -46,6 +46,7 @@ from kg.extract.relations.people_places import (
     rule_opened,
     rule_unit_opened,
 )
+from kg.extract.relations.purpose import rule_purpose_financing
 from kg.extract.relations.stakes import (
     rule_control_change,
     rule_counterparties,
@@ -66,6 +67,7 @@ __all__ = ["Rel", "extract_relations"]
 
 
 RULES = (
+    rule_purpose_financing,
     rule_ranked_holder,
     rule_stake_purchase,
     rule_executive,

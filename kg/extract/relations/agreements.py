@@ -50,7 +50,13 @@ def _parties_before(ctx: Ctx, s: int, vpos: int, ms) -> list[int]:
             continue
         t = ctx.etype(mi)
         if t == "Person" and ctx.table.person_groups.get((ms_, me_)):
-            continue  # an official signing for an organisation: the organisation is the party
+            # an official signing for an organisation: the organisation is the party (…与徐州市邹徐文常务副市长
+            # 签订: the city's government, which rule_executive found for him)
+            for r in ctx.rels:
+                if r.type == "EXECUTIVE_OF" and r.src == mi and r.tgt not in out and r.ev[0] == s:
+                    out.append(r.tgt)
+                    ctx.proxies[r.tgt] = (ms_, me_)  # the body stands where its official is named
+            continue
         if (t in ORG_TYPES or t == "Person") and mi not in out:
             out.append(mi)
         elif (
@@ -96,10 +102,12 @@ def _sides(ctx: Ctx, s: int, vpos: int, ms, parties: list[int]) -> list[tuple[in
     """Pairs of signing parties: across 与/和/同 when the clause has two sides (A、B与C -> A-C, B-C), else all."""
     cs = _clause_start(ctx.text, s, vpos)
     seg = ctx.text[cs:vpos]
+    placed = list(ms) + [(a, b, i) for i, (a, b) in ctx.proxies.items() if i in parties]
     for wm in _RX0.finditer(seg):
         pos = cs + wm.start()
-        left = [i for ms_, me_, i in ms if cs <= ms_ and me_ <= pos and i in parties]
-        right = [i for ms_, me_, i in ms if ms_ >= pos + 1 and me_ <= vpos and i in parties]
+        left = [i for ms_, me_, i in placed if cs <= ms_ and me_ <= pos and i in parties]
+        right = [i for ms_, me_, i in placed if ms_ >= pos + 1 and me_ <= vpos and i in parties]
+        left, right = list(dict.fromkeys(left)), [i for i in dict.fromkeys(right) if i not in left]
         if left and right and ctx.text[pos - 1] != "、":
             between = ctx.text[max(cs, pos - 1) : pos + 2]
             del between

@@ -59,6 +59,7 @@ class Ctx:
     last_bank: int | None = None
     pending_banks: list[int] | None = None  # a syndicate named before its borrower
     counterparties: list[int] | None = None  # the sellers of the last 向A、B购买 (上述交易对方)
+    proxies: dict[int, tuple[int, int]] = field(default_factory=dict)  # body -> span of its signing official
 
     def etype(self, i: int) -> str:
         return self.table.entities[i].type

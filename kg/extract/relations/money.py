@@ -12,7 +12,6 @@ from kg.extract.relations.base import (
     _clause_end,
     _clause_start,
     _first_after,
-    _government_of,
     _is_modifier,
     _last_before,
     _list_from,
@@ -95,11 +94,7 @@ def rule_financing(ctx: Ctx, s: int, e: int, ms) -> None:
             and _is_modifier(ctx, ms[k][1], e)
         ):
             k += 1  # 为天山能源下属控股子公司X提供贷款: the qualifier is not the borrower
-        if k is not None and ctx.etype(ms[k][2]) == "Region":
-            gov = _government_of(ctx, ctx.table.entities[ms[k][2]].name, "")
-            if gov is None:
-                continue
-            ms = ms[:k] + [(ms[k][0], ms[k][1], gov)] + ms[k + 1 :]
+
         if k is not None and ctx.etype(ms[k][2]) != "Bank":
             rest = ctx.text[ms[k][1] : e]
             if _RX4.match(rest) or re.search(r"贷款|授信|信贷", rest[:50]):

@@ -31,6 +31,8 @@ _RX7 = re.compile(r"新公司|该公司")
 
 
 _HONORIFICS = frozenset(HONORIFICS)
+_DEPT_END_RE = re.compile(r"(?:部|处|科|室|事业部|业务部)$")
+_PUNCT_RE = re.compile(r"[，。；：、！？,.;:!?\s]")
 
 
 def rule_executive(ctx: Ctx, s: int, e: int, ms) -> None:
@@ -57,6 +59,20 @@ def rule_executive(ctx: Ctx, s: int, e: int, ms) -> None:
                     place = mi  # 东湖新区|党工委|副书记: the place before the body word
                 elif ms_ < g.org_end < me_ <= g.org_end + 3 and ctx.etype(mi) == "GovernmentBody":
                     org = mi  # 滨江|区委|书记 where 滨江区委 is named as a body elsewhere
+            if org is None and place is None and _DEPT_END_RE.search(chunk):
+                # 星展中国企业及机构银行部主管: the organisation opening the chunk, the department in the role
+                head = [
+                    x
+                    for x in ms
+                    if g.org_start - 12 <= x[1] <= g.org_start
+                    and ctx.etype(x[2]) in ORG_TYPES
+                    and not _PUNCT_RE.search(ctx.text, x[1], g.org_end)
+                ]
+                if head:
+                    org = head[-1][2]
+                    role = ctx.text[head[-1][1] : g.org_end] + g.role
+                    ctx.add("EXECUTIVE_OF", pi, org, {"role": role}, (s, e))
+                    continue
             official = official_targets(ctx, chunk, g.role, org, place)
             if official:
                 for ti, (target, role) in enumerate(official):
