@@ -61,6 +61,7 @@ _QUANT_RE = re.compile(r"[一二两三四五六七八九十几多数]+余?(?:[�
 _DIGIT_OR_QUANT = re.compile(r"\d")
 
 REGION_SUFFIX_RE = re.compile(_sorted_alt(lx.REGION_SUFFIXES))
+REGION_SUFFIX_END_RE = re.compile("(?:" + _sorted_alt(lx.REGION_SUFFIXES) + ")$")
 _MULTI_ZONE = frozenset(s for s in lx.REGION_SUFFIXES if len(s) >= 2)
 
 
@@ -469,6 +470,7 @@ def find_list_candidates(
                 2 <= len(item) <= 3
                 and (item[0] in lx.SURNAMES_1 or item[:2] in lx.SURNAMES_2)
                 and lex.word_tag(item) in (None, "nr", "nrt", "nrfg")
+                and not REGION_SUFFIX_END_RE.search(item)
             ):
                 out.append(Cand(s, e, item, "Person", "list"))
             elif 2 <= len(item) <= 10 and not _generic(item) and s not in starts and e not in ends:

@@ -88,7 +88,9 @@ _BARE_BODIES = {
 }
 # bare governments that stand for themselves when the article names no fuller form (州政府与国家开发银行…)
 _BARE_ALONE = frozenset({"市政府", "区政府", "县政府", "州政府", "省政府", "市人民政府", "州人民政府"})
-_TITLE_ONLY_RE = re.compile(r"(?:[省市区县州镇乡旗]委|党委|党工委|党组|人大常委会|人大|政协)$")
+_TITLE_ONLY_RE = re.compile(
+    r"(?:[省市区县州镇乡旗]委|党委|党工委|党组|人大常委会|人大|政协)$|^[省市区县州](?:人民)?政府$"
+)
 _TITLE_AFTER_RE = re.compile(lx.TITLE_CHAIN)
 _BARE_BODY_RE = re.compile(r"(?<![\u4e00-\u9fff、])(?:[省市州区县](?:人民)?政府)")
 _BARE_AFTER_BODY_RE = re.compile(r"(?:委|政府|管委会)[、和及与]$")

@@ -22,6 +22,7 @@ _CONGRESS_RE = re.compile(rf"^(?P<lvl>[{_LEVEL_CHARS}])?(?:人大(?:常委会)?|
 _CONGRESS_END_RE = re.compile(rf"(?P<lvl>[{_LEVEL_CHARS}])?(?:人大(?:常委会)?|政协)$")
 _PARTY_END_RE = re.compile(rf"(?P<lvl>[{_LEVEL_CHARS}])?(?:委|党委|党工委|党组)$")
 _PARTY_HEADS_RE = re.compile(r"^(?:常委|副书记|书记|委员)$")
+_GOV_END_RE = re.compile(rf"(?P<lvl>[{_LEVEL_CHARS}])?(?:人民)?政府$")
 _BODY_IN_CHUNK_RE = re.compile(r"(?:人大(?:常委会)?|政协|[省市州区县镇乡]?委|党工委|党委|人民政府|政府)$")
 _SPLIT_RE = re.compile(r"[、兼及和]")
 _LEVEL_OF_GAZ = {
@@ -55,6 +56,9 @@ def parse_title(chunk: str, title: str) -> tuple[str, str | None] | None:
     m = _GOV_RE.match(title)
     if m:
         return "government", m.group("lvl")
+    m = _GOV_END_RE.search(chunk)
+    if m:
+        return "government", m.group("lvl")  # 市政府秘书长: a post in the government of the place
     return None
 
 
@@ -98,7 +102,7 @@ def implied_place(regions: list[tuple[str, int]], level: str) -> int | None:
 
 def body_suffix(chunk: str) -> str:
     """The body word a title's chunk ends with (东湖新区党工委 -> 党工委), or ''."""
-    m = _PARTY_END_RE.search(chunk) or _CONGRESS_END_RE.search(chunk)
+    m = _PARTY_END_RE.search(chunk) or _CONGRESS_END_RE.search(chunk) or _GOV_END_RE.search(chunk)
     if not m:
         return ""
     return m.group(0)[1:] if m.group("lvl") else m.group(0)

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from kg.extract import lexical as lex
 from kg.extract import lexicon as lx
-from kg.extract.candidates import Cand, is_cjk, left_edge
+from kg.extract.candidates import _SUFFIX_END_RE as ORG_SUFFIX_END_RE
+from kg.extract.candidates import REGION_SUFFIX_END_RE, Cand, is_cjk, left_edge
 
 _SOFT_STOPS = frozenset("强代主会提参致")
 _SOFT_VERBS = frozenset(
@@ -177,6 +178,8 @@ def _plain_name(name: str) -> bool:
     tag = lex.word_tag(name)
     if tag is not None and tag not in _PERSON_TAGS:
         return False
+    if REGION_SUFFIX_END_RE.search(name) or ORG_SUFFIX_END_RE.search(name):
+        return False  # 高新区党工委书记: a zone before its committee's title
     return lx.PLACE_RE.fullmatch(name) is None
 
 

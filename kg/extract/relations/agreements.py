@@ -22,7 +22,9 @@ from kg.extract.relations.base import (
 
 # Cue patterns of the rules below, compiled once (re.* with a string pays a cache lookup per call).
 _RX0 = re.compile(r"与|同|和|跟")
-_RX1 = re.compile(r"签订|签署|签约(?!仪式|现场|活动|会|大会)|签下|签定|达成(?=[^，,。；;]{0,16}?协议)")
+_RX1 = re.compile(
+    r"签订|签署|签约(?!仪式|现场|活动|会|大会|嘉宾|代表|项目|企业|单位|客商|金额|总额|额)|签下|签定|达成(?=[^，,。；;]{0,16}?协议)"
+)
 _RX2 = re.compile(r"战略合作(?:关系|伙伴|框架)|达成(?:全面|深度)?战略合作")
 _RX3 = re.compile(r"签订|签署|签约")
 _RX4 = re.compile(r"公司")

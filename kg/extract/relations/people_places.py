@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.entities import ORG_TYPES
-from kg.extract.lexicon import HONORIFICS, TITLE_CHAIN_RE
+from kg.extract.lexicon import HONORIFICS, REGION_SUFFIXES, TITLE_CHAIN_RE
 from kg.extract.normalize import DATE_RE, find_date
 from kg.extract.officials import body_suffix
 from kg.extract.relations.base import (
@@ -31,8 +31,17 @@ _RX7 = re.compile(r"新公司|该公司")
 
 
 _HONORIFICS = frozenset(HONORIFICS)
+_BARE_ZONES = frozenset(z for z in REGION_SUFFIXES if len(z) >= 2 and not z.startswith("自治"))
 _DEPT_END_RE = re.compile(r"(?:部|处|科|室|事业部|业务部)$")
 _PUNCT_RE = re.compile(r"[，。；：、！？,.;:!?\s]")
+
+
+def _zone_named_by(ctx: Ctx, word: str) -> int | None:
+    """高新区党工委书记: a bare zone word names the article's one zone of that kind (滨州高新区)."""
+    if word not in _BARE_ZONES:
+        return None
+    hits = [i for i, ent in enumerate(ctx.table.entities) if ent.type == "Region" and ent.name.endswith(word)]
+    return hits[0] if len(hits) == 1 else None
 
 
 def rule_executive(ctx: Ctx, s: int, e: int, ms) -> None:
@@ -73,6 +82,8 @@ def rule_executive(ctx: Ctx, s: int, e: int, ms) -> None:
                     role = ctx.text[head[-1][1] : g.org_end] + g.role
                     ctx.add("EXECUTIVE_OF", pi, org, {"role": role}, (s, e))
                     continue
+            if place is None and org is None:
+                place = _zone_named_by(ctx, chunk[: len(chunk) - len(body_suffix(chunk))])
             official = official_targets(ctx, chunk, g.role, org, place)
             if official:
                 for ti, (target, role) in enumerate(official):
