@@ -160,7 +160,7 @@ _BOUNDARY_TAGS = frozenset(
 _VERB_TAGS = frozenset({"v", "vd", "vi"})
 _OPENING_TAGS = frozenset({"ns", "nt", "j", "nz"})
 _BRANDS = frozenset(lx.KNOWN_ORGS) | frozenset(lx.BANK_ABBREVIATIONS) | frozenset(lx.BANK_BRANDS)
-_NAME_SAFE = (
+NAME_SAFE = _NAME_SAFE = (
     frozenset(lx.INDUSTRY_WORDS)
     | frozenset(lx.PROTECTED)
     | _BRANDS
@@ -357,6 +357,8 @@ def find_org_candidates(text: str) -> list[Cand]:
             etype, weak = _ORG_SUFFIX_TYPE[suf], suf in _WEAK
         if weak and _WEAK_NEXT.match(text, m.end()):
             continue
+        if suf == "银行" and text.startswith(("间", "业", "卡", "账户"), m.end()):
+            continue  # 银行间债券市场 / 银行业: not a bank's name
         if suf == "控股" and text.startswith("的", m.end()):
             continue  # 渤海银行控股的天津渤海金控: "controlled by", not a company named 渤海银行控股
         start = left_edge(text, m.start())
@@ -561,10 +563,13 @@ def find_event_candidates(text: str) -> list[Cand]:
 PROJECT_RE = re.compile(r"[\u4e00-\u9fff]{2,16}?项目")
 
 
+_WORKS_RE = re.compile(r"项目|高速公路|铁路|城际铁路|大桥|隧道|机场|港区|码头|管廊")
+
+
 def find_project_candidates(text: str) -> list[Cand]:
     """Projects that receive financing (国家会议中心二期项目) are typed Event (not scored, allowed as borrower)."""
     out = []
-    for m in re.finditer(r"项目", text):
+    for m in _WORKS_RE.finditer(text):
         start = left_edge(text, m.start(), limit=16)
         body = text[start : m.start()]
         if (
@@ -578,6 +583,8 @@ def find_project_candidates(text: str) -> list[Cand]:
         window = text[m.end() : m.end() + 30]
         if not re.search(r"贷款|银团|融资|授信", window):
             continue
+        if m.group(0) != "项目" and not re.match(r"[（(]|银团|贷款|项目|工程", text[m.end() :]):
+            continue  # a road or a bridge named as the thing financed: right before the loan or its alias
         out.append(Cand(start, m.end(), text[start : m.end()], "Event", "project"))
     return out
 

@@ -380,6 +380,9 @@ EVENT_SUFFIXES = _words(
 
 # Well-known short bank names that carry no suffix grammar (support list).
 KNOWN_ORGS = {
+    "央行": "GovernmentBody",
+    "人民银行": "GovernmentBody",
+    "外汇局": "GovernmentBody",
     "工行": "Bank",
     "农行": "Bank",
     "中行": "Bank",

@@ -48,8 +48,14 @@ _SPEECH = tuple(w for w in lx.AFTER_NAME if len(w) >= 2)
 _LATIN_NAME_RE = re.compile(r"[A-Z][a-z]+(?:[ ·.-][A-Z][a-z]+){1,2}(?![A-Za-z])")
 
 
+_FOREIGN_NAME_RE = re.compile(r"[\u4e00-\u9fff]{1,6}(?:·[\u4e00-\u9fff]{1,8}){1,3}")
+
+
 def _name_after(text: str, pos: int) -> str | None:
-    """A 2-3 character personal name starting at pos, or None."""
+    """A 2-3 character personal name starting at pos (or a foreign name with middle dots), or None."""
+    fm = _FOREIGN_NAME_RE.match(text, pos)
+    if fm:
+        return fm.group(0)  # 副行长兼首席财务官莫纳莱·拉特索马
     s = text[pos : pos + 4]
     if s[:1].isascii() and s[:1].isupper():
         lm = _LATIN_NAME_RE.match(text, pos)  # 首席执行官Peter Smith: a Latin name after the title

@@ -49,9 +49,14 @@ _AFTER_SHORT = frozenset(lx.STOP_CHARS) | frozenset(
 )
 
 
+_BANKING_WORDS = ("间", "业", "卡", "账户", "系统")
+
+
 def inside_longer_word(text: str, surface: str, end: int, etype: str, name: str) -> bool:
     """京东 (short for 京东集团) inside 京东方: a 2-character short company name followed by a name character
     is part of another word, not a mention."""
+    if etype == "Bank" and surface.endswith("银行") and text.startswith(_BANKING_WORDS, end):
+        return True  # 中国银行间债券市场 / 银行业: the interbank market, the industry, not the bank
     if etype != "Company" or surface == name or len(surface) != 2 or end >= len(text):
         return False
     c = text[end]

@@ -22,6 +22,7 @@ from kg.extract.relations.agreements import (
     rule_subsidiary,
 )
 from kg.extract.relations.base import SENT_RE, Ctx, Rel
+from kg.extract.relations.bonds import bond_pass
 from kg.extract.relations.crossborder import rule_cross_border
 from kg.extract.relations.holders import (
     rule_named_holders,
@@ -131,6 +132,7 @@ def extract_relations(text: str, table: EntityTable, article_date: str | None) -
             ctx.last_bank = banks[0]
     ctx.rels[:] = retarget_project_loans(ctx, ctx.rels)
     syndicate_pass(ctx)
+    bond_pass(ctx)
     return _dedupe(_refine_signings(ctx.rels))
 
 
