@@ -563,6 +563,7 @@ def find_event_candidates(text: str) -> list[Cand]:
 PROJECT_RE = re.compile(r"[\u4e00-\u9fff]{2,16}?项目")
 
 
+_PLACE_BEFORE_RE = re.compile("(?:" + lx._first_char_trie(list(lx.PLACES)) + ")[市县区]?$")
 _WORKS_RE = re.compile(r"项目|高速公路|铁路|城际铁路|大桥|隧道|机场|港区|码头|管廊")
 
 
@@ -571,6 +572,15 @@ def find_project_candidates(text: str) -> list[Cand]:
     out = []
     for m in _WORKS_RE.finditer(text):
         start = left_edge(text, m.start(), limit=16)
+        if m.group(0) != "项目":
+            if start > 2 and text[start - 1] in "至到-—":
+                # 常州至溧阳高速公路: a route from one place to another is one name
+                pm = _PLACE_BEFORE_RE.search(text, max(0, start - 6), start - 1)
+                if pm:
+                    start = pm.start()
+            for om in ORG_SUFFIX_RE.finditer(text, start, m.start()):
+                if om.group("suf") not in _WEAK:
+                    start = om.end()  # 湖南湘江城建投资有限公司城际铁路工程: the works, not their owner
         body = text[start : m.start()]
         if (
             len(body) < 4

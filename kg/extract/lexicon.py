@@ -317,12 +317,10 @@ CITIES = _words(
 )
 PLACES = tuple(sorted(set(PROVINCES + CITIES), key=len, reverse=True))
 PLACE_RE = re.compile(_first_char_trie(list(PLACES)))
-REGION_SUFFIXES = _words(
-    """
-    自由贸易试验区 自贸试验区 经济开发区 合作区 示范区 试验区 科学城 工业园区 产业园区 科技园区 产业园 工业园 科技园 经济技术开发区 高新技术产业开发区 新片区 自贸区 开发区 高新区 经开区
-    自由贸易港 自贸港 保税港区 综合保税区 保税区 综保区 自贸片区 片区 集聚区 经济区 综合实验区 实验区 新城 园 新区 自治区 自治州 自治县 省 市 区 县 镇 乡
-    """
-)
+_REGIONS = _data("regions.yaml")
+REGION_SUFFIXES = _words(_REGIONS["suffixes"])
+AREA_WORDS = _words(_REGIONS["area_words"])
+AREA_HEADS = _words(_REGIONS["area_heads"])
 COUNTRIES = ("中国", "美国", "日本", "韩国", "德国", "法国", "英国", "新加坡", "俄罗斯", "印度")
 # Places abroad (and the special administrative regions by their full names): named in a Chinese business
 # article they are where a deal reaches, so they are graph nodes even when said once.

@@ -134,28 +134,37 @@ def find_region_candidates(text: str) -> list[Cand]:
         if _FOREIGN_MODIFIER_RE.match(text, m.end()):
             continue  # 其德国母公司: the place qualifies the company, it is not named as a place
         out.append(Cand(m.start(), m.end(), m.group(0), "Region", "gazetteer"))
-    # ends of places said after a locative: 在长三角、珠三角 / 在南京及长三角地区 take the next one in the list
-    if "三角" in text or "地区" in text or "京津冀" in text or "大湾区" in text:
-        chain = {c.end for c in out if c.start > 0 and text[c.start - 1] in _AREA_BEFORE}
-        gaz = {c.end: c.start for c in out if c.kind == "gazetteer"}
-        for m in _AREA_RE.finditer(text):
-            start, end = m.start(), m.end()
-            if m.group(0) == "地区":
-                if start not in gaz:
-                    continue
-                start = gaz[start]  # 哈密地区: a gazetteer place + 地区
-            before = text[start - 1 : start]
-            listed = before in ("、", "及", "和") and start - 1 in chain
-            if (before in _AREA_BEFORE or listed) and not text.startswith("双城", end):
-                out.append(Cand(start, end, text[start:end], "Region", "suffix"))
-                chain.add(end)
+    out += _areas(text, out)
     return out + _sub_places(text, out)
 
 
-# 在长三角、珠三角 / 用于哈密地区: a multi-city area, or a place + 地区, where something happens (after a
-# locative or inside a list); 成渝地区双城经济圈 is a policy name and 长三角重要的 a description
-_AREA_RE = re.compile("(?:长三角|珠三角|京津冀|粤港澳大湾区)(?:地区)?|地区")
-_AREA_BEFORE = frozenset("在于赴到至")
+# 苏南地区 / 长三角区域 / 中部地区 / 哈密地区: an area named after a place or a part of the country; the bare
+# mega-regions (长三角, 京津冀) on their own. 成渝地区双城经济圈 is a policy name, not an area.
+_AREA_HEAD_RE = re.compile("(?:" + lx.word_alternation(lx.AREA_HEADS) + ")")
+_AREA_WORD_RE = re.compile("(?:" + lx.word_alternation(lx.AREA_WORDS) + ")")
+_MEGA = ("长三角", "珠三角", "京津冀", "粤港澳大湾区", "长江经济带", "环渤海", "北部湾")
+
+
+def _areas(text: str, places: list[Cand]) -> list[Cand]:
+    out: list[Cand] = []
+    ends = {c.end: c.start for c in places}
+    for m in _AREA_WORD_RE.finditer(text):
+        start = ends.get(m.start())
+        if start is None:
+            hm = _AREA_HEAD_RE.search(text, max(0, m.start() - 7), m.start())
+            while hm and hm.end() != m.start():
+                hm = _AREA_HEAD_RE.search(text, hm.start() + 1, m.start())
+            if hm is None:
+                continue
+            start = hm.start()
+        if text.startswith("双城", m.end()):
+            continue
+        out.append(Cand(start, m.end(), text[start : m.end()], "Region", "suffix"))
+    for head in _MEGA:
+        for m in re.finditer(head, text):
+            out.append(Cand(m.start(), m.end(), head, "Region", "gazetteer"))
+    return out
+
 
 _AREA_SUFFIXES = ("启动区", "核心区", "功能区")
 _LOCATIVE_BEFORE_RE = re.compile(r"(?:在|于|落户|入驻|位于|设在|进驻)$")
@@ -186,7 +195,7 @@ def _sub_places(text: str, places: list[Cand]) -> list[Cand]:
     return out
 
 
-_AFTER_PLACE = frozenset("的和与及在是将也已等首地境内外县市区等")
+_AFTER_PLACE = frozenset("的和与及在是将也已等首地境内外县市区等段")
 _LOCATIVE_CUES = (
     "在",
     "于",

@@ -31,6 +31,7 @@ _FOR_BORROWER_RE = re.compile(r"(?:为|向)(?=[^，。；]{2,40}?(?:提供|发�
 _LOAN_AGREEMENT_RE = re.compile(r"银团|贷款|借款|授信")
 _LED_BY_RE = re.compile(r"由$")
 _LEADS_AFTER_RE = re.compile(r"^(?:牵头|作为牵头|担任牵头)")
+_LOAN_GAP_RE = re.compile(r"(?:[（(][^）)]{0,16}[）)])?(?:[\d.]+[亿万]?元|的)?")
 _TOTAL_RE = re.compile(r"(?:总额|总计|合计|总规模|规模|额度)")
 
 
@@ -84,6 +85,15 @@ def _borrower(ctx: Ctx, sents: list[tuple[int, int]], banks: set[int]) -> int | 
             after = [x for x in ms if x[0] >= m.end() and ctx.etype(x[2]) not in ("Bank", "Person")]
             if after and after[0][0] - m.end() <= 2:
                 votes[after[0][2]] = votes.get(after[0][2], 0) + 3
+    if not votes:
+        # 常州至溧阳高速公路（以下简称常溧高速公路）银团贷款: the works or firm named right before the loan
+        for a, b in sents:
+            for m in re.finditer("银团", ctx.text[a:b]):
+                pos = a + m.start()
+                before = [x for x in ctx.mentions(a, b) if x[1] <= pos and pos - x[1] <= 14]
+                before = [x for x in before if ctx.etype(x[2]) in ("Event", "Company", "GovernmentBody")]
+                if before and _LOAN_GAP_RE.fullmatch(ctx.text[before[-1][1] : pos]):
+                    votes[before[-1][2]] = votes.get(before[-1][2], 0) + 1
     if not votes:
         return None
     return max(votes, key=lambda i: (votes[i], -i))
