@@ -342,6 +342,7 @@ def valid_org_body(body: str, weak: bool, bank: bool = False) -> bool:
 _KNOWN_RE = re.compile(_sorted_alt(lx.KNOWN_ORGS))
 
 
+_FUND_WORD_RE = re.compile(r"产业|投资|引导|创投|创业|发展|成长|专项|母|子|天使|并购|纾困|双创|科创|股权")
 _FUND_PHASE_RE = re.compile(r"[一二三四五六七八九十]期(?![\u4e00-\u9fff]{0,2}(?:项目|工程|基金))")
 _FUND_BODY_RE = re.compile(r"基金(?:[一二三四五六七八九十]期)?$")
 _BODY_END_RE = re.compile(r"(?:管理委员会|管委会|人民政府|政府)$")
@@ -375,6 +376,11 @@ def find_org_candidates(text: str) -> list[Cand]:
             etype = "Fund"  # 国家集成电路产业投资基金二期股份有限公司: a fund in company form
         if not valid_org_body(body, weak, bank=suf == "银行"):
             continue
+        if etype == "Fund" and not _name_like(body, brand_chars=True):
+            continue  # 公募基金 / 年内基金 / 一些中小基金: kinds of fund, no names
+        no_place = _strip_place(body) == body
+        if suf == "基金" and 2 <= len(body) <= 4 and no_place and not _FUND_WORD_RE.search(body):
+            etype = "Company"  # 诺安基金 / 中融基金: a fund manager known by its brand
         if etype == "Fund" and body.endswith("子") and (len(body) <= 3 or body[-2] in "批支只个家"):
             continue  # 4支子基金 / 首批子基金: sub-funds counted, not named
         if suf == "党工委" and _BODY_END_RE.search(body):
@@ -650,7 +656,13 @@ def find_closed_list_candidates(text: str, blocked: list[tuple[int, int]]) -> li
 _NAME_TAGS = frozenset({"ns", "nt", "nz", "j", "nr", "nrt", "nrfg"})
 
 
-def _name_like(item: str) -> bool:
+def _name_like(item: str, brand_chars: bool = False) -> bool:
     """Does a word sequence look like a name: a place, organisation or brand word in it, or a word the
     dictionary does not know (比亚迪)? Descriptions (绿色再制造, 资金运营中心) are made of common words."""
-    return any(lex.word_tag(w) in _NAME_TAGS or lex.word_tag(w) is None for w in lex.segment(item))
+    words = lex.segment(item)
+    if any(
+        lex.word_tag(w) in _NAME_TAGS or lex.word_tag(w) is None or lx.PLACE_RE.fullmatch(w) for w in words
+    ):
+        return True
+    # 启元智驾: characters the dictionary only knows one by one make a brand (used for funds' bodies)
+    return brand_chars and any(len(a) == 1 and len(b) == 1 for a, b in zip(words, words[1:], strict=False))

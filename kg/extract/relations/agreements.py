@@ -38,6 +38,8 @@ _AGREEMENT_RE = re.compile(
 )
 
 
+_JOINT_AGREEMENT_RE = re.compile(r"合资|联营|出资|发起|股东")
+_NOT_SIGNED_RE = re.compile(r"(?:尚未|未|没有|不再|拟不|无法)$")
 _ALL_PARTIES_RE = re.compile(r"双方|各方|[三四五六七八]方")
 _SHORT_AGREEMENT_RE = re.compile(r"[(（](?:以下|下)?简称[“\"]?(《[^》]+》)[”\"]?[)）]")
 
@@ -138,11 +140,18 @@ def rule_signed(ctx: Ctx, s: int, e: int, ms) -> None:
                 agreement = sm.group(1)
         if not agreement and m.group(0) != "签约":
             continue
+        if _NOT_SIGNED_RE.search(ctx.text, max(s, vpos - 4), vpos):
+            continue  # 投资各方尚未签署合资协议: not signed
         parties = _parties_before(ctx, s, vpos, ms)
         if len(parties) < 2:
             continue
         date = find_date(ctx.text[s:vpos], ctx.date)
         sides = _sides(ctx, s, vpos, ms, parties)
+        if len(parties) >= 3 and agreement and _JOINT_AGREEMENT_RE.search(agreement):
+            # 公司与A、B签署《合资协议书》: every party of a joint agreement with every other
+            sides = [
+                (parties[i], parties[j]) for i in range(len(parties)) for j in range(i + 1, len(parties))
+            ]
         strategic = (agreement and "战略合作" in agreement) or "战略合作" in ctx.text[vpos - 10 : vpos]
         group = (
             frozenset(parties)
@@ -195,8 +204,10 @@ def rule_joint_venture(ctx: Ctx, s: int, e: int, ms) -> None:
         cs = by
     else:
         subj0 = _subject(ctx, s, e, ms)
-        if subj0 is not None:
-            founders.append(subj0)
+        if subj0 is not None and (
+            any(x[2] == subj0 and x[0] >= cs for x in ms) or "子公司" not in ctx.text[cs:cpos]
+        ):
+            founders.append(subj0)  # 西部建设发布公告称，公司的全资子公司X与Y…: the parent is no founder
     for ms_, me_, mi in ms:
         if cs <= ms_ and me_ <= cpos and ctx.etype(mi) in ORG_TYPES and mi not in founders:
             founders.append(mi)
