@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from kg.extract import lexical as lex
 from kg.extract import lexicon as lx
@@ -665,4 +666,4 @@ def _name_like(item: str, brand_chars: bool = False) -> bool:
     ):
         return True
     # 启元智驾: characters the dictionary only knows one by one make a brand (used for funds' bodies)
-    return brand_chars and any(len(a) == 1 and len(b) == 1 for a, b in zip(words, words[1:], strict=False))
+    return brand_chars and any(len(a) == 1 and len(b) == 1 for a, b in pairwise(words))

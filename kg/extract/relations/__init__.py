@@ -13,11 +13,13 @@ from bisect import bisect_left
 from itertools import pairwise
 
 from kg.extract.entities import ORG_TYPES, EntityTable
+from kg.extract.officials import implied_place
 from kg.extract.relations.agreements import (
     rule_controlling_holder,
     rule_joint_venture,
     rule_mother_company,
     rule_signed,
+    rule_signing_ceremony,
     rule_strategic,
     rule_subsidiary,
 )
@@ -77,6 +79,7 @@ RULES = (
     rule_mother_company,
     rule_controlling_holder,
     rule_signed,
+    rule_signing_ceremony,
     rule_strategic,
     rule_financing,
     rule_financier_lends,
@@ -139,7 +142,13 @@ def extract_relations(text: str, table: EntityTable, article_date: str | None) -
 # 该行 / 该分行 / 该公司 and a bare 公司 / 分行 opening a clause stand for an organisation named before
 _ANAPHOR_RE = re.compile(
     r"该(?:分行|支行|行|公司|集团)|(?<![\u4e00-\u9fff])(?:本?公司|分行)(?![\u4e00-\u9fff]{0,2}(?:名称|章程|债券|股票))"
+    r"|(?:我|本|该)(?:市|省|区|县|州)(?![长委民级属内外直])"
 )
+
+
+def _region_mentions(ctx: Ctx) -> list[tuple[str, int]]:
+    ents = ctx.table.entities
+    return [(ctx.text[s:e], i) for s, e, i in ctx.table.mention_list if ents[i].type == "Region"]
 
 
 def _with_anaphors(ctx: Ctx, s: int, e: int, ms: list, sources: list) -> list:
@@ -156,6 +165,12 @@ def _with_anaphors(ctx: Ctx, s: int, e: int, ms: list, sources: list) -> list:
         if any(x[0] < a1 and a0 < x[1] for x in ms):
             continue
         word = m.group(0)
+        if word[-1] in "市省区县州":
+            # 郑州银行将为我市提供…融资支持: the article's own city (province, district …)
+            place = implied_place(_region_mentions(ctx), word[-1])
+            if place is not None:
+                out.append((a0, a1, place))
+            continue
         want = {"Bank"} if word.endswith("行") else {"Company"}
         if word in ("公司", "本公司"):
             ref = ctx.focal
