@@ -318,6 +318,12 @@ _DEPT_END_RE = re.compile(r"(?:部|处|科|室|事业部|业务部)$")
 _GOV_END_RE = re.compile("(?:" + lx.word_alternation(lx.GOV_SUFFIXES) + ")$")
 
 
+_UNNAMED_JV_CUE_RE = re.compile(
+    r"(?:共同|联合|合资)(?:出资|投资)?(?:设立|成立|组建)(?:一家)?(?:合资公司|项目公司|特殊目的公司)"
+)
+_PLACEHOLDER_NOUNS = ("合资公司", "项目公司", "特殊目的公司")
+
+
 @dataclass
 class EntityTable:
     text: str
@@ -411,6 +417,12 @@ def build_entities(text: str) -> EntityTable:
                 appositions.append((m.start(), noun, t.text))
                 alias_of.setdefault(noun, t.text)
     appositions.sort()
+    # 共同出资成立合资公司，并以合资公司为主体…: a joint venture that is never named is the entity 合资公司
+    if _UNNAMED_JV_CUE_RE.search(text):
+        for noun in _PLACEHOLDER_NOUNS:
+            if noun in text and noun not in alias_of:
+                for m in re.finditer(noun, text):
+                    all_cands.append(cd.Cand(m.start(), m.end(), noun, "Company", "placeholder"))
 
     # places named inside government names (青浦区人民政府 -> 青浦区), zone cores (上海临港新片区 -> 临港)
     for c in list(all_cands):

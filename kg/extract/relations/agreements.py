@@ -169,28 +169,26 @@ def rule_signed(ctx: Ctx, s: int, e: int, ms) -> None:
 
 
 # 开封市政府与郑州银行战略合作协议签约仪式举行: the ceremony of an agreement between the two named before it
-_CEREMONY_RE = re.compile(
-    r"(?P<a>[\u4e00-\u9fff“”《》]{0,20}?(?:协议|备忘录|合同|协议书))(?:签约|签字|签署)(?:仪式|活动)"
-)
+_CEREMONY_RE = re.compile(r"(?:协议|备忘录|合同|协议书)(?:签约|签字|签署)(?:仪式|活动)")
 
 
 def rule_signing_ceremony(ctx: Ctx, s: int, e: int, ms) -> None:
     text = ctx.text
     for m in _CEREMONY_RE.finditer(text, s, e):
         cs = _clause_start(text, s, m.start())
-        before = [x for x in ms if cs <= x[0] and x[1] <= m.start("a")]
-        parties = [x[2] for x in before if ctx.etype(x[2]) in ORG_TYPES]
-        if len(parties) != 2 or not _RX0.fullmatch(
-            text[before[0][1] : before[1][0]] if len(before) == 2 else ""
-        ):
+        before = [x for x in ms if cs <= x[0] and x[1] <= m.start() and ctx.etype(x[2]) in ORG_TYPES]
+        if len(before) < 2:
             continue
-        agreement = text[before[1][1] : m.end("a")]
+        a, b = before[-2], before[-1]
+        if not _RX0.fullmatch(text[a[1] : b[0]]) or a[2] == b[2]:
+            continue
+        agreement = text[b[1] : m.start() + text[m.start() : m.end()].index("签")]
+        if len(agreement) > 24:
+            continue
         date = find_date(text[s:e], ctx.date)
-        ctx.add(
-            "SIGNED_AGREEMENT_WITH", parties[0], parties[1], {"date": date, "agreement": agreement}, (s, e)
-        )
+        ctx.add("SIGNED_AGREEMENT_WITH", a[2], b[2], {"date": date, "agreement": agreement}, (s, e))
         if "战略合作" in agreement:
-            ctx.add("STRATEGIC_PARTNER_OF", parties[0], parties[1], {"date": date}, (s, e))
+            ctx.add("STRATEGIC_PARTNER_OF", a[2], b[2], {"date": date}, (s, e))
 
 
 def rule_strategic(ctx: Ctx, s: int, e: int, ms) -> None:
