@@ -9,6 +9,7 @@ a 2-3 character name starting with a known surname, 女士/先生, and bare name
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -427,13 +428,21 @@ def find_list_candidates(
     for bs, be in blocked:
         blocked_mark[bs:be] = b"\x01" * (be - bs)
 
+    known_starts = [ks for ks, _ke in known_set]
+
+    def inside(s: int, e: int) -> list[tuple[int, int]]:
+        """Known spans starting in [s, e) (bisect: the scan stays linear in the article)."""
+        return known_set[bisect_left(known_starts, s) : bisect_left(known_starts, e)]
+
     def contains_org(s: int, e: int) -> bool:
         if 1 not in org_mark[s:e]:
             return False
-        return any(s <= ks and ke <= e for ks, ke in known_set if s <= ks < e)
+        return any(ke <= e for _ks, ke in inside(s, e))
+
+    longest = max((ke - ks for ks, ke in known_set), default=0)
 
     def covered(s: int, e: int) -> bool:
-        return any(ks <= s and e <= ke for ks, ke in known_set if ks <= s)
+        return any(e <= ke for _ks, ke in inside(max(0, s - longest), s + 1))
 
     for clause in re.finditer(r"[^，,。；;：:！？!?\n（）()“”\"《》]+", text):
         cs, ce = clause.start(), clause.end()
@@ -471,7 +480,11 @@ def find_list_candidates(
                 continue
             if not all(is_cjk(c) for c in item) or any(c in lx.STOP_CHARS for c in item):
                 continue
-            kinds = {t for (ks, ke), t in known_types.items() if any(a <= ks and ke <= b for a, b in items)}
+            kinds = {
+                known_types[(ks, ke)]
+                for ks, ke in inside(items[0][0], items[-1][1])
+                if (ks, ke) in known_types and ke <= items[-1][1]
+            }
             if kinds == {"Bank"} and 2 <= len(item) <= 6 and not _generic(item):
                 if item in lx.BANK_BRANDS or _name_like(item):
                     out.append(Cand(s, e, item, "Bank", "list"))
@@ -630,6 +643,9 @@ def find_closed_list_candidates(text: str, blocked: list[tuple[int, int]]) -> li
     """Names introduced by the list they stand in: 平安、民生等商业银行 (banks), 宁德时代、比亚迪等企业
     (companies). Each member must look like a name (no function character, not a generic word)."""
     out: list[Cand] = []
+    blocked_at = bytearray(len(text) + 1)
+    for a, b in blocked:
+        blocked_at[a:b] = b"\x01" * (b - a)
     for m in _CLOSED_LIST_RE.finditer(text):
         etype = _CLOSED_TYPES[m.group("noun")]
         body_start = left_edge(text, m.start(1) + m.group(1).find("、"), limit=12)
@@ -644,7 +660,7 @@ def find_closed_list_candidates(text: str, blocked: list[tuple[int, int]]) -> li
             item = text[s0:e0]
             if not 2 <= len(item) <= 12 or any(c in lx.STOP_CHARS for c in item) or _generic(item):
                 continue
-            if any(a <= s0 < b or a < e0 <= b for a, b in blocked):
+            if blocked_at[s0] or blocked_at[e0 - 1]:
                 continue  # a name already found (浦发银行): kept as it is
             if lx.PLACE_RE.fullmatch(item):
                 continue  # 北京、上海等城市: places

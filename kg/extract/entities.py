@@ -484,13 +484,19 @@ def build_entities(text: str) -> EntityTable:
     # a name first seen inside a title (《江宁智能网联汽车测试示范区…协议》) is part of the title, not a party
     titles = [(m.start(), m.end()) for m in _TITLE_RE.finditer(text)]
     if titles:
-        all_cands = [c for c in all_cands if c.kind == "alias" or not any(a < c.start < b for a, b in titles)]
+        in_title = bytearray(len(text) + 1)
+        for a, b in titles:
+            in_title[a + 1 : b] = b"\x01" * max(0, b - a - 1)
+        all_cands = [c for c in all_cands if c.kind == "alias" or not in_title[c.start]]
     # 投资决策委员会 / 审计委员会: a company's or fund's internal committee is no organisation of the graph
     all_cands = [
         c for c in all_cands if not (c.type == "GovernmentBody" and _INTERNAL_COMMITTEE_RE.search(c.text))
     ]
     if excluded:
-        all_cands = [c for c in all_cands if not any(s <= c.start < e for s, e in excluded)]
+        in_excluded = bytearray(len(text) + 1)
+        for a, b in excluded:
+            in_excluded[a:b] = b"\x01" * (b - a)
+        all_cands = [c for c in all_cands if not in_excluded[c.start]]
     places = tuple(
         sorted({c.text for c in all_cands if c.type == "Region"} | zone_cores, key=len, reverse=True)
     )

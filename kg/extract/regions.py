@@ -175,16 +175,20 @@ def _sub_places(text: str, places: list[Cand]) -> list[Cand]:
     one compound place; the inner name (准格尔旗, 果园港) said on its own later is the same place."""
     out: list[Cand] = []
     tails: set[str] = set()
+    by_end: dict[int, int] = {}
+    for o in places:
+        if o.start < by_end.get(o.end, o.end):
+            by_end[o.end] = o.start
     for c in places:
         pos = c.end + (text[c.end : c.end + 1] in ("市", "省") and c.kind == "gazetteer")
         m = _SUB_PLACE_RE.match(text, pos)
         if m is None or any(ch in lx.STOP_CHARS for ch in m.group(0)) or lx.PLACE_RE.match(m.group(0)):
             continue  # 宁波舟山港: a port named after two cities, not a place inside 宁波
-        start = c.start
-        for o in places:  # 内蒙古 + 鄂尔多斯市 + 准格尔旗: the compound starts where the run of places starts
-            if o.end == start and o.start < start:
-                start = o.start
-        if m.group(0).endswith(_AREA_SUFFIXES) and not _LOCATIVE_BEFORE_RE.search(text, 0, start):
+        # 内蒙古 + 鄂尔多斯市 + 准格尔旗: the compound starts where the run of places starts
+        start = min(c.start, by_end.get(c.start, c.start))
+        if m.group(0).endswith(_AREA_SUFFIXES) and not _LOCATIVE_BEFORE_RE.search(
+            text, max(0, start - 4), start
+        ):
             continue  # 覆盖江北新区核心区约45平方公里: a part of the zone described, not where anyone settles
         out.append(Cand(start, m.end(), text[start : m.end()], "Region", "suffix"))
         if len(m.group(0)) >= 3:

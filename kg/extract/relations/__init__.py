@@ -13,7 +13,6 @@ from bisect import bisect_left
 from itertools import pairwise
 
 from kg.extract.entities import ORG_TYPES, EntityTable
-from kg.extract.officials import implied_place
 from kg.extract.relations.agreements import (
     rule_controlling_holder,
     rule_joint_venture,
@@ -23,7 +22,7 @@ from kg.extract.relations.agreements import (
     rule_strategic,
     rule_subsidiary,
 )
-from kg.extract.relations.base import SENT_RE, Ctx, Rel
+from kg.extract.relations.base import Ctx, Rel, sentence_spans
 from kg.extract.relations.bonds import bond_pass
 from kg.extract.relations.crossborder import rule_cross_border
 from kg.extract.relations.holders import (
@@ -41,6 +40,7 @@ from kg.extract.relations.money import (
     rule_shareholders,
     rule_transfer,
 )
+from kg.extract.relations.officials import implied
 from kg.extract.relations.owners import retarget_project_loans
 from kg.extract.relations.people_places import (
     rule_attended,
@@ -115,8 +115,7 @@ def extract_relations(text: str, table: EntityTable, article_date: str | None) -
     companies = [m[2] for m in table.mention_list if table.entities[m[2]].type == "Company"]
     ctx.focal = companies[0] if companies else None
     sources = [m.span() for m in _SOURCE_RE.finditer(text)]
-    for sm in SENT_RE.finditer(text):
-        s, e = sm.start(), sm.end()
+    for s, e in sentence_spans(text):
         while s < e and text[s] in " \u3000\t":
             s += 1
         while e > s and text[e - 1] in " \u3000\t":
@@ -146,11 +145,6 @@ _ANAPHOR_RE = re.compile(
 )
 
 
-def _region_mentions(ctx: Ctx) -> list[tuple[str, int]]:
-    ents = ctx.table.entities
-    return [(ctx.text[s:e], i) for s, e, i in ctx.table.mention_list if ents[i].type == "Region"]
-
-
 def _with_anaphors(ctx: Ctx, s: int, e: int, ms: list, sources: list) -> list:
     """Resolve anaphors to the nearest compatible antecedent (该行 -> the last bank, 该公司 -> the last company)
     and add them as mentions, so that every rule sees the party; a bare 公司 in an announcement is the
@@ -167,7 +161,7 @@ def _with_anaphors(ctx: Ctx, s: int, e: int, ms: list, sources: list) -> list:
         word = m.group(0)
         if word[-1] in "市省区县州":
             # 郑州银行将为我市提供…融资支持: the article's own city (province, district …)
-            place = implied_place(_region_mentions(ctx), word[-1])
+            place = implied(ctx, word[-1])
             if place is not None:
                 out.append((a0, a1, place))
             continue

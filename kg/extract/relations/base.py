@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kg.extract.entities import ORG_TYPES, EntityTable
@@ -24,6 +25,25 @@ _MODIFIER_RE = re.compile(
 
 
 SENT_RE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
+
+# A sentence longer than this is read in pieces cut at clause breaks: the rules look at every mention of a
+# sentence for each cue, so an unpunctuated page (a list of ten thousand names) must not make them quadratic.
+MAX_SENTENCE = 400
+_CLAUSE_BREAK_RE = re.compile(r"[，,：:、]")
+
+
+def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Sentences (and pieces of overlong ones) as (start, end); every rule and frame reads these."""
+    for sm in SENT_RE.finditer(text):
+        s, e = sm.start(), sm.end()
+        while e - s > MAX_SENTENCE:
+            cut = None
+            for m in _CLAUSE_BREAK_RE.finditer(text, s + MAX_SENTENCE // 2, s + MAX_SENTENCE):
+                cut = m.end()
+            cut = cut or s + MAX_SENTENCE
+            yield s, cut
+            s = cut
+        yield s, e
 
 
 CLAUSE_BREAK = "，,：:；;"
@@ -60,9 +80,37 @@ class Ctx:
     pending_banks: list[int] | None = None  # a syndicate named before its borrower
     counterparties: list[int] | None = None  # the sellers of the last 向A、B购买 (上述交易对方)
     proxies: dict[int, tuple[int, int]] = field(default_factory=dict)  # body -> span of its signing official
+    _ends: dict[int, int] | None = None
+    _regions: list[tuple[str, int]] | None = None
+    _funds: list[tuple[int, int, int]] | None = None
+    implied: dict[str | None, int | None] = field(default_factory=dict)  # level -> the article's place
 
     def etype(self, i: int) -> str:
         return self.table.entities[i].type
+
+    def entity_ending_at(self, end: int) -> int | None:
+        """The entity of the first mention ending at `end` (an index built once per article)."""
+        if self._ends is None:
+            self._ends = {}
+            for _s, e, i in self.table.mention_list:
+                self._ends.setdefault(e, i)
+        return self._ends.get(end)
+
+    def fund_mentions(self) -> list[tuple[int, int, int]]:
+        """The mentions of funds, sorted (computed once per article)."""
+        if self._funds is None:
+            ents = self.table.entities
+            self._funds = [m for m in self.table.mention_list if ents[m[2]].type == "Fund"]
+        return self._funds
+
+    def region_mentions(self) -> list[tuple[str, int]]:
+        """(surface, entity) of every place mention, in order (computed once per article)."""
+        if self._regions is None:
+            ents = self.table.entities
+            self._regions = [
+                (self.text[s:e], i) for s, e, i in self.table.mention_list if ents[i].type == "Region"
+            ]
+        return self._regions
 
     def mentions(self, s: int, e: int) -> list[tuple[int, int, int]]:
         """Mentions inside [s, e) (mention_list is sorted by start)."""
@@ -168,10 +216,10 @@ def _government_of(ctx: Ctx, chunk: str, role: str) -> int | None:
 def _is_modifier(ctx: Ctx, end: int, limit: int) -> bool:
     """平安集团控股子公司平安银行 / 平安银行的上海分行: the first name only qualifies the next one."""
     ml = ctx.table.mention_list
-    k = next((j for j, m in enumerate(ml) if m[0] >= end), None)
-    if k is None or ml[k][0] > limit:
+    k = bisect_left(ml, (end, -1, -1))
+    if k >= len(ml) or ml[k][0] > limit:
         return False
-    cur = next((m[2] for m in ml if m[1] == end), None)
+    cur = ctx.entity_ending_at(end)
     if ml[k][2] == cur and _RX1.fullmatch(ctx.text[end : ml[k][0]]):
         end = ml[k][1]  # 平安银行股份有限公司（简称“平安银行”）的上海分行
         k += 1

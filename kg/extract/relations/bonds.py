@@ -12,7 +12,7 @@ import re
 
 from kg.extract.entities import ORG_TYPES
 from kg.extract.normalize import find_date, parse_amount
-from kg.extract.relations.base import SENT_RE, Ctx
+from kg.extract.relations.base import Ctx, sentence_spans
 
 _CROSS_BORDER_BOND_RE = re.compile(
     r"熊猫债|境外(?:发行)?(?:美元|欧元|人民币)?债|境外发债|美元债|欧元债|离岸人民币债|点心债|海外债|境外债券|"
@@ -27,7 +27,7 @@ def bond_pass(ctx: Ctx) -> None:
     text = ctx.text
     if not _CROSS_BORDER_BOND_RE.search(text) or not _UNDERWRITE_RE.search(text):
         return
-    sents = [(m.start(), m.end()) for m in SENT_RE.finditer(text)]
+    sents = list(sentence_spans(text))
     issuer = None
     amount = date = None
     for a, b in sents:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from kg.extract.entities import ORG_TYPES
 from kg.extract.normalize import AMOUNT_RE, find_date, parse_amount
@@ -255,14 +256,16 @@ def _investee_ref(ctx: Ctx, s: int, pos: int, ms, investors: frozenset = frozens
             return mi
     # 认缴出资 into the fund the article is about (the last fund named before), unless a company was founded
     # after that fund was named
-    funds = [
-        m
-        for m in ctx.table.mention_list
-        if m[1] <= pos and ctx.etype(m[2]) == "Fund" and m[2] not in investors
-    ]
-    if ctx.last_established is not None and (not funds or ctx.established_at > funds[-1][0]):
+    last_fund = None
+    funds = ctx.fund_mentions()
+    for k in range(bisect_left(funds, (pos, -1, -1)) - 1, -1, -1):  # the funds named before pos, last first
+        m = funds[k]
+        if m[1] <= pos and m[2] not in investors:
+            last_fund = m
+            break
+    if ctx.last_established is not None and (last_fund is None or ctx.established_at > last_fund[0]):
         return ctx.last_established
-    return funds[-1][2] if funds else None
+    return last_fund[2] if last_fund else None
 
 
 _HELD_RE = re.compile(r"持股(?:比例)?(?:为|约|达)?约?(\d+(?:\.\d+)?%)")

@@ -13,10 +13,11 @@ _BODY_WORDS = {
 }
 
 
-def _regions(ctx: Ctx) -> list[tuple[str, int]]:
-    """(surface, entity) of every place mention of the article, in order."""
-    ents = ctx.table.entities
-    return [(ctx.text[s:e], i) for s, e, i in ctx.table.mention_list if ents[i].type == "Region"]
+def implied(ctx: Ctx, level: str) -> int | None:
+    """The article's place of a level, computed once per article and level."""
+    if level not in ctx.implied:
+        ctx.implied[level] = of.implied_place(ctx.region_mentions(), level)
+    return ctx.implied[level]
 
 
 def _body_of(ctx: Ctx, place: int | None, level: str | None, kind: str) -> int | None:
@@ -57,7 +58,7 @@ def official_targets(
             continue
         where = place
         if where is None and level:
-            where = of.implied_place(_regions(ctx), level)
+            where = implied(ctx, level)
         body = _body_of(ctx, where, level, kind)
         if body is None and place is None and level:
             body = _body_of(ctx, None, level, kind)  # a bare 州政府 of an unnamed prefecture

@@ -8,9 +8,10 @@ owner is named anywhere for it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from kg.extract.entities import ORG_TYPES
-from kg.extract.relations.base import SENT_RE, Ctx, Rel
+from kg.extract.relations.base import Ctx, Rel, sentence_spans
 
 _OWNER_TYPES = ORG_TYPES - {"Bank"}
 # 借款人为Y / 项目业主是Y / 实施主体为Y: the owner right after the copula
@@ -32,20 +33,23 @@ def find_project_owners(ctx: Ctx) -> dict[int, int]:
     project named in its sentence, else (该项目 / 项目) to the project named last before it."""
     text, ml = ctx.text, ctx.table.mention_list
     owners: dict[int, int] = {}
-    for sm in SENT_RE.finditer(text):
-        s, e = sm.span()
+    projects = [m for m in ml if _is_project(ctx, m[2])]
+    for s, e in sentence_spans(text):
         if "项目" not in text[s:e] and "借款" not in text[s:e]:
             continue
         for cue in (*_ROLE_RE.finditer(text, s, e), *_BUILT_BY_RE.finditer(text, s, e)):
             pos = cue.end()
+            lo = bisect_left(ml, (pos, -1, -1))
             owner = next(
-                (m[2] for m in ml if pos <= m[0] <= pos + 1 and ctx.etype(m[2]) in _OWNER_TYPES), None
+                (m[2] for m in ml[lo : lo + 3] if pos <= m[0] <= pos + 1 and ctx.etype(m[2]) in _OWNER_TYPES),
+                None,
             )
             if owner is None:
                 continue
-            in_sent = [m[2] for m in ml if s <= m[0] and m[1] <= cue.start() and _is_project(ctx, m[2])]
-            before = [m[2] for m in ml if m[1] <= cue.start() and _is_project(ctx, m[2])]
-            project = in_sent[-1] if in_sent else (before[-1] if before else None)
+            # the project named last before the cue: in this sentence, else earlier (projects are few)
+            before = [m for m in projects if m[1] <= cue.start()]
+            in_sent = [m[2] for m in before if s <= m[0]]
+            project = in_sent[-1] if in_sent else (before[-1][2] if before else None)
             if project is not None and project not in owners:
                 owners[project] = owner
     return owners

@@ -14,7 +14,7 @@ import re
 
 from kg.extract import lexicon as lx
 from kg.extract.normalize import find_date, parse_amount
-from kg.extract.relations.base import SENT_RE, Ctx, Rel
+from kg.extract.relations.base import Ctx, Rel, sentence_spans
 from kg.extract.relations.shares import find_lender_shares
 
 _SYNDICATE_RE = re.compile(r"银团|参团|参贷|牵头行|成员行|代理行")
@@ -36,7 +36,7 @@ _TOTAL_RE = re.compile(r"(?:总额|总计|合计|总规模|规模|额度)")
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in SENT_RE.finditer(text)]
+    return list(sentence_spans(text))
 
 
 def _role_of(ctx: Ctx, s: int, e: int) -> str | None:
@@ -65,12 +65,9 @@ def _borrower(ctx: Ctx, sents: list[tuple[int, int]], banks: set[int]) -> int | 
     """The non-bank party of the loan: whoever 获得 it, is lent to (为X提供…银团贷款), signs with the banks,
     or already borrows in a financing relation of these sentences."""
     votes: dict[int, int] = {}
+    starts = {a for a, _b in sents}
     for r in ctx.rels:
-        if (
-            r.type == "PROVIDED_FINANCING_TO"
-            and any(a <= r.ev[0] < b for a, b in sents)
-            and r.tgt not in banks
-        ):
+        if r.type == "PROVIDED_FINANCING_TO" and r.ev[0] in starts and r.tgt not in banks:
             votes[r.tgt] = votes.get(r.tgt, 0) + 2
     for a, b in sents:
         ms = ctx.mentions(a, b)
@@ -143,8 +140,9 @@ def syndicate_pass(ctx: Ctx) -> None:
     # the syndicate replaces what the sentence rules said about these loans and their contract
     bank_ids = set(members)
     kept: list[Rel] = []
+    member_starts = {a for a, _b in member_sents}
     for r in ctx.rels:
-        inside = any(a <= r.ev[0] < b for a, b in member_sents)
+        inside = r.ev[0] in member_starts  # evidence is a whole sentence, starting where it starts
         if r.type == "PROVIDED_FINANCING_TO" and r.src in bank_ids and r.tgt == borrower:
             continue
         if (
