@@ -58,7 +58,8 @@ def extract_article(article: Article) -> Extraction:
                 name=name,
                 type=EntityType(ent.type),
                 aliases=sorted({_as_written(view, text, a) for a in ent.surfaces} - {name}),
-                mentions=[Mention(start=s, end=e, text=text[s:e]) for s, e in ent.mentions],
+                # our own offsets into `text`: constructed without re-validation (the hot path of a batch)
+                mentions=[Mention.model_construct(start=s, end=e, text=text[s:e]) for s, e in ent.mentions],
             )
         )
     relations = []
@@ -75,7 +76,7 @@ def extract_article(article: Article) -> Extraction:
                 source=src,
                 target=tgt,
                 properties=RelationProperties(**r.props),
-                evidence=Evidence(start=s, end=e, text=text[s:e]),
+                evidence=Evidence.model_construct(start=s, end=e, text=text[s:e]),
                 confidence=r.conf,
             )
         )

@@ -109,6 +109,7 @@ def left_edge(text: str, pos: int, limit: int = 22) -> int:
 _INDUSTRY_CUES = frozenset(lx.INDUSTRY_WORDS)
 
 
+@lru_cache(maxsize=65536)
 def _run_cut(run: str) -> int:
     """Offset in a run of name characters after its last boundary word (与/旗下/签署 …, 三家)."""
     cut = 0

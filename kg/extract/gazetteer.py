@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import ahocorasick
-
 from kg.extract import lexical as lex
 
 
@@ -51,25 +49,27 @@ def places() -> dict[str, tuple[Place, ...]]:
 
 
 @lru_cache(maxsize=1)
-def _automaton() -> ahocorasick.Automaton:
-    auto = ahocorasick.Automaton()
+def _index() -> tuple[dict[str, tuple[int, ...]], frozenset[str]]:
+    """First two characters -> the lengths of the surfaces that start with them (longest first)."""
+    lengths: dict[str, set[int]] = {}
     for surface in places():
-        auto.add_word(surface, surface)
-    auto.make_automaton()
-    return auto
+        lengths.setdefault(surface[:2], set()).add(len(surface))
+    return {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()}, frozenset(places())
 
 
 def find_places(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, surface) of every gazetteer place in the text, longest first where they overlap."""
-    hits = [(end + 1 - len(s), end + 1, s) for end, s in _automaton().iter(text)]
-    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    """(start, end, surface) of the gazetteer places in the text: leftmost-longest, not overlapping
+    (瑞安市 over 瑞安). A dictionary of two-character openings keeps this a few lookups per character."""
+    heads, surfaces = _index()
     out: list[tuple[int, int, str]] = []
-    reach = -1
-    for s, e, surface in hits:
-        if e <= reach:
-            continue  # inside a longer place already taken
-        out.append((s, e, surface))
-        reach = max(reach, e)
+    i, n = 0, len(text)
+    while i < n - 1:
+        for length in heads.get(text[i : i + 2], ()):
+            if text[i : i + length] in surfaces:
+                out.append((i, i + length, text[i : i + length]))
+                i += length - 1
+                break
+        i += 1
     return out
 
 

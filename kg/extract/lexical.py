@@ -13,10 +13,12 @@ from functools import lru_cache
 from importlib import resources
 
 _MAX_WORD = 8
+_UNKNOWN = -17.884  # log(1 / total): a character the dictionary does not know counts as seen once
 
 
 @lru_cache(maxsize=1)
-def _lexicon() -> tuple[dict[str, int], dict[str, str], float]:
+def _lexicon() -> tuple[dict[str, int], dict[str, str], dict[str, float]]:
+    """(frequency, part of speech, log-probability) of every word."""
     freq: dict[str, int] = {}
     tags: dict[str, str] = {}
     text = resources.files("kg.extract").joinpath("data/words.tsv").read_text(encoding="utf-8")
@@ -26,7 +28,8 @@ def _lexicon() -> tuple[dict[str, int], dict[str, str], float]:
         word, f, tag = line.split("\t")
         freq[word] = int(f)
         tags[word] = tag
-    return freq, tags, math.log(sum(freq.values()))
+    log_total = math.log(sum(freq.values()))
+    return freq, tags, {w: math.log(f) - log_total for w, f in freq.items()}
 
 
 def word_tag(word: str) -> str | None:
@@ -42,17 +45,19 @@ def word_freq(word: str) -> int:
 def segment(s: str) -> tuple[str, ...]:
     """The most probable split of `s` into dictionary words (jieba's unigram route, no HMM); characters the
     dictionary does not know stand alone. Meant for short runs (a name and the words before it)."""
-    freq, _tags, log_total = _lexicon()
+    logp = _lexicon()[2]
     n = len(s)
     best = [0.0] * (n + 1)  # best[i]: log-probability of the best split of s[i:]
     nxt = [n] * (n + 1)
     for i in range(n - 1, -1, -1):
         score, end = -math.inf, i + 1
         for j in range(i + 1, min(n, i + _MAX_WORD) + 1):
-            f = freq.get(s[i:j])
-            if f is None and j > i + 1:
-                continue
-            sc = math.log(f or 1) - log_total + best[j]
+            lp = logp.get(s[i:j])
+            if lp is None:
+                if j > i + 1:
+                    continue
+                lp = _UNKNOWN
+            sc = lp + best[j]
             if sc > score:
                 score, end = sc, j
         best[i], nxt[i] = score, end
