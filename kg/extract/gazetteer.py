@@ -26,7 +26,23 @@ class Place:
 
 # short forms that are also ordinary words or parts of names far more often than places
 _NOT_ALONE = frozenset(
-    {"城区", "郊区", "新区", "开发", "市中", "市辖", "高新", "经开", "矿区", "林区", "中山"}
+    {
+        "城区",
+        "郊区",
+        "新区",
+        "开发",
+        "市中",
+        "市辖",
+        "高新",
+        "经开",
+        "矿区",
+        "林区",
+        "中山",
+        "来宾",
+        "白银",
+        "日照",
+        "大同",
+    }
 )
 
 
@@ -43,7 +59,9 @@ def places() -> dict[str, tuple[Place, ...]]:
         out.setdefault(name, []).append(p)
         if short and len(short) >= 2 and level != "town" and short not in _NOT_ALONE:
             tag = lex.word_tag(short)
-            if tag is None or tag == "ns":
+            # prefectures are known by their short names (合肥, 大理, though the dictionary tags them as
+            # nouns); a county's short form stands alone only if the dictionary has no other use for it
+            if level in ("province", "prefecture") or tag is None or tag == "ns":
                 out.setdefault(short, []).append(p)
     return {k: tuple(v) for k, v in out.items()}
 

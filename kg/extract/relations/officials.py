@@ -77,10 +77,12 @@ def drop_places_beside_bodies(ctx: Ctx, served: dict[int, list]) -> dict[int, li
     for t, roles in served.items():
         if ents[t].type != "Region":
             continue
+        level = of.place_level(ents[t].name)
         beside = [
             b
             for b in bodies
             if any(b_s.startswith(p_s) for b_s in ents[b].surfaces for p_s in ents[t].surfaces)
+            or (level and ents[b].name[0] == level and ents[b].name.endswith("政府"))  # 大理 and its 州政府
         ]
         if beside:
             out.pop(t)
