@@ -359,7 +359,8 @@ def test_declared_short_name_with_he_and_doubled_name_characters() -> None:
         ("武浩杰", "EXECUTIVE_OF", "广东景和建设发展有限公司"),
         ("龚强强", "EXECUTIVE_OF", "丰明集团"),
     }
-    assert {n for n, t in ents(ex).items() if t == "Person"} == {"武浩杰", "龚强强"}
+    # 董事长王强强调: 王强 + 强调 (a verb right after the name decides its length)
+    assert {n for n, t in ents(ex).items() if t == "Person"} == {"武浩杰", "龚强强", "王强"}
 
 
 # ---------------------------------------------------------------- round 3: announcement and wire grammar

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -38,7 +38,7 @@ def _members(corpus: Path, name: str) -> list[str]:
     return sorted(f"{name}/{p.stem}" for p in (corpus / name / "articles").glob("*.md"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _report(corpus_dir: str, name: str, tmp: str) -> EvalReport:
     corpus = Path(corpus_dir)
     gold_dir = Path(tmp) / name

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
+from kg.extract import gazetteer as gz
 from kg.extract import lexical as lex
 from kg.extract import lexicon as lx
 
@@ -182,6 +183,7 @@ def _opens_name(run: str, at: int, word: str | None) -> bool:
         or word in _BRANDS
         or lx.PLACE_RE.match(run, at) is not None
         or run.startswith(("中国", "国家"), at)
+        or bool(gz.lookup(word))
     )
 
 

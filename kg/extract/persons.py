@@ -45,6 +45,7 @@ def _given_ok(text: str, chars: list[str], end: int, k: int) -> bool:
 
 
 _SPEECH = tuple(w for w in lx.AFTER_NAME if len(w) >= 2)
+_HARD_STOPS = frozenset("的了是在与及等和也都将对为从把被给其这该此")
 _LATIN_NAME_RE = re.compile(r"[A-Z][a-z]+(?:[ ·.-][A-Z][a-z]+){1,2}(?![A-Za-z])")
 
 
@@ -76,6 +77,16 @@ def _name_after(text: str, pos: int) -> str | None:
     if not chars:
         return None
     end = pos + sl  # offset of the first given-name character
+    for n in (2, 1):
+        # 陈向东出席 / 王强表示: a verb or a mark right after decides the name's length, whatever its
+        # characters (向 and 强 end words elsewhere)
+        if (
+            len(chars) >= n
+            and not any(c in _HARD_STOPS for c in chars[:n])
+            and (text.startswith(_SPEECH, end + n) or text[end + n : end + n + 1] in _NAME_END)
+            and not any(text.startswith(_SPEECH, end + k) for k in range(n))  # 张|强调: no name 张强调
+        ):
+            return s[: sl + n]
     if not _given_ok(text, chars, end, 0):
         return None
     if (

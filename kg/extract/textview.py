@@ -23,6 +23,10 @@ _WIDE_ALNUM = str.maketrans(
 _NUMERIC_PUNCT_RE = re.compile(r"(?<=\d)[，：](?=\d)")
 _COLON_RE = re.compile(r"(?<![\dA-Za-z/]):(?!//)")
 _QUOTE_RE = re.compile(r'"')
+_AGENCY_DATELINE_RE = re.compile(
+    r"(?:据)?(?:新华社|中新社|中通社|人民网|新华网|央视网|中新网|路透社|彭博社|法新社)"
+    r"(?:[\u4e00-\u9fff]{2,4}?)?(?:\d{1,2}月\d{1,2}日)?(?:电|讯)"
+)
 
 
 def recognition_view(text: str) -> str:
@@ -43,5 +47,8 @@ def recognition_view(text: str) -> str:
             out.append(_QUOTE_RE.sub(pair, para))
         view = "\n".join(out)
     view = _NUMERIC_PUNCT_RE.sub(lambda m: text[m.start()], view)
+    # 据新华社电 / 中新社上海4月2日电: a news agency's dateline carries no fact and must not glue onto the
+    # name after it; blanked with ideographic spaces (one for one), it is a boundary like any space
+    view = _AGENCY_DATELINE_RE.sub(lambda m: "\u3000" * len(m.group(0)), view)
     assert len(view) == len(text)
     return view

@@ -20,6 +20,7 @@ _CROSS_BORDER_BOND_RE = re.compile(
 )
 _ISSUE_RE = re.compile(r"发行")
 _UNDERWRITE_RE = re.compile(r"承销商|承销行|簿记管理人|簿记行|承销")
+_CLAUSE_END_RE = re.compile(r"[，。；]")
 _UNDERWRITER_TYPES = frozenset({"Bank", "Company"})
 
 
@@ -47,9 +48,12 @@ def bond_pass(ctx: Ctx) -> None:
     if amount:
         props.update(amount=amount[0], currency=amount[1], amount_text=amount[2])
     for a, b in sents:
-        um = _UNDERWRITE_RE.search(text, a, b)
-        if not um:
+        if not _UNDERWRITE_RE.search(text, a, b):
             continue
-        for s0, e0, i in ctx.mentions(a, b):
-            if i != issuer and ctx.etype(i) in _UNDERWRITER_TYPES and e0 <= um.start() + 8:
+        for _s0, e0, i in ctx.mentions(a, b):
+            if i == issuer or ctx.etype(i) not in _UNDERWRITER_TYPES:
+                continue
+            # X、Y担任联席承销商: an underwriting role follows the name within its clause
+            clause_end = _CLAUSE_END_RE.search(text, e0, b)
+            if _UNDERWRITE_RE.search(text, e0, clause_end.start() if clause_end else b):
                 ctx.add("CROSS_BORDER_FINANCING", issuer, i, dict(props), (a, b))

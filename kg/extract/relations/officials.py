@@ -39,7 +39,24 @@ def _body_of(ctx: Ctx, place: int | None, level: str | None, kind: str) -> int |
             for stem in stems:
                 if surf.startswith(stem) and surf[len(stem) :] in words:
                     return i
+    if place is None and level:
+        # 省长 where the article names 四川省政府 but not the province alone: the one body of that level
+        hits = [
+            i
+            for i, ent in enumerate(ents)
+            if ent.type == "GovernmentBody" and _level_body(ent.name, level, words)
+        ]
+        if len(hits) == 1:
+            return hits[0]
     return None
+
+
+def _level_body(name: str, level: str, words: tuple[str, ...]) -> bool:
+    """Is `name` a body of that kind of a place of that level (四川省政府: a province's government)?"""
+    for w in words:
+        if name.endswith(w) and len(name) > len(w) + 1:
+            return of.place_level(name[: -len(w)]) == level
+    return False
 
 
 def official_targets(

@@ -20,6 +20,10 @@ from kg.extract.relations.shares import find_lender_shares
 _SYNDICATE_RE = re.compile(r"银团|参团|参贷|牵头行|成员行|代理行")
 _ROLES = lx.SYNDICATE_ROLES
 _ROLE_RE = re.compile(lx.word_alternation(_ROLES))
+_ROLE_AFTER_RE = re.compile(
+    r"(?:担任|作为|为|是)(?:本次|此次|该笔)?(?:银团)?(?:贷款)?的?(" + _ROLE_RE.pattern + ")"
+)
+_CLAUSE_MARK_RE = re.compile(r"[，。；：]")
 _MEMBER_LIST_RE = re.compile(r"包括|组成|参与|参加|联合|共同|分别")
 _BORROWER_CUES = (
     re.compile(r"(?:获得|取得|获)(?:了)?[^，。；]{0,30}?银团"),  # X获得…银团贷款
@@ -40,22 +44,20 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _role_of(ctx: Ctx, s: int, e: int) -> str | None:
-    """The role written next to a bank mention: 主要牵头行、总部位于上海的X / X担任牵头行 / 由X牵头."""
+    """The role written next to a bank mention: X担任牵头行 / 主要牵头行、总部位于上海的X / 由X牵头."""
     text = ctx.text
+    after = text[e : e + 16]
+    m = _ROLE_AFTER_RE.match(after)
+    if m:
+        return m.group(1)
     before = text[max(0, s - 24) : s]
     last = None
     for m in _ROLE_RE.finditer(before):
         last = m
     if last is not None:
         gap = before[last.end() :]
-        if not gap or gap in "、，" or (gap.endswith("的") and "，" not in gap and "。" not in gap):
+        if not gap or gap == "、" or (gap.endswith("的") and not _CLAUSE_MARK_RE.search(gap)):
             return last.group(0)
-    after = text[e : e + 16]
-    m = re.match(
-        r"(?:担任|作为|为|是)(?:本次|此次|该笔)?(?:银团)?(?:贷款)?的?(" + _ROLE_RE.pattern + ")", after
-    )
-    if m:
-        return m.group(1)
     if _LED_BY_RE.search(text, max(0, s - 1), s) and _LEADS_AFTER_RE.match(after):
         return "牵头行"
     return None
