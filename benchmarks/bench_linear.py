@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.extract import extract_article  # noqa: E402
-from kg.ingest import read_article  # noqa: E402
-from kg.models import Article  # noqa: E402
+from kg.extract import extract_article
+from kg.ingest import read_article
+from kg.models import Article
 
 SENTENCE = "中国平安与临港新片区管委会签署战略合作协议，"
 
