@@ -21,17 +21,26 @@ from kg.extract.relations.base import (
 )
 
 # Cue patterns of the rules below, compiled once (re.* with a string pays a cache lookup per call).
-_RX0 = re.compile(r"与|同|和|跟")
-_RX1 = re.compile(
+# A与B / A同B / A和B / A跟B: the word joining two parties
+_PARTY_JOINER_RE = re.compile(r"与|同|和|跟")
+# 签署 / 签订 / 签约 (not 签约仪式) / 达成…协议: the verb of a signed agreement
+_SIGNING_VERB_RE = re.compile(
     r"签订|签署|签约(?!仪式|现场|活动|会|大会|嘉宾|代表|项目|企业|单位|客商|金额|总额|额)|签下|签定|达成(?=[^，,。；;]{0,16}?协议)"
 )
-_RX2 = re.compile(r"战略合作(?:关系|伙伴|框架)|达成(?:全面|深度)?战略合作")
-_RX3 = re.compile(r"签订|签署|签约")
-_RX4 = re.compile(r"公司")
-_RX5 = re.compile(r"(?:是|成为|系|为)([^，,。；;]{0,60}?)$")
-_RX6 = re.compile(r"(?:新公司|该公司|此公司|合资公司)")
-_RX7 = re.compile(r"由")
-_RX8 = re.compile(r"(?:绝对|相对)?控股")
+# 建立战略合作关系 / 达成全面战略合作: a strategic partnership
+_STRATEGIC_PARTNERSHIP_RE = re.compile(r"战略合作(?:关系|伙伴|框架)|达成(?:全面|深度)?战略合作")
+# 签订 / 签署 / 签约 (签约仪式 too): a signing, the sentence is left to the signing rules
+_SIGNING_WORD_RE = re.compile(r"签订|签署|签约")
+# 公司的控股股东为X: a clause opening with the bare 公司 (the article's company)
+_BARE_COMPANY_RE = re.compile(r"公司")
+# 康瑞生物将成为公司(控股子公司): 是/成为/系/为 and the parent up to the cue
+_COPULA_PARENT_RE = re.compile(r"(?:是|成为|系|为)([^，,。；;]{0,60}?)$")
+# 新公司 / 该公司 / 此公司 / 合资公司: the company just founded
+_NEW_COMPANY_REF_RE = re.compile(r"(?:新公司|该公司|此公司|合资公司)")
+# 合资公司将由宁德时代控股: 由 before the controlling holder
+_BY_RE = re.compile(r"由")
+# (由Y)控股 / 绝对控股 / 相对控股: the holder controls it
+_CONTROLS_RE = re.compile(r"(?:绝对|相对)?控股")
 
 _AGREEMENT_RE = re.compile(
     r"(?:了|的)?(?:正式)?(?P<a>《[^》]{1,80}》|[\u4e00-\u9fff]{0,14}?(?:框架协议|合作协议|协议书|协议|备忘录|意向书|合同|协定))"
@@ -107,7 +116,7 @@ def _sides(ctx: Ctx, s: int, vpos: int, ms, parties: list[int]) -> list[tuple[in
     cs = _clause_start(ctx.text, s, vpos)
     seg = ctx.text[cs:vpos]
     placed = list(ms) + [(a, b, i) for i, (a, b) in ctx.proxies.items() if i in parties]
-    for wm in _RX0.finditer(seg):
+    for wm in _PARTY_JOINER_RE.finditer(seg):
         pos = cs + wm.start()
         left = [i for ms_, me_, i in placed if cs <= ms_ and me_ <= pos and i in parties]
         right = [i for ms_, me_, i in placed if ms_ >= pos + 1 and me_ <= vpos and i in parties]
@@ -129,7 +138,7 @@ def _pairs(ctx: Ctx, rtype: str, parties: list[int], props: dict, ev, conf=0.9) 
 
 def rule_signed(ctx: Ctx, s: int, e: int, ms) -> None:
     sent = ctx.text[s:e]
-    for m in _RX1.finditer(sent):
+    for m in _SIGNING_VERB_RE.finditer(sent):
         vpos = s + m.start()
         am = _AGREEMENT_RE.match(ctx.text, s + m.end())
         agreement = None
@@ -180,7 +189,7 @@ def rule_signing_ceremony(ctx: Ctx, s: int, e: int, ms) -> None:
         if len(before) < 2:
             continue
         a, b = before[-2], before[-1]
-        if not _RX0.fullmatch(text[a[1] : b[0]]) or a[2] == b[2]:
+        if not _PARTY_JOINER_RE.fullmatch(text[a[1] : b[0]]) or a[2] == b[2]:
             continue
         agreement = text[b[1] : m.start() + text[m.start() : m.end()].index("签")]
         if len(agreement) > 24:
@@ -193,8 +202,8 @@ def rule_signing_ceremony(ctx: Ctx, s: int, e: int, ms) -> None:
 
 def rule_strategic(ctx: Ctx, s: int, e: int, ms) -> None:
     sent = ctx.text[s:e]
-    m = _RX2.search(sent)
-    if not m or _RX3.search(sent):
+    m = _STRATEGIC_PARTNERSHIP_RE.search(sent)
+    if not m or _SIGNING_WORD_RE.search(sent):
         return
     vpos = s + m.start()
     parties = [p for p in _parties_before(ctx, s, vpos, ms) if ctx.etype(p) in ORG_TYPES]
@@ -283,7 +292,7 @@ def rule_controlling_holder(ctx: Ctx, s: int, e: int, ms) -> None:
         props = {"stake": held.group(1) if held else None}
         if m.group(0).endswith(("为", "是")):
             child = _mention_before(ctx, ms, m.start(), 1)
-            if child is None and _RX4.match(text[_clause_start(text, s, m.start()) : m.start()]):
+            if child is None and _BARE_COMPANY_RE.match(text[_clause_start(text, s, m.start()) : m.start()]):
                 child = ctx.focal
             k = _first_after(ctx, ms, m.end(), 0)
             if k is not None:
@@ -337,7 +346,7 @@ def rule_subsidiary(ctx: Ctx, s: int, e: int, ms) -> None:
             continue
         # B是/成为/系 A(下属)的(全资|控股)子公司
         head = text[s : m.start()]
-        bm = _RX5.search(head)
+        bm = _COPULA_PARENT_RE.search(head)
         if not bm:
             continue
         if parent is None and (bm.group(1).endswith("公司") or bm.group(1) == "其"):
@@ -350,7 +359,7 @@ def rule_subsidiary(ctx: Ctx, s: int, e: int, ms) -> None:
                 x[2] for x in ms if ctx.etype(x[2]) in ORG_TYPES and x[2] != child and x[1] <= s + bm.start()
             ]
             parent = others[0] if others else ctx.focal
-        if child is None and _RX6.match(text[s : s + 5]):
+        if child is None and _NEW_COMPANY_REF_RE.match(text[s : s + 5]):
             child = ctx.last_established
         held = _HELD_RE.search(text, m.end(), e)
         stake = (
@@ -360,10 +369,10 @@ def rule_subsidiary(ctx: Ctx, s: int, e: int, ms) -> None:
         )
         ctx.add("SUBSIDIARY_OF", child, parent, {"stake": stake}, (s, e))
     # X(将)由Y控股: the joint venture becomes Y's subsidiary
-    for m in _RX7.finditer(text[s:e]):
+    for m in _BY_RE.finditer(text[s:e]):
         pos = s + m.start()
         kp = _first_after(ctx, ms, pos + 1, 0)
-        if kp is None or not _RX8.match(text[ms[kp][1] : ms[kp][1] + 4]):
+        if kp is None or not _CONTROLS_RE.match(text[ms[kp][1] : ms[kp][1] + 4]):
             continue
         child = _mention_before(ctx, ms, pos, 3)
         ctx.add("SUBSIDIARY_OF", child, ms[kp][2], {}, (s, e))

@@ -11,13 +11,20 @@ from kg.extract.entities import ORG_TYPES, EntityTable
 from kg.ontology import SIGNATURES, EntityType, RelationType
 
 # Cue patterns of the rules below, compiled once (re.* with a string pays a cache lookup per call).
-_RX0 = re.compile(r"(\d+(?:\.\d+)?%)")
-_RX1 = re.compile(r"[(（][^()（）]{0,10}[“\"]?")
-_RX2 = re.compile(r"^[”\"）)]+")
-_RX3 = re.compile(r"[，,。；;与和及、]")
-_RX4 = re.compile(r"^(?:据介绍|据了解|据悉|此外|同时|另外)[，,]?")
-_RX5 = re.compile(r"(?:该|此|这只)基金")
-_RX6 = re.compile(r"[，,。；;、：:]")
+# 持股51.5%: a stake as a percentage
+_PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?%)")
+# 平安银行股份有限公司（简称“: the bracket opening a name's short form
+_SHORT_NAME_OPEN_RE = re.compile(r"[(（][^()（）]{0,10}[“\"]?")
+# ”）的上海分行: the closing quotes and brackets that open a gap
+_CLOSING_MARKS_RE = re.compile(r"^[”\"）)]+")
+# ， / 与 / 和 / 、: a break or a joiner (parallel names, no qualifier)
+_BREAK_OR_JOINER_RE = re.compile(r"[，,。；;与和及、]")
+# 据悉，/ 此外，/ 据介绍: a lead-in before the sentence's subject
+_LEAD_IN_RE = re.compile(r"^(?:据介绍|据了解|据悉|此外|同时|另外)[，,]?")
+# 该基金 / 此基金 / 这只基金: the fund named before
+_FUND_REF_RE = re.compile(r"(?:该|此|这只)基金")
+# ， / 。 / 、 / ：: punctuation that parts a name from what follows
+_SEPARATOR_PUNCT_RE = re.compile(r"[，,。；;、：:]")
 
 _MODIFIER_RE = re.compile(
     r"(?:[（(][^）)]{0,20}[）)])?(?:的|旗下(?:的)?|下属(?:的)?|(?:的)?(?:全资|控股)?子公司|控股子公司|的?母公司|的(?:法人|自然人|机构)?股东|的?(?:第[一二三]大|控股|主要|最大|大)股东)$"
@@ -188,7 +195,7 @@ def _last_before(ctx: Ctx, ms, pos: int, max_gap: int = 3, types=ORG_TYPES) -> i
 
 
 def _stake(text: str) -> str | None:
-    m = _RX0.search(text)
+    m = _PERCENT_RE.search(text)
     return m.group(1) if m else None
 
 
@@ -220,21 +227,26 @@ def _is_modifier(ctx: Ctx, end: int, limit: int) -> bool:
     if k >= len(ml) or ml[k][0] > limit:
         return False
     cur = ctx.entity_ending_at(end)
-    if ml[k][2] == cur and _RX1.fullmatch(ctx.text[end : ml[k][0]]):
+    if ml[k][2] == cur and _SHORT_NAME_OPEN_RE.fullmatch(ctx.text[end : ml[k][0]]):
         end = ml[k][1]  # 平安银行股份有限公司（简称“平安银行”）的上海分行
         k += 1
         if k >= len(ml) or ml[k][0] > limit:
             return False
     nxt = ml[k]
-    gap = _RX2.sub("", ctx.text[end : nxt[0]])
-    return bool(gap) and len(gap) <= 24 and bool(_MODIFIER_RE.search(gap)) and not _RX3.search(gap)
+    gap = _CLOSING_MARKS_RE.sub("", ctx.text[end : nxt[0]])
+    return (
+        bool(gap)
+        and len(gap) <= 24
+        and bool(_MODIFIER_RE.search(gap))
+        and not _BREAK_OR_JOINER_RE.search(gap)
+    )
 
 
 def _subject(ctx: Ctx, s: int, e: int, ms) -> int | None:
-    head = _RX4.sub("", ctx.text[s:e].lstrip())
+    head = _LEAD_IN_RE.sub("", ctx.text[s:e].lstrip())
     if _COREF_RE.match(head):
         return ctx.last_established
-    if _RX5.match(head):
+    if _FUND_REF_RE.match(head):
         funds = [m[2] for m in ctx.table.mention_list if m[1] <= s and ctx.etype(m[2]) == "Fund"]
         return funds[-1] if funds else None
     orgs = _orgs(ctx, ms)
@@ -246,7 +258,7 @@ def _gap_ok(text: str, a: int, b: int, max_gap: int) -> bool:
     gap = text[a:b]
     if all(c in '”"）)」』 ' for c in gap):
         return True
-    return len(gap) <= max_gap and not _RX6.search(gap)
+    return len(gap) <= max_gap and not _SEPARATOR_PUNCT_RE.search(gap)
 
 
 def _mention_before(ctx: Ctx, ms, pos: int, max_gap: int, types=ORG_TYPES) -> int | None:

@@ -9,8 +9,10 @@ from kg.extract.normalize import find_date, parse_amount
 from kg.extract.relations.base import Ctx, _first_after, _last_before, _list_from, _orgs
 from kg.extract.relations.shares import find_lender_shares
 
-_RX10 = re.compile(r"通过|借助|经由")
-_RX11 = re.compile(r"从其?([^，,。；;]{0,8}?)母公司")
+# 通过 / 借助 / 经由工商银行: the channel the funds come through
+_VIA_RE = re.compile(r"通过|借助|经由")
+# 从其德国母公司: the parent that lends to its subsidiary
+_FROM_PARENT_RE = re.compile(r"从其?([^，,。；;]{0,8}?)母公司")
 _NEGATED_RE = re.compile(r"并未|未参与|没有参与|未能|尚未参与|不参与")
 
 _XB_RE = re.compile(
@@ -30,7 +32,7 @@ def rule_cross_border(ctx: Ctx, s: int, e: int, ms) -> None:
     xm = _XB_RE.search(sent)
     if not xm or _NEGATED_RE.search(sent):
         return
-    via = _RX10.search(sent)
+    via = _VIA_RE.search(sent)
     borrower, channels = None, []
     if via:
         k = _last_before(ctx, ms, s + via.start(), 6)
@@ -72,7 +74,7 @@ def rule_cross_border(ctx: Ctx, s: int, e: int, ms) -> None:
     for c in channels:
         ctx.add("CROSS_BORDER_FINANCING", borrower, c, props, (s, e))
     # 从其德国母公司德赛尔控股股份公司取得2000万欧元的跨境股东借款: the parent lends to its subsidiary
-    pm = _RX11.search(sent)
+    pm = _FROM_PARENT_RE.search(sent)
     if pm and borrower is not None:
         k = _first_after(ctx, ms, s + pm.end(), 0)
         if k is not None:

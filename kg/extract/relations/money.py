@@ -24,31 +24,56 @@ from kg.extract.relations.crossborder import _XB_RE
 from kg.extract.relations.shares import find_lender_shares
 
 # Cue patterns of the rules below, compiled once (re.* with a string pays a cache lookup per call).
-_RX0 = re.compile(r"该行|此行|该分行")
-_RX1 = re.compile(r"向")
-_RX2 = re.compile(r"[^，,。]{0,20}?申请")
-_RX3 = re.compile(r"(?:向|为|给予)")
-_RX4 = re.compile(r"[^，,。]{0,36}?(?:提供|投放|发放|给予)")
-_RX5 = re.compile(r"(?:为|向|给予)其")
-_RX6 = re.compile(r"(?:借款人|借款主体|融资主体|授信对象)(?:为|是)")
-_RX7 = re.compile(r"(?:获得|获|取得)(?:了)?")
-_RX8 = re.compile(r"贷款|授信|融资")
-_RX9 = re.compile(r"[^，,。]{0,12}?(?:贷款|授信)")
-_RX12 = re.compile(r"合资公司|标的公司|项目公司|新公司")
-_RX13 = re.compile(r"(?<!共同)出资(?=\d|人民币|[零一二两三四五六七八九十百千]+[万亿])")
-_RX14 = re.compile(r"(?:直接|间接)?持有(?!的)")
-_RX15 = re.compile(r"[仍将已还共合计累计目前现]{1,4}")
-_RX16 = re.compile(r"[^，。]{0,40}?股")
-_RX17 = re.compile(r"向(其|[^，,。；;]{2,40}?)(?:投资|增资|注资)")
-_RX18 = re.compile(r"入股|参股了?|增资|认缴|战略投资|投资了?")
-_RX19 = re.compile(r"(?:以|拟?出资)[^，,。；;]{1,20}$")
-_RX22 = re.compile(r"、|和|及")
-_RX23 = re.compile(r"(?:控制|持有)")
-_RX24 = re.compile(r"向((?:[^，,。转]{2,30}?))(?:分别)?转让其(?:所)?持有的")
-_RX25 = re.compile(r"将其(?:所)?持有的")
-_RX26 = re.compile(r"转让(?:予|给)")
-_RX30 = re.compile(r"收购|并购|取得(?=[^，,。]{0,20}控制权)")
-_RX31 = re.compile(r"(?:公司|该公司)")
+# 该行 / 此行 / 该分行: the bank named before
+_BANK_REF_RE = re.compile(r"该行|此行|该分行")
+# 向工商银行申请贷款: 向 before the bank applied to
+_TOWARDS_RE = re.compile(r"向")
+# (向工商银行)杭州分行申请: 申请 later in the clause
+_THEN_APPLIES_RE = re.compile(r"[^，,。]{0,20}?申请")
+# 为 / 向 / 给予天山能源(提供贷款): the borrower follows
+_TO_BORROWER_RE = re.compile(r"(?:向|为|给予)")
+# (为X)提供 / 投放 / 发放 / 给予: the lending verb later in the clause
+_THEN_PROVIDES_RE = re.compile(r"[^，,。]{0,36}?(?:提供|投放|发放|给予)")
+# 为其 / 向其 / 给予其(提供授信): 其, the bank's counterpart
+_TO_IT_RE = re.compile(r"(?:为|向|给予)其")
+# 借款人为 / 融资主体是 / 授信对象为X: the borrower follows
+_BORROWER_IS_RE = re.compile(r"(?:借款人|借款主体|融资主体|授信对象)(?:为|是)")
+# 获得 / 获 / 取得了(工商银行授信): the borrower comes before
+_OBTAINS_RE = re.compile(r"(?:获得|获|取得)(?:了)?")
+# 贷款 / 授信 / 融资
+_LOAN_WORD_RE = re.compile(r"贷款|授信|融资")
+# (获得)15亿元综合授信: a loan or credit line later in the clause
+_THEN_LOAN_RE = re.compile(r"[^，,。]{0,12}?(?:贷款|授信)")
+# 合资公司 / 标的公司 / 项目公司 / 新公司: the company invested in
+_INVESTEE_REF_RE = re.compile(r"合资公司|标的公司|项目公司|新公司")
+# 出资5000万元 / 出资人民币 (not 共同出资): a contribution of an amount
+_CONTRIBUTES_AMOUNT_RE = re.compile(r"(?<!共同)出资(?=\d|人民币|[零一二两三四五六七八九十百千]+[万亿])")
+# (间接)持有X 20%股份 (not 持有的): the holder before, the held after
+_HOLDS_RE = re.compile(r"(?:直接|间接)?持有(?!的)")
+# 仍 / 合计 / 目前(持有): adverbs between the holder and 持有
+_HOLDING_ADVERB_RE = re.compile(r"[仍将已还共合计累计目前现]{1,4}")
+# (持有)X公司20%股份: 股 later in the clause
+_THEN_SHARES_RE = re.compile(r"[^，。]{0,40}?股")
+# 向控股子公司X增资 / 向其注资: the investee between 向 and the verb
+_INVESTS_INTO_RE = re.compile(r"向(其|[^，,。；;]{2,40}?)(?:投资|增资|注资)")
+# 入股 / 参股 / 增资 / 认缴 / 战略投资 / 投资了
+_INVEST_VERB_RE = re.compile(r"入股|参股了?|增资|认缴|战略投资|投资了?")
+# 宁德时代以5亿元(入股) / 拟出资…: the means just before the verb
+_WITH_AMOUNT_RE = re.compile(r"(?:以|拟?出资)[^，,。；;]{1,20}$")
+# A、B / A和B / A及B: the joiners of a list of holders
+_LIST_JOINER_RE = re.compile(r"、|和|及")
+# (两名法人股东)间接控制公司 / 持有: the held company follows
+_CONTROLS_OR_HOLDS_RE = re.compile(r"(?:控制|持有)")
+# 向B(分别)转让其所持有的: the buyers between 向 and 转让
+_TRANSFERS_TO_RE = re.compile(r"向((?:[^，,。转]{2,30}?))(?:分别)?转让其(?:所)?持有的")
+# 将其(所)持有的C股份: the holding a seller transfers
+_ITS_HOLDING_RE = re.compile(r"将其(?:所)?持有的")
+# 转让予 / 转让给B: the buyer follows
+_TRANSFERRED_TO_RE = re.compile(r"转让(?:予|给)")
+# 收购 / 并购 / 取得X控制权: the acquirer before, the acquired after
+_ACQUIRES_RE = re.compile(r"收购|并购|取得(?=[^，,。]{0,20}控制权)")
+# 公司 / 该公司(收购X): the article's company
+_THE_COMPANY_RE = re.compile(r"(?:公司|该公司)")
 
 _FIN_RE = re.compile(r"贷款|授信|信贷|银团|融资支持|投放|发放|提供[^，,。；;]{0,24}融资")
 
@@ -58,7 +83,7 @@ def rule_financing(ctx: Ctx, s: int, e: int, ms) -> None:
     if not _FIN_RE.search(sent) or _XB_RE.search(sent) or _NEGATED_RE.search(sent):
         return
     banks = [i for ms_, me_, i in ms if ctx.etype(i) == "Bank" and not _is_modifier(ctx, me_, e)]
-    if not banks and _RX0.search(sent) and ctx.last_bank is not None:
+    if not banks and _BANK_REF_RE.search(sent) and ctx.last_bank is not None:
         banks = [ctx.last_bank]
     if not banks:
         # 华润融资租赁为江西赣能提供2亿元融资租赁服务: a non-bank lender is the subject of 为/向…提供…融资
@@ -68,20 +93,20 @@ def rule_financing(ctx: Ctx, s: int, e: int, ms) -> None:
             if k is not None:
                 banks = [ms[k][2]]
     borrower = None
-    am = _RX1.search(sent)
+    am = _TOWARDS_RE.search(sent)
     if am:
         kb = _first_after(ctx, ms, s + am.end(), 0, {"Bank"})
-        if kb is not None and _RX2.match(ctx.text[ms[kb][1] : e]):
+        if kb is not None and _THEN_APPLIES_RE.match(ctx.text[ms[kb][1] : e]):
             # 海岳医药拟向工商银行杭州分行申请并购贷款: the applicant borrows from the bank
             kbor = _last_before(ctx, ms, s + am.start(), 4)
             if kbor is not None:
                 borrower, banks = ms[kbor][2], [ms[kb][2]]
-    if borrower is None and banks and _RX5.search(sent):
+    if borrower is None and banks and _TO_IT_RE.search(sent):
         # 与芯驰半导体签订授信协议，为其江宁基地项目提供授信: 其 is the bank's counterpart, not the project
         others = [i for i in _orgs(ctx, ms) if ctx.etype(i) in _BORROWER_TYPES]
         borrower = others[0] if others else None
-    bm = _RX3.search(sent)
-    for m in _RX3.finditer(sent):
+    bm = _TO_BORROWER_RE.search(sent)
+    for m in _TO_BORROWER_RE.finditer(sent):
         if borrower is not None:
             break
         k = _first_after(ctx, ms, s + m.end(), 2, ORG_TYPES | {"Event", "Region"})
@@ -98,28 +123,28 @@ def rule_financing(ctx: Ctx, s: int, e: int, ms) -> None:
 
         if k is not None and ctx.etype(ms[k][2]) != "Bank":
             rest = ctx.text[ms[k][1] : e]
-            if _RX4.match(rest) or re.search(r"贷款|授信|信贷", rest[:50]):
+            if _THEN_PROVIDES_RE.match(rest) or re.search(r"贷款|授信|信贷", rest[:50]):
                 borrower = ms[k][2]
                 break
     del bm
-    if borrower is None and banks and _RX5.search(sent):
+    if borrower is None and banks and _TO_IT_RE.search(sent):
         # 与南京地铁签署协议，将为其提供…融资支持: 其 is the bank's counterpart in the sentence
         others = [i for i in _orgs(ctx, ms) if ctx.etype(i) in _BORROWER_TYPES]
         borrower = others[0] if others else None
     if borrower is None:
-        km = _RX6.search(sent)
+        km = _BORROWER_IS_RE.search(sent)
         if km:
             k = _first_after(ctx, ms, s + km.end(), 1)
             borrower = ms[k][2] if k is not None else None
     if borrower is None:
-        for gm in _RX7.finditer(sent):
+        for gm in _OBTAINS_RE.finditer(sent):
             kb = _last_before(ctx, ms, s + gm.start(), 4)
             kl = _first_after(ctx, ms, s + gm.end(), 1, {"Bank"})
-            if kb is not None and kl is not None and _RX8.search(ctx.text[ms[kl][1] : e][:60]):
+            if kb is not None and kl is not None and _LOAN_WORD_RE.search(ctx.text[ms[kl][1] : e][:60]):
                 borrower = ms[kb][2]
                 banks = [x[2] for x in _list_from(ctx, ms, kl) if ctx.etype(x[2]) == "Bank"]
                 break
-            if kl is None and banks and _RX9.match(ctx.text[s + gm.end() : e]):
+            if kl is None and banks and _THEN_LOAN_RE.match(ctx.text[s + gm.end() : e]):
                 # 东海港务与平安银行宁波分行签订协议，获得15亿元综合授信
                 subj = [  # 园区国资委下属的元禾控股…获得授信: the qualifier is not the borrower
                     i
@@ -252,7 +277,7 @@ def _investee_ref(ctx: Ctx, s: int, pos: int, ms, investors: frozenset = frozens
     """The company a contribution goes to: a 合资公司-like mention earlier in the sentence, else the last founded.
     Never one of the investors themselves: a fund listed among a fund's limited partners is not the fund."""
     for ms_, me_, mi in reversed(ms):
-        if me_ <= pos and mi not in investors and _RX12.search(ctx.text[ms_:me_]):
+        if me_ <= pos and mi not in investors and _INVESTEE_REF_RE.search(ctx.text[ms_:me_]):
             return mi
     # 认缴出资 into the fund the article is about (the last fund named before), unless a company was founded
     # after that fund was named
@@ -308,7 +333,7 @@ def _each_invests(ctx: Ctx, s: int, e: int, ms) -> bool:
 
 def rule_invested(ctx: Ctx, s: int, e: int, ms) -> None:
     text = ctx.text
-    for m in _RX13.finditer(text[s:e]) if not _each_invests(ctx, s, e, ms) else ():
+    for m in _CONTRIBUTES_AMOUNT_RE.finditer(text[s:e]) if not _each_invests(ctx, s, e, ms) else ():
         pos = s + m.start()
         k = _last_before(ctx, ms, pos, 0, ORG_TYPES | {"Person"})
         if k is None:
@@ -332,24 +357,24 @@ def rule_invested(ctx: Ctx, s: int, e: int, ms) -> None:
         del ce
         target = _investee_ref(ctx, s, pos, ms, frozenset({ms[k][2]}))
         ctx.add("INVESTED_IN", ms[k][2], target, props, (ms[k][0], seg_end))
-    for m in _RX14.finditer(text[s:e]):
+    for m in _HOLDS_RE.finditer(text[s:e]):
         pos = s + m.start()
         k = _last_before(ctx, ms, pos, 0, ORG_TYPES | {"Person"})
         if k is None:
             k = _last_before(ctx, ms, pos, 4, ORG_TYPES | {"Person"})
-            if k is not None and not _RX15.fullmatch(text[ms[k][1] : pos]):
+            if k is not None and not _HOLDING_ADVERB_RE.fullmatch(text[ms[k][1] : pos]):
                 k = None
         if k is None:
             continue
         after = text[s + m.end() : e]
-        if not _RX16.match(after):
+        if not _THEN_SHARES_RE.match(after):
             continue
         k2 = _first_after(ctx, ms, s + m.end(), 0)
         target = ms[k2][2] if k2 is not None else (ctx.focal if after.startswith("公司") else None)
         ce = _clause_end(text, s + m.end(), e)
         stake = _stake(text[s + m.end() : ce + 40 if ce < e else e])
         ctx.add("INVESTED_IN", ms[k][2], target, {"stake": stake}, (s, e))
-    for m in _RX17.finditer(text[s:e]):
+    for m in _INVESTS_INTO_RE.finditer(text[s:e]):
         # 向(控股子公司)X增资: the name ending right before the verb; 向其增资: 其 is the company named before
         k2 = next((j for j, x in enumerate(ms) if x[1] == s + m.end(1) and x[0] >= s + m.start(1)), None)
         subj = _subject(ctx, s, e, ms)
@@ -370,12 +395,12 @@ def rule_invested(ctx: Ctx, s: int, e: int, ms) -> None:
         if amt:
             props.update(amount=amt[0], currency=amt[1], amount_text=amt[2])
         ctx.add("INVESTED_IN", subj, ms[k2][2], props, (s, e))
-    for m in _RX18.finditer(text[s:e]):
+    for m in _INVEST_VERB_RE.finditer(text[s:e]):
         pos = s + m.start()
         k = _last_before(ctx, ms, pos, 2, ORG_TYPES | {"Person"})
-        if k is None and m.group(0) in ("入股", "增资") and _RX19.search(text[s:pos]):
+        if k is None and m.group(0) in ("入股", "增资") and _WITH_AMOUNT_RE.search(text[s:pos]):
             # 宁德时代以5亿元入股赣锋锂业: the subject before 以<amount>
-            k = _last_before(ctx, ms, s + _RX19.search(text[s:pos]).start(), 2, _HOLDER_TYPES)
+            k = _last_before(ctx, ms, s + _WITH_AMOUNT_RE.search(text[s:pos]).start(), 2, _HOLDER_TYPES)
         if k is None and m.group(0).startswith("参股"):
             cs = _clause_start(text, s, pos)
             inside = [
@@ -406,11 +431,11 @@ def rule_shareholders(ctx: Ctx, s: int, e: int, ms) -> None:
         if k_last is None:
             continue
         k0 = k_last
-        while k0 > 0 and _RX22.fullmatch(text[ms[k0 - 1][1] : ms[k0][0]]):
+        while k0 > 0 and _LIST_JOINER_RE.fullmatch(text[ms[k0 - 1][1] : ms[k0][0]]):
             k0 -= 1
         holders = [x[2] for x in ms[k0 : k_last + 1]]
         after = text[m.end() : _clause_end(text, m.end(), e)]
-        tm = _RX23.search(after)
+        tm = _CONTROLS_OR_HOLDS_RE.search(after)
         if not tm:
             continue
         k2 = _first_after(ctx, ms, m.end() + tm.end(), 0)
@@ -424,7 +449,7 @@ def rule_shareholders(ctx: Ctx, s: int, e: int, ms) -> None:
 def rule_transfer(ctx: Ctx, s: int, e: int, ms) -> None:
     """A向B转让其持有的C X%股权 -> B ACQUIRED C; A将其持有的C股份转让予B -> B INVESTED_IN C."""
     text = ctx.text
-    for m in _RX24.finditer(text[s:e]):
+    for m in _TRANSFERS_TO_RE.finditer(text[s:e]):
         buyers_start = s + m.start(1)
         k = _first_after(ctx, ms, buyers_start, 0)
         if k is None:
@@ -448,11 +473,11 @@ def rule_transfer(ctx: Ctx, s: int, e: int, ms) -> None:
                 (s, e),
                 transfer=True,
             )
-    for m in _RX25.finditer(text[s:e]):
+    for m in _ITS_HOLDING_RE.finditer(text[s:e]):
         k2 = _first_after(ctx, ms, s + m.end(), 0)
         after = text[s + m.end() : e]
         target = ms[k2][2] if k2 is not None else (ctx.focal if after.startswith("公司") else None)
-        tm = _RX26.search(after)
+        tm = _TRANSFERRED_TO_RE.search(after)
         if target is None or not tm:
             continue
         k3 = _first_after(ctx, ms, s + m.end() + tm.end(), 0)
@@ -465,7 +490,7 @@ def rule_transfer(ctx: Ctx, s: int, e: int, ms) -> None:
 
 def rule_acquired(ctx: Ctx, s: int, e: int, ms) -> None:
     text = ctx.text
-    for m in _RX30.finditer(text[s:e]):
+    for m in _ACQUIRES_RE.finditer(text[s:e]):
         pos = s + m.start()
         k2 = _first_after(ctx, ms, s + m.end(), 1)
         if k2 is None:
@@ -474,7 +499,7 @@ def rule_acquired(ctx: Ctx, s: int, e: int, ms) -> None:
         before = [x for x in ms if x[0] >= cs and x[1] <= pos and ctx.etype(x[2]) in ORG_TYPES | {"Person"}]
         if not before:
             acq = None
-            if _RX31.match(text[cs:pos].lstrip()):
+            if _THE_COMPANY_RE.match(text[cs:pos].lstrip()):
                 acq = ctx.focal
             else:
                 subj = [x for x in ms if x[1] <= pos and ctx.etype(x[2]) in ORG_TYPES]

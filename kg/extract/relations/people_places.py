@@ -20,14 +20,22 @@ from kg.extract.relations.base import (
 from kg.extract.relations.officials import drop_places_beside_bodies, official_targets
 
 # Cue patterns of the rules below, compiled once (re.* with a string pays a cache lookup per call).
-_RX0 = re.compile(r"出席|参加|参与")
-_RX1 = re.compile(r"(?:正式|成功)?")
-_RX2 = re.compile(r"(?:在|于|落户|入驻)(?:正式)?$")
-_RX3 = re.compile(r"(?:正式|隆重)?举行(?:了)?")
-_RX4 = re.compile(r"在(?:正式)?$")
-_RX5 = re.compile(r"公司")
-_RX6 = re.compile(r"新公司|该公司|此公司|合资公司|项目公司")
-_RX7 = re.compile(r"新公司|该公司")
+# 出席 / 参加 / 参与(签约仪式): the attendees before, the event after
+_ATTENDS_RE = re.compile(r"出席|参加|参与")
+# (在武汉)正式 / 成功 / nothing (落户): all that may part place and verb
+_OPTIONALLY_OFFICIAL_RE = re.compile(r"(?:正式|成功)?")
+# 在 / 于 / 落户 / 入驻(正式): the word right before the place
+_AT_OR_SETTLES_IN_RE = re.compile(r"(?:在|于|落户|入驻)(?:正式)?$")
+# (在武汉)隆重举行了(揭牌仪式): 举行 between the place and the ceremony
+_CEREMONY_HELD_RE = re.compile(r"(?:正式|隆重)?举行(?:了)?")
+# 在(正式)武汉: 在 right before the place
+_AT_RE = re.compile(r"在(?:正式)?$")
+# 公司(在武汉落户): a clause opening with the bare 公司 (the article's company)
+_BARE_COMPANY_RE = re.compile(r"公司")
+# 新公司 / 该公司 / 此公司 / 合资公司 / 项目公司: the company just founded
+_NEW_COMPANY_REF_RE = re.compile(r"新公司|该公司|此公司|合资公司|项目公司")
+# 新公司 / 该公司 opening the sentence: the company just founded
+_NEW_OR_THAT_COMPANY_RE = re.compile(r"新公司|该公司")
 
 
 _HONORIFICS = frozenset(HONORIFICS)
@@ -131,7 +139,7 @@ _GOV_TITLE_RE = re.compile(r"[区市县省](?:委|长)|秘书长|书记|常委")
 
 
 def rule_attended(ctx: Ctx, s: int, e: int, ms) -> None:
-    for m in _RX0.finditer(ctx.text[s:e]):
+    for m in _ATTENDS_RE.finditer(ctx.text[s:e]):
         vpos = s + m.start()
         events = [i for ms_, _me, i in ms if ms_ >= vpos and ctx.etype(i) == "Event"]
         if not events:
@@ -179,8 +187,8 @@ def rule_opened(ctx: Ctx, s: int, e: int, ms) -> None:
                 continue
             if (
                 me_ <= m.start()
-                and _RX1.fullmatch(text[me_ : m.start()])
-                and _RX2.search(text[max(s, ms_ - 4) : ms_])
+                and _OPTIONALLY_OFFICIAL_RE.fullmatch(text[me_ : m.start()])
+                and _AT_OR_SETTLES_IN_RE.search(text[max(s, ms_ - 4) : ms_])
             ):
                 region = mi
             elif ms_ >= m.end() and ms_ - m.end() <= 1 and m.group(0) in ("落户", "入驻", "落地"):
@@ -188,8 +196,8 @@ def rule_opened(ctx: Ctx, s: int, e: int, ms) -> None:
                 break
             elif (
                 me_ <= m.start()
-                and _RX3.fullmatch(text[me_ : m.start()])
-                and (text.startswith("仪式", m.end()) and _RX4.search(text[max(s, ms_ - 3) : ms_]))
+                and _CEREMONY_HELD_RE.fullmatch(text[me_ : m.start()])
+                and (text.startswith("仪式", m.end()) and _AT_RE.search(text[max(s, ms_ - 3) : ms_]))
             ):
                 region = mi
         if region is None and text.startswith("的", m.end()) and m.group(0) in ("落户", "入驻"):
@@ -226,7 +234,7 @@ def rule_opened(ctx: Ctx, s: int, e: int, ms) -> None:
                 if ms[k][0] < cs:
                     break
                 ctx.add("OPENED_IN", ms[k][2], region, {"date": find_date(text[s:e], ctx.date)}, (s, e))
-        if subj is None and _RX5.match(text[cs : m.start()].lstrip()):
+        if subj is None and _BARE_COMPANY_RE.match(text[cs : m.start()].lstrip()):
             subj = ctx.focal
         if subj is None and region_end != -1 and text.startswith("的", region_end):
             # 年初入驻江宁开发区的博世力士乐（南京）液压有限公司: the relative clause qualifies the name after 的
@@ -277,16 +285,16 @@ def _clause_or_sentence_subject(ctx: Ctx, s: int, pos: int, ms) -> int | None:
     if inside:
         return inside[-1]
     head = ctx.text[cs:pos].lstrip()
-    if _RX6.match(head):
+    if _NEW_COMPANY_REF_RE.match(head):
         return ctx.last_established
     first = [
         x for x in ms if x[1] <= pos and ctx.etype(x[2]) in ORG_TYPES and not _is_modifier(ctx, x[1], pos)
     ]
     if first:
         return first[0][2]
-    if _RX5.match(head):
+    if _BARE_COMPANY_RE.match(head):
         return ctx.focal
-    if _RX7.match(ctx.text[s : s + 3]):
+    if _NEW_OR_THAT_COMPANY_RE.match(ctx.text[s : s + 3]):
         return ctx.last_established
     return None
 
