@@ -85,6 +85,7 @@ def _name_after(text: str, pos: int) -> str | None:
             and not any(c in _HARD_STOPS for c in chars[:n])
             and (text.startswith(_SPEECH, end + n) or text[end + n : end + n + 1] in _NAME_END)
             and not any(text.startswith(_SPEECH, end + k) for k in range(n))  # 张|强调: no name 张强调
+            and chars[n - 1] not in "说称讲道"  # 沈浩说，: the name ends before the verb of saying
         ):
             return s[: sl + n]
     if not _given_ok(text, chars, end, 0):
