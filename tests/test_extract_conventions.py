@@ -175,3 +175,19 @@ def test_places_of_the_gazetteer_and_areas_named_in_passing() -> None:
     ex = run("项目位于温州瑞安，串联苏南地区与长三角区域，途经黄阁镇。")
     regions = {n for n, t in ents(ex).items() if t == "Region"}
     assert {"瑞安", "苏南地区", "长三角区域", "黄阁镇"} <= regions
+
+
+def test_holders_of_a_company_just_founded_invest_in_it() -> None:
+    ex = run(
+        "宁德时代与福建省能源集团有限责任公司共同出资设立福建时代闽东新能源有限公司，其中宁德时代持股51%，福建能源集团持股49%。"
+    )
+    assert props(ex, "宁德时代", "INVESTED_IN", "福建时代闽东新能源有限公司")["stake"] == "51%"
+    assert (
+        props(ex, "福建省能源集团有限责任公司", "INVESTED_IN", "福建时代闽东新能源有限公司")["stake"] == "49%"
+    )
+    assert ("福建省能源集团有限责任公司", "INVESTED_IN", "宁德时代") not in rels(ex)
+
+
+def test_the_investor_of_a_project_settles_where_the_project_does() -> None:
+    ex = run("总投资50亿元的新能源电池项目正式落户高邮经济开发区。该项目由江苏瑞能科技有限公司投资建设。")
+    assert ("江苏瑞能科技有限公司", "OPENED_IN", "高邮经济开发区") in rels(ex)

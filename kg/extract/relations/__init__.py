@@ -47,6 +47,7 @@ from kg.extract.relations.people_places import (
     rule_executive,
     rule_located,
     rule_opened,
+    rule_project_investor,
     rule_unit_opened,
 )
 from kg.extract.relations.purpose import rule_purpose_financing
@@ -105,6 +106,7 @@ RULES = (
     rule_shareholders,
     rule_acquired,
     rule_opened,
+    rule_project_investor,
     rule_unit_opened,
     rule_located,
 )

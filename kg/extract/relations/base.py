@@ -87,6 +87,7 @@ class Ctx:
     pending_banks: list[int] | None = None  # a syndicate named before its borrower
     counterparties: list[int] | None = None  # the sellers of the last 向A、B购买 (上述交易对方)
     proxies: dict[int, tuple[int, int]] = field(default_factory=dict)  # body -> span of its signing official
+    project_place: tuple[int, int] | None = None  # (region, sentence start) of a project that settled there
     _ends: dict[int, int] | None = None
     _regions: list[tuple[str, int]] | None = None
     _funds: list[tuple[int, int, int]] | None = None

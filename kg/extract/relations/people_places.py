@@ -240,7 +240,28 @@ def rule_opened(ctx: Ctx, s: int, e: int, ms) -> None:
             # 年初入驻江宁开发区的博世力士乐（南京）液压有限公司: the relative clause qualifies the name after 的
             k = _first_after(ctx, ms, region_end + 1, 0)
             subj = ms[k][2] if k is not None else None
+        if subj is None and "项目" in text[cs : m.start()]:
+            # 新能源电池项目正式落户高邮经济开发区。该项目由X投资建设: the project's investor settles there
+            ctx.project_place = (region, s)
         ctx.add("OPENED_IN", subj, region, {"date": find_date(text[s:e], ctx.date)}, (s, e))
+
+
+# 该项目由X投资建设 / 由X负责实施: who builds the project named just before
+_BUILT_BY_RE = re.compile(r"由(?=[^，。；]{2,40}?(?:投资建设|出资建设|投资|建设|实施|运营|打造))")
+
+
+def rule_project_investor(ctx: Ctx, s: int, e: int, ms) -> None:
+    """The organisation that builds a project settling in a place (项目落户R。该项目由X投资建设) opens there."""
+    if ctx.project_place is None or ctx.project_place[1] < s - 400:
+        return
+    m = _BUILT_BY_RE.search(ctx.text, s, e)
+    if not m:
+        return
+    k = _first_after(ctx, ms, m.end(), 0)
+    if k is not None:
+        region = ctx.project_place[0]
+        ctx.add("OPENED_IN", ms[k][2], region, {"date": find_date(ctx.text[s:e], ctx.date)}, (s, e))
+        ctx.project_place = None
 
 
 # 宁德锐能科技有限公司成都基地正式投产: an organisation, a place, the unit there, then it starts operating

@@ -265,9 +265,18 @@ def rule_holdings(ctx: Ctx, s: int, e: int, ms) -> None:
     if not holders:
         return
     first = holders[0][0]
-    held = next(
-        (x[2] for x in ms[:first] if ctx.etype(x[2]) == "Company" and not _is_modifier(ctx, x[1], e)), None
-    )
+    holder_ids = {h[1] for h in holders}
+    if ctx.last_established is not None and ctx.established_at == s:
+        held = ctx.last_established  # 共同出资设立X，其中A持股51%，B持股49%: the company just founded
+    else:
+        held = next(
+            (
+                x[2]
+                for x in ms[:first]
+                if ctx.etype(x[2]) == "Company" and x[2] not in holder_ids and not _is_modifier(ctx, x[1], e)
+            ),
+            None,
+        )
     if held is None:
         held = ctx.last_established
     for _k, holder, stake in holders:
