@@ -191,3 +191,25 @@ def test_holders_of_a_company_just_founded_invest_in_it() -> None:
 def test_the_investor_of_a_project_settles_where_the_project_does() -> None:
     ex = run("总投资50亿元的新能源电池项目正式落户高邮经济开发区。该项目由江苏瑞能科技有限公司投资建设。")
     assert ("江苏瑞能科技有限公司", "OPENED_IN", "高邮经济开发区") in rels(ex)
+
+
+def test_a_brand_keeps_its_function_character() -> None:
+    ex = run("会上集中签约的企业包括华为技术有限公司、京东方科技集团股份有限公司等。")
+    assert {"华为技术有限公司", "京东方科技集团股份有限公司"} <= set(ents(ex))
+
+
+def test_a_bank_that_arranges_offshore_funds_for_a_company_is_its_channel() -> None:
+    ex = run("兴业银行福州分行通过自由贸易账户为福建省港口集团有限责任公司办理境外融资5000万美元。")
+    assert (
+        props(ex, "福建省港口集团有限责任公司", "CROSS_BORDER_FINANCING", "兴业银行福州分行")["amount"] == 5e7
+    )
+
+
+def test_the_buyer_that_will_hold_the_target_acquired_it() -> None:
+    ex = run("此次收购完成后，海螺水泥将持有重庆多吉再生资源有限公司100%股权。")
+    assert props(ex, "海螺水泥", "ACQUIRED", "重庆多吉再生资源有限公司")["stake"] == "100%"
+
+
+def test_a_zone_party_secretary_serves_its_committee_when_only_that_is_named() -> None:
+    ex = run("苏州工业园区管委会与新加坡腾飞集团签署合作备忘录。园区党工委书记沈觅出席签约。")
+    assert ("沈觅", "EXECUTIVE_OF", "苏州工业园区管委会") in rels(ex)

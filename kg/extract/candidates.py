@@ -121,8 +121,10 @@ def _run_cut(run: str) -> int:
         cut = pm.end() + 2  # 苏州企业恒辉智能科技有限公司: the place describes the company, not its name
     bounds = _word_bounds(run)
     for m in lx.LEFT_CUE_RE.finditer(run):
-        if m.end() not in bounds and len(m.group(0)) == 1:
-            continue  # 跟进 is one word: its 跟 is no preposition (公共财政事务跟进委员会)
+        if len(m.group(0)) == 1 and (
+            m.end() not in bounds or (m.start() not in bounds and _name_word_at(run, m.start()))
+        ):
+            continue  # 跟进 / 华为 are one word each: their 跟 / 为 is no preposition
         if not lx.is_kept_cue(m.group(0)):
             if m.group(0) == "和" and _he_in_name(run, cut, m.start()):
                 continue
@@ -188,6 +190,16 @@ def _opens_name(run: str, at: int, word: str | None) -> bool:
 
 
 _TITLE_WORDS = frozenset(lx.TITLES)
+
+
+def _name_word_at(run: str, pos: int) -> bool:
+    """Is the dictionary word covering run[pos] a name or brand (华为), not a common word (内向)?"""
+    start = 0
+    for w in lex.segment(run):
+        if start <= pos < start + len(w):
+            return w in _BRANDS or lex.word_tag(w) in _NAME_TAGS or lex.word_tag(w) is None
+        start += len(w)
+    return False
 
 
 def _word_bounds(run: str) -> frozenset[int]:
@@ -260,10 +272,16 @@ def _he_in_name(run: str, last: int, j: int) -> bool:
     return place is not None and place.end() < len(left)
 
 
+_STOP_BRANDS = sorted((b for b in lx.KNOWN_ORGS if any(c in lx.STOP_CHARS for c in b)), key=len, reverse=True)
+_STOP_BRAND_RE = re.compile("|".join(map(re.escape, _STOP_BRANDS))) if _STOP_BRANDS else None
+
+
 def _mask(body: str) -> str:
     """Hide characters that look like stops but belong to the name: 发展和改革 keeps its 和, and so do 诚和集团
     (nothing after 和 to be a second name), 和海集团 (nothing before it) and 山东和天集团 (only a place before)."""
     masked = _PROTECTED_RE.sub(lambda pm: "〇" * len(pm.group(0)), body)
+    if _STOP_BRAND_RE is not None:
+        masked = _STOP_BRAND_RE.sub(lambda pm: "〇" * len(pm.group(0)), masked)  # 华为: a brand keeps its 为
     if "和" not in masked:
         return masked
     out = list(masked)

@@ -31,7 +31,11 @@ from kg.extract.relations.holders import (
     rule_sponsors,
     rule_subscribes,
 )
-from kg.extract.relations.holdings import rule_ranked_holder, rule_stake_purchase
+from kg.extract.relations.holdings import (
+    rule_holds_after_acquisition,
+    rule_ranked_holder,
+    rule_stake_purchase,
+)
 from kg.extract.relations.money import (
     rule_acquired,
     rule_financier_lends,
@@ -71,6 +75,7 @@ __all__ = ["Rel", "extract_relations"]
 
 
 RULES = (
+    rule_holds_after_acquisition,
     rule_purpose_financing,
     rule_ranked_holder,
     rule_stake_purchase,

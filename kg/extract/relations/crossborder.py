@@ -27,6 +27,14 @@ _XB_LENDS_RE = re.compile(
 )
 
 
+_SERVES_RE = re.compile(r"为(?=[^，。；]{2,40}?(?:办理|提供|实现|完成)[^，。；]{0,12}?(?:境外|跨境|外债))")
+
+
+def _bank_before(ctx: Ctx, ms, pos: int) -> int | None:
+    banks = [x[2] for x in ms if x[1] <= pos and ctx.etype(x[2]) == "Bank"]
+    return banks[-1] if banks else None
+
+
 def rule_cross_border(ctx: Ctx, s: int, e: int, ms) -> None:
     sent = ctx.text[s:e]
     xm = _XB_RE.search(sent)
@@ -34,12 +42,19 @@ def rule_cross_border(ctx: Ctx, s: int, e: int, ms) -> None:
         return
     via = _VIA_RE.search(sent)
     borrower, channels = None, []
+    served = _SERVES_RE.search(sent)
     if via:
         k = _last_before(ctx, ms, s + via.start(), 6)
         borrower = ms[k][2] if k is not None else None
         k2 = _first_after(ctx, ms, s + via.end(), 1)
         if k2 is not None:
             channels = [m[2] for m in _list_from(ctx, ms, k2)]
+    if served and (borrower is None or ctx.etype(borrower) == "Bank"):
+        # 兴业银行福州分行通过FT账户为X办理境外融资: the bank is the channel, X the borrower
+        bank = borrower if borrower is not None else _bank_before(ctx, ms, s + served.start())
+        kx = _first_after(ctx, ms, s + served.end(), 0)
+        if bank is not None and kx is not None and ctx.etype(ms[kx][2]) != "Bank":
+            borrower, channels = ms[kx][2], [bank]
     else:
         orgs = _orgs(ctx, ms)
         non_banks = [o for o in orgs if ctx.etype(o) != "Bank"]

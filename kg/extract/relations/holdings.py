@@ -80,3 +80,29 @@ def _buyer(ctx: Ctx, s: int, pos: int, ms) -> int | None:
         return ctx.focal
     prev = [x[2] for x in ms if x[1] <= pos and ctx.etype(x[2]) in ORG_TYPES]
     return prev[0] if prev else ctx.focal
+
+
+# 此次收购完成后，海螺水泥将持有重庆多吉再生资源有限公司100%股权: the buyer of an acquisition holds the target
+_HOLDS_AFTER_RE = re.compile(r"(?:将|已|仍)?(?:合计)?持有")
+
+
+def rule_holds_after_acquisition(ctx: Ctx, s: int, e: int, ms) -> None:
+    text = ctx.text
+    if "收购" not in text[s:e] and "并购" not in text[s:e]:
+        return
+    for k, (_a, b, i) in enumerate(ms):
+        if ctx.etype(i) not in ORG_TYPES:
+            continue
+        hm = _HOLDS_AFTER_RE.match(text, b)
+        if not hm or k + 1 >= len(ms) or ms[k + 1][0] != hm.end():
+            continue
+        target = ms[k + 1][2]
+        sm = _STAKE_AFTER_RE.match(text, ms[k + 1][1])
+        if sm and sm.group("stake"):
+            ctx.add(
+                "ACQUIRED",
+                i,
+                target,
+                {"stake": sm.group("stake"), "date": find_date(text[s:e], ctx.date)},
+                (s, e),
+            )

@@ -39,17 +39,26 @@ _NEW_OR_THAT_COMPANY_RE = re.compile(r"新公司|该公司")
 
 
 _HONORIFICS = frozenset(HONORIFICS)
-_BARE_ZONES = frozenset(z for z in REGION_SUFFIXES if len(z) >= 2 and not z.startswith("自治"))
+_BARE_ZONES = frozenset(z for z in REGION_SUFFIXES if len(z) >= 2 and not z.startswith("自治")) | {"园区"}
 _DEPT_END_RE = re.compile(r"(?:部|处|科|室|事业部|业务部)$")
 _PUNCT_RE = re.compile(r"[，。；：、！？,.;:!?\s]")
 
 
-def _zone_named_by(ctx: Ctx, word: str) -> int | None:
-    """高新区党工委书记: a bare zone word names the article's one zone of that kind (滨州高新区)."""
+def _zone_named_by(ctx: Ctx, word: str) -> tuple[int | None, int | None]:
+    """高新区党工委书记: a bare zone word names the article's one zone of that kind (滨州高新区), else the
+    committee that runs it (园区党工委书记 where only 苏州工业园区管委会 is named): (place, body)."""
     if word not in _BARE_ZONES:
-        return None
-    hits = [i for i, ent in enumerate(ctx.table.entities) if ent.type == "Region" and ent.name.endswith(word)]
-    return hits[0] if len(hits) == 1 else None
+        return None, None
+    ents = ctx.table.entities
+    hits = [i for i, ent in enumerate(ents) if ent.type == "Region" and ent.name.endswith(word)]
+    if len(hits) == 1:
+        return hits[0], None
+    bodies = [
+        i
+        for i, ent in enumerate(ents)
+        if ent.type == "GovernmentBody" and any(ent.name.endswith(word + w) for w in ("管委会", "管理委员会"))
+    ]
+    return None, (bodies[0] if len(bodies) == 1 else None)
 
 
 def rule_executive(ctx: Ctx, s: int, e: int, ms) -> None:
@@ -91,7 +100,7 @@ def rule_executive(ctx: Ctx, s: int, e: int, ms) -> None:
                     ctx.add("EXECUTIVE_OF", pi, org, {"role": role}, (s, e))
                     continue
             if place is None and org is None:
-                place = _zone_named_by(ctx, chunk[: len(chunk) - len(body_suffix(chunk))])
+                place, org = _zone_named_by(ctx, chunk[: len(chunk) - len(body_suffix(chunk))])
             official = official_targets(ctx, chunk, g.role, org, place)
             if official:
                 for ti, (target, role) in enumerate(official):

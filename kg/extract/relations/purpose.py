@@ -34,7 +34,7 @@ def rule_purpose_financing(ctx: Ctx, s: int, e: int, ms) -> None:
     for x in ms:
         if x[0] >= pm.end() and ctx.etype(x[2]) in _BORROWERS and x[2] not in borrowers:
             borrowers.append(x[2])
-        elif x[0] == pm.end() and ctx.etype(x[2]) == "Region" and not borrowers:
+        elif x[0] == pm.end() and ctx.etype(x[2]) == "Region" and not borrowers and pm.group(0) != "用于":
             borrowers.append(x[2])  # 提供3000亿元综合授信，支持湖北省交通…: the place is financed
     if not borrowers:
         return
