@@ -27,7 +27,7 @@ _XB_LENDS_RE = re.compile(
 )
 
 
-_SERVES_RE = re.compile(r"为(?=[^，。；]{2,40}?(?:办理|提供|实现|完成)[^，。；]{0,12}?(?:境外|跨境|外债))")
+_SERVES_RE = re.compile(r"为(?=[^，。；]{2,40}?(?:办理|实现|完成)[^，。；]{0,12}?(?:境外|跨境|外债))")
 
 
 def _bank_before(ctx: Ctx, ms, pos: int) -> int | None:
