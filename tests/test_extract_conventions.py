@@ -213,3 +213,18 @@ def test_the_buyer_that_will_hold_the_target_acquired_it() -> None:
 def test_a_zone_party_secretary_serves_its_committee_when_only_that_is_named() -> None:
     ex = run("苏州工业园区管委会与新加坡腾飞集团签署合作备忘录。园区党工委书记沈觅出席签约。")
     assert ("沈觅", "EXECUTIVE_OF", "苏州工业园区管委会") in rels(ex)
+
+
+def test_a_syndicate_that_signs_with_its_borrower() -> None:
+    text = (
+        "近日,由中国银行浙江省分行牵头,工商银行浙江省分行、农业银行浙江省分行等6家银行组成的银团,"
+        "与浙江交通投资集团有限公司签订总额85亿元的银团贷款合同。"
+    )
+    ex = run(text)
+    lenders = {s for s, t, o in rels(ex) if t == "PROVIDED_FINANCING_TO" and o == "浙江交通投资集团有限公司"}
+    assert lenders == {"中国银行浙江省分行", "工商银行浙江省分行", "农业银行浙江省分行"}
+    assert (
+        props(ex, "中国银行浙江省分行", "PROVIDED_FINANCING_TO", "浙江交通投资集团有限公司")["role"]
+        == "牵头行"
+    )
+    assert not {x for x in rels(ex) if x[1] == "SIGNED_AGREEMENT_WITH"}  # the loan contract is the financing

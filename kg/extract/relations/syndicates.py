@@ -31,6 +31,7 @@ _BORROWER_CUES = (
         r"与[^，。；]{0,12}?(?:家)?(?:参团|参贷)?银行[^，。；]{0,20}?签(?:订|署|约)"
     ),  # X与7家参团银行…签订
 )
+_SIGNS_WITH_BORROWER_RE = re.compile(r"与(?=[^，。；]{2,40}?签(?:订|署)[^，。；]{0,20}?(?:银团|贷款|借款))")
 _FOR_BORROWER_RE = re.compile(r"(?:为|向)(?=[^，。；]{2,40}?(?:提供|发放)[^，。；]{0,20}?银团)")
 _LOAN_AGREEMENT_RE = re.compile(r"银团|贷款|借款|授信")
 _LED_BY_RE = re.compile(r"由$")
@@ -80,6 +81,11 @@ def _borrower(ctx: Ctx, sents: list[tuple[int, int]], banks: set[int]) -> int | 
                 ]
                 if cands:
                     votes[cands[-1][2]] = votes.get(cands[-1][2], 0) + 3
+        for m in _SIGNS_WITH_BORROWER_RE.finditer(ctx.text, a, b):
+            # …等6家银行组成的银团，与X签订…银团贷款合同: the party the banks sign the loan with
+            after = [x for x in ms if x[0] == m.end() and ctx.etype(x[2]) not in ("Bank", "Person", "Region")]
+            if after:
+                votes[after[0][2]] = votes.get(after[0][2], 0) + 3
         for m in _FOR_BORROWER_RE.finditer(ctx.text, a, b):
             after = [x for x in ms if x[0] >= m.end() and ctx.etype(x[2]) not in ("Bank", "Person")]
             if after and after[0][0] - m.end() <= 2:
