@@ -71,11 +71,30 @@ def load_alias_config(conn: sqlite3.Connection) -> AliasConfig:
     )
 
 
-def _records(conn: sqlite3.Connection) -> Iterator[EntityRecord]:
-    for etype, name, aliases, aid in conn.execute(
-        "SELECT type, name, aliases, article_id FROM article_entities"
-    ):
-        yield EntityRecord(etype, name, tuple(json.loads(aliases)), aid)
+class _Records:
+    """Every extracted entity as an EntityRecord, re-read from SQL on each iteration (resolution makes up to
+    three passes; nothing per article is held). A person carries the organisations its article makes it an
+    executive of (resolution joins namesakes only through a shared organisation)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __iter__(self) -> Iterator[EntityRecord]:
+        orgs = self._person_orgs()
+        for etype, name, aliases, aid, lid in self.conn.execute(
+            "SELECT type, name, aliases, article_id, local_id FROM article_entities"
+        ):
+            yield EntityRecord(etype, name, tuple(json.loads(aliases)), aid, orgs.get((aid, lid), ()))
+
+    def _person_orgs(self) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
+        out: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for aid, lid, ttype, tname in self.conn.execute(
+            "SELECT r.article_id, r.source_local, t.type, t.name FROM article_relations r "
+            "JOIN article_entities t ON t.article_id = r.article_id AND t.local_id = r.target_local "
+            "WHERE r.type = 'EXECUTIVE_OF'"
+        ):
+            out.setdefault((aid, lid), []).append((ttype, tname))
+        return {k: tuple(v) for k, v in out.items()}
 
 
 def _merge_properties(values: list[dict]) -> dict:
@@ -103,7 +122,7 @@ def derive_graph(conn: sqlite3.Connection, batch: int = 5000) -> dict[str, int]:
     whose evidence changed (`touched`); their properties are recomputed and empty ones removed.
     """
     config = load_alias_config(conn)
-    resolution = resolve_entities(_records(conn), config)
+    resolution = resolve_entities(_Records(conn), config)
     with transaction(conn):
         conn.executemany(
             "INSERT INTO entities(id, type, name, key) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
