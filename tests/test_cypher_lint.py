@@ -146,6 +146,7 @@ def test_db_schema_comes_from_the_ontology():
         "agreement",
         "syndicate",
         "amount_scope",
+        "rule",
         "article_ids",
         "evidence",
         "kg_hash",
@@ -158,6 +159,7 @@ def test_db_schema_comes_from_the_ontology():
                 assert (s.value, t.value, rtype.value) in pairs
     assert ("Region", "Company", "SUBSIDIARY_OF") not in pairs
     assert ("Person", "Region", "OPENED_IN") not in pairs
+    assert ("Bank", "Bank", "BRANCH_OF") in pairs and ("Company", "Bank", "BRANCH_OF") not in pairs
 
 
 BAD = {

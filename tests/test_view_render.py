@@ -10,6 +10,7 @@ import pytest
 from pyvis.network import Network
 from test_view_sample import SCRIPT_EVIDENCE, XSS_NAME, sample_graph
 
+from kg.display import format_amount
 from kg.errors import ViewError
 from kg.ontology import RelationType
 from kg.view import ViewOptions, export_html
@@ -18,7 +19,6 @@ from kg.view.render import (
     build_network,
     build_payload,
     edge_width,
-    format_amount,
     json_for_script,
     node_size,
     physics_options,

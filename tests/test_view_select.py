@@ -140,7 +140,7 @@ def test_truncation_around_a_focus_prefers_near_entities() -> None:
             (
                 "unknown relation type 'LIKES' (choose from SUBSIDIARY_OF, "
                 "SIGNED_AGREEMENT_WITH, STRATEGIC_PARTNER_OF, PROVIDED_FINANCING_TO, CROSS_BORDER_FINANCING, "
-                "INVESTED_IN, ACQUIRED, JOINT_VENTURE_WITH, OPENED_IN, LOCATED_IN, EXECUTIVE_OF, ATTENDED)"
+                "INVESTED_IN, ACQUIRED, JOINT_VENTURE_WITH, OPENED_IN, LOCATED_IN, EXECUTIVE_OF, ATTENDED, BRANCH_OF)"
             ),
         ),
         (ViewOptions(depth=-1), "--depth must be 0 or more, got -1"),

@@ -275,6 +275,19 @@ def branch_part(raw: str) -> str:
     return "".join(_branch_level(level) for level in keep)
 
 
+def parent_branch(form: str) -> str | None:
+    """The key of the branch a sub-branch belongs to, when its name says so: 招商银行福州分行平潭支行 ->
+    招商银行/福州分行 (None for a one-level name)."""
+    parts = split_branch(normalize_form(form))
+    if parts is None:
+        return None
+    text = _PAREN_RE.sub("", parts[1])
+    levels = [level for level in _LEVEL_RE.findall(text) if level not in BRANCH_WORDS]
+    if len(levels) < 2:
+        return None
+    return f"{_bank_core(parts[0], [], brands=True)}/{_branch_level(levels[-2])}"
+
+
 def region_kind(text: str) -> str | None:
     """What a region name denotes by its last word (names.yaml region_kinds); a known place is a place."""
     for suffix, kind in LEX.region_kinds:
