@@ -45,6 +45,11 @@ EXPECTED_LIBRARY = {
     "supporting_articles",
     "possible_duplicates",
     "search_entities",
+    "financing_received",
+    "financing_by_bank",
+    "syndicates",
+    "branches",
+    "bank_deals",
 }
 
 # Syntax introduced after Neo4j 5.0 (or GQL-only / plugin forms): none of it may appear in what kg ships.
