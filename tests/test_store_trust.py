@@ -307,3 +307,31 @@ def test_branch_of_is_never_extracted_and_scoring_leaves_it_alone(examples_dir: 
         )
     report = evaluate_paths(examples_dir / "gold", [examples_dir / "articles"])
     assert report.articles == 11 and "BRANCH_OF" not in report.relations_by_type
+
+
+def test_view_with_branches_draws_the_bank_its_branches_and_their_deals(tmp_path: Path) -> None:
+    db = tmp_path / "kg.db"
+    build(db, BANKS, MORE)
+    out = tmp_path / "g.html"
+    result = CliRunner().invoke(
+        app, ["view", "--db", str(db), "-o", str(out), "--focus", "中行", "--depth", "1", "--with-branches"]
+    )
+    assert result.exit_code == 0, result.output
+    import re
+
+    data = json.loads(re.search(r'id="kg-data">(.*?)</script>', out.read_text("utf-8"), re.DOTALL).group(1))
+    assert sorted(n["name"] for n in data["nodes"]) == [
+        "中国银行",
+        "中国银行湖北分行",
+        "武钢集团",
+        "湖北省政府",
+    ]
+    assert sorted(e["label"] for e in data["edges"]) == ["分支机构", "签约", "融资"]
+    branch_edge = next(e for e in data["edges"] if e["type"] == "BRANCH_OF")
+    assert branch_edge["props"] == [["推导规则", "branch-name"]] and branch_edge["evidence"] == []
+    plain = CliRunner().invoke(app, ["view", "--db", str(db), "-o", str(out), "--with-branches"])
+    assert plain.exit_code == 1
+    assert (
+        plain.stderr
+        == "Error: --with-branches rolls a bank's branches into its --focus view: add --focus NAME\n"
+    )

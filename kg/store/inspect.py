@@ -23,13 +23,15 @@ from kg.store.read import open_store
 
 BRANCH_OF = RelationType.BRANCH_OF.value
 FINANCING = RelationType.PROVIDED_FINANCING_TO.value
+MAX_BRANCH_DEPTH = 16
 
 
 def branches_of(conn: sqlite3.Connection, eid: str) -> list[dict]:
     """Every entity with a BRANCH_OF path to `eid` (any depth), nearest first."""
-    rows = conn.execute(
+    rows = conn.execute(  # bounded depth: safe even if some BRANCH_OF ever formed a cycle
         "WITH RECURSIVE down(id, depth) AS (SELECT ?, 0 UNION "
-        "SELECT r.source, d.depth + 1 FROM relations r JOIN down d ON r.target = d.id WHERE r.type = ?) "
+        "SELECT r.source, d.depth + 1 FROM relations r JOIN down d ON r.target = d.id "
+        f"WHERE r.type = ? AND d.depth < {MAX_BRANCH_DEPTH}) "
         "SELECT e.id, e.name, min(d.depth) FROM down d JOIN entities e ON e.id = d.id WHERE d.depth > 0 "
         "GROUP BY e.id ORDER BY min(d.depth), e.name, e.id",
         (eid, BRANCH_OF),

@@ -143,6 +143,13 @@ def _short(text: str, limit: int = 24) -> str:
 
 
 FOCUS_BORDER = "#222222"
+TOP_LABEL_SIZE = 30  # the most connected entities keep readable labels when the whole graph is in view
+
+
+def most_connected(degree: Counter, n: int) -> set[str]:
+    """The ids of the `n` most connected entities (degree, then id), those with at least one relation."""
+    ranked = sorted((i for i, d in degree.items() if d > 0), key=lambda i: (-degree[i], i))
+    return set(ranked[:n])
 
 
 def build_network(selection: Selection, options: ViewOptions) -> Network:
@@ -162,8 +169,12 @@ def build_network(selection: Selection, options: ViewOptions) -> Network:
         degree[r.target] += 1
     focus = set(selection.focus_ids)
     node_articles = latest_articles(graph)
+    top = most_connected(degree, options.label_top)
     for e in graph.entities:
         color, shape, _ = ENTITY_STYLE[e.type]
+        extra_node: dict[str, Any] = (
+            {"font": {"size": TOP_LABEL_SIZE, "strokeWidth": 5}} if e.id in top else {}
+        )
         net.add_node(
             e.id,
             label=_short(e.name),
@@ -179,6 +190,8 @@ def build_network(selection: Selection, options: ViewOptions) -> Network:
             articleCount=len(e.article_ids),
             degree=degree[e.id],
             focus=e.id in focus,
+            top=e.id in top,
+            **extra_node,
         )
     pair_count: dict[tuple[str, str], int] = defaultdict(int)
     for r in graph.relations:
@@ -234,6 +247,8 @@ def page_data(selection: Selection, options: ViewOptions) -> dict[str, Any]:
                 limit=options.max_nodes,
             )
         )
+    if selection.hidden_isolated:
+        notices.append(strings["isolatedHidden"].format(n=selection.hidden_isolated))
     if selection.edges_capped:
         notices.append(
             strings["edgesCapped"].format(
