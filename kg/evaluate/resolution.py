@@ -18,9 +18,11 @@ from __future__ import annotations
 import json
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -179,20 +181,20 @@ def _load_extractor(extractor: Extractor | str | None) -> Extractor:
     return extractor
 
 
-def score_resolution(
-    corpora: Iterable[str | Path],
-    label_files: Iterable[str | Path] = (),
-    *,
-    extractor: Extractor | str | None = None,
-    aliases: str | Path | None = None,
-    db_path: str | Path | None = None,
-    max_listed: int = 50,
-) -> ResolutionReport:
-    """Extract, store and resolve the corpora (each a directory with articles/ and gold/), then score."""
-    labels = read_labels(label_files)
-    extract = _load_extractor(extractor)
-    config = read_aliases(aliases) if aliases else None
-    items: list[tuple[str, Extraction, object]] = []  # (stem, extraction, gold)
+@dataclass
+class Prepared:
+    """The corpora extracted, stored and resolved in a scratch store, with gold and the alignment."""
+
+    db: Path
+    items: list[tuple[str, Extraction, Any]]  # (article stem, extraction, gold file)
+    node_of: dict[tuple[str, str], str]  # (article id, local entity id) -> store entity id
+    labels: Labels
+    found: dict[GoldRef, tuple[str, str]]  # gold ref -> (store node id, gold type)
+    gold_total: int
+
+
+def _extract_corpora(corpora: Iterable[str | Path], extract: Extractor) -> list[tuple[str, Extraction, Any]]:
+    items: list[tuple[str, Extraction, Any]] = []
     for corpus in corpora:
         corpus = Path(corpus)
         if not (corpus / "articles").is_dir() or not (corpus / "gold").is_dir():
@@ -211,9 +213,27 @@ def score_resolution(
     stems = Counter(stem for stem, _, _ in items)
     if dup := sorted(s for s, n in stems.items() if n > 1):
         raise GoldError(f"article stem {dup[0]!r} occurs in two corpora: stems must be unique")
+    return items
 
+
+@contextmanager
+def prepared(
+    corpora: Iterable[str | Path],
+    label_files: Iterable[str | Path] = (),
+    *,
+    extractor: Extractor | str | None = None,
+    aliases: str | Path | None = None,
+) -> Iterator[Prepared]:
+    """Extract the corpora (each a directory with articles/ and gold/), store and resolve them in a scratch
+    store through the store's own code, align extracted with gold entities; the store lives as long as
+    the `with` block."""
+    labels = read_labels(label_files)
+    extract = _load_extractor(extractor)
+    config = read_aliases(aliases) if aliases else None
+    items = _extract_corpora(corpora, extract)
     with tempfile.TemporaryDirectory() as tmp:
-        conn = connect(db_path or Path(tmp) / "resolution.db", create=True)
+        db = Path(tmp) / "resolution.db"
+        conn = connect(db, create=True)
         try:
             if config is not None:
                 store_alias_config(conn, config)
@@ -229,28 +249,50 @@ def score_resolution(
             }
         finally:
             conn.close()
+        found: dict[GoldRef, tuple[str, str]] = {}
+        gold_total = 0
+        for stem, extraction, gold in items:
+            _check_labels(labels, stem, gold)
+            gold_total += sum(1 for g in gold.entities if g.type.value not in UNSCORED)
+            for gi, lid in align_entities(extraction, gold.entities).items():
+                g = gold.entities[gi]
+                found[(stem, normalize_form(g.name))] = (node_of[(extraction.article.id, lid)], g.type.value)
+        yield Prepared(db, items, node_of, labels, found, gold_total)
 
-    found: dict[GoldRef, tuple[str, str]] = {}  # gold ref -> (node id, type)
-    gold_total = 0
-    for stem, extraction, gold in items:
-        names = {normalize_form(g.name) for g in gold.entities}
-        for ref in [r for r in labels.cluster_of if r[0] == stem] + [
-            r for pair in labels.negatives for r in pair if r[0] == stem
-        ]:
-            if normalize_form(ref[1]) not in names:
-                raise GoldError(f"label [{stem}, {ref[1]}]: no gold entity of that name in {stem}")
-        gold_total += sum(1 for g in gold.entities if g.type.value not in UNSCORED)
-        for gi, lid in align_entities(extraction, gold.entities).items():
-            g = gold.entities[gi]
-            found[(stem, normalize_form(g.name))] = (node_of[(extraction.article.id, lid)], g.type.value)
-    return _score(found, labels, gold_total, len(items), max_listed)
+
+def _check_labels(labels: Labels, stem: str, gold: Any) -> None:
+    names = {normalize_form(g.name) for g in gold.entities}
+    refs = [r for r in labels.cluster_of if r[0] == stem]
+    refs += [r for pair in labels.negatives for r in pair if r[0] == stem]
+    for ref in refs:
+        if normalize_form(ref[1]) not in names:
+            raise GoldError(f"label [{stem}, {ref[1]}]: no gold entity of that name in {stem}")
+
+
+def truth_of(labels: Labels, ref: GoldRef) -> str:
+    """The cluster a found gold entity belongs to (its own singleton when no label lists it)."""
+    by_norm = {(s, normalize_form(n)): c for (s, n), c in labels.cluster_of.items()}
+    return by_norm.get(ref, f"single:{ref[0]}:{ref[1]}")
+
+
+def score_resolution(
+    corpora: Iterable[str | Path],
+    label_files: Iterable[str | Path] = (),
+    *,
+    extractor: Extractor | str | None = None,
+    aliases: str | Path | None = None,
+    max_listed: int = 50,
+) -> ResolutionReport:
+    """Extract, store and resolve the corpora (each a directory with articles/ and gold/), then score."""
+    with prepared(corpora, label_files, extractor=extractor, aliases=aliases) as p:
+        return _score(p.found, p.labels, p.gold_total, len(p.items), max_listed)
 
 
 def _score(
     found: dict[GoldRef, tuple[str, str]], labels: Labels, gold_total: int, articles: int, max_listed: int
 ) -> ResolutionReport:
-    truth_of = {(s, normalize_form(n)): c for (s, n), c in labels.cluster_of.items()}
-    truth = {ref: truth_of.get(ref, f"single:{ref[0]}:{ref[1]}") for ref in found}
+    by_norm = {(s, normalize_form(n)): c for (s, n), c in labels.cluster_of.items()}
+    truth = {ref: by_norm.get(ref, f"single:{ref[0]}:{ref[1]}") for ref in found}
     pred = {ref: node for ref, (node, _) in found.items()}
     etype = {ref: t for ref, (_, t) in found.items()}
 
@@ -283,6 +325,8 @@ def _score(
     checks = []
     for label, members in sorted(clusters.items()):
         got = [m for m in members if m in found]
+        if not got:
+            continue  # extraction found none of it: nothing for resolution to get right or wrong
         nodes = {pred[m] for m in got}
         intruders = sorted(r for r in found if pred[r] in nodes and truth[r] != label)
         checks.append(

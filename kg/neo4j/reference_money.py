@@ -261,7 +261,7 @@ def name_stem(form: str) -> str:
     for suffix in STEM_SUFFIXES:
         if len(s) > len(suffix) and s.endswith(suffix):
             s = s[: len(s) - len(suffix)]
-    return s[2:] if s.startswith("中国") and len(s) > 4 else s
+    return s[2:] if s.startswith("中国") and len(s) > 4 and not s[2:].startswith("银行") else s
 
 
 ORGANISATION_TYPES = ("Company", "Bank", "Fund")
