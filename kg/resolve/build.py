@@ -1,8 +1,8 @@
 """`resolve_entities`: records in, clusters out (the passes over the records, the joins, the clusters).
 
-Pass 1 collects the distinct names and their keys; pass 2 (only if some article has a bare branch name)
-collects what each such article names; pass 3 notes, for the forms that aliases join, which entities of
-which article they hold (the same-article guard). Then joins run in a fixed order: user aliases, in-article
+Pass 1 collects the distinct names and their keys (and, per distinct record, its articles: interned ids);
+pass 2 (only if some article has a bare branch name) collects what each such article names. Then, for the
+forms that aliases join, the articles of their records are noted (the same-article guard). Then joins run in a fixed order: user aliases, in-article
 aliases (guarded), persons sharing an organisation (guarded). See kg.resolve.cluster for the pieces.
 """
 
@@ -38,7 +38,8 @@ class Builder:
         self.forms = Forms()
         self.uf = UnionFind()
         self.name_counts: Counter = Counter()
-        self.distinct: set[tuple] = set()  # (type, name, aliases, scope, orgs)
+        self.distinct: dict[tuple, list[str]] = {}  # (type, name, aliases, scope, orgs) -> its articles
+        self._article_ids: dict[str, str] = {}  # interned article ids (one string per article)
         self.scoped_forms: dict[tuple[EntityType, str], set[str]] = defaultdict(set)  # form -> its articles
         self.node_forms: dict[Node, set[str]] = defaultdict(set)
         self.form_owner: dict[tuple[Node, str], str] = {}
@@ -56,16 +57,18 @@ class Builder:
             etype = EntityType(rec.type)
             name = normalize_form(rec.name)
             scope = scope_of(etype, name, rec.article_id)
-            als = tuple(sorted({normalize_form(a) for a in rec.aliases} - {name, ""}))
-            orgs = tuple(sorted({(t, normalize_form(n)) for t, n in rec.orgs}))
-            self.distinct.add((etype, name, als, scope, orgs))
+            als = tuple(sorted({normalize_form(a) for a in rec.aliases} - {name, ""})) if rec.aliases else ()
+            orgs = tuple(sorted({(t, normalize_form(n)) for t, n in rec.orgs})) if rec.orgs else ()
+            article = self._article_ids.setdefault(rec.article_id, rec.article_id)
+            self.distinct.setdefault((etype, name, als, scope, orgs), []).append(article)
             self.name_counts[(etype, name, scope)] += 1
             if scope is not None:
                 self.scoped_forms[(etype, name)].add(scope)
             if etype == EntityType.Bank and is_bare_branch(name):
                 bare_articles.add(rec.article_id)
         for etype, name, als, _, _ in self.distinct:
-            for f in (name, *als):
+            self.forms.add(etype, name)
+            for f in als:
                 self.forms.add(etype, f)
         return bare_articles
 
@@ -87,20 +90,17 @@ class Builder:
             if found is not None:
                 self.forms.context[(EntityType.Bank, form, article)] = found
 
-    def _pass_articles(self, edge_nodes: set[Node]) -> None:
+    def _note_articles(self, edge_nodes: set[Node]) -> None:
         """Which entities of which article each joined node holds (for the same-article guard)."""
         if not edge_nodes:
             return
-        for rec in self.records:
-            etype = EntityType(rec.type)
-            name = normalize_form(rec.name)
-            owner = scope_of(etype, name, rec.article_id) or name
-            held = {
-                self.forms.node(etype, f, owner) for f in (name, *(normalize_form(a) for a in rec.aliases))
-            }
-            for n in held & edge_nodes:
+        for (etype, name, als, scope, _), articles in self.distinct.items():
+            owner = scope or name
+            held = {self.forms.node(etype, f, owner) for f in (name, *als)} & edge_nodes
+            for n in held:
                 traits = self.uf.traits[n]
-                traits.articles[rec.article_id] = traits.articles.get(rec.article_id, frozenset()) | {name}
+                for article in articles:
+                    traits.articles[article] = traits.articles.get(article, frozenset()) | {name}
 
     # ------------------------------------------------------------------ nodes and joins
 
@@ -109,10 +109,12 @@ class Builder:
         counts only for entity names: an alias (临港新区 for 上海临港新片区) is the article's word for it."""
         n = self.forms.node(etype, form, owner)
         self.uf.add(n, Traits())
-        traits = Traits.of_key(etype.value, self.forms.key_of(etype, form, owner))
-        if not is_name:
-            traits.region_kinds.clear()
-        self.uf.traits[n].absorb(traits)
+        key = self.forms.key_of(etype, form, owner)
+        if key is not None and (etype in (EntityType.Bank, EntityType.Region) or key.legal):
+            traits = Traits.of_key(etype.value, key)
+            if not is_name:
+                traits.region_kinds.clear()
+            self.uf.traits[n].absorb(traits)
         self.node_forms[n].add(form)
         self.form_owner.setdefault((n, form), owner)
         return n
@@ -225,7 +227,7 @@ class Builder:
                     self.forms.pinned.add((t, f))
         self.forms.finalize()
         edges = self._edges()
-        self._pass_articles({n for e in edges if e[0] > USER for n in (e[4], e[5])})
+        self._note_articles({n for e in edges if e[0] > USER for n in (e[4], e[5])})
         forbidden = self._forbidden()
         for prio, fa, fb, rule, a, b in sorted(
             edges, key=lambda e: (e[0], e[1], e[2], repr(e[4]), repr(e[5]))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kg.ontology import EntityType
 from kg.resolve.guards import Traits, conflict
@@ -77,9 +78,12 @@ def entity_id_for(etype: EntityType, key: str) -> str:
 
 def scope_of(etype: EntityType, name: str, article_id: str) -> str | None:
     """The article a name is scoped to, or None when it identifies its entity across articles."""
-    if etype in SCOPED or is_generic(name) or name_key(etype, name).needs_place:
-        return article_id
-    return None
+    return article_id if _scoped(etype, name) else None
+
+
+@lru_cache(maxsize=262144)
+def _scoped(etype: EntityType, name: str) -> bool:
+    return etype in SCOPED or is_generic(name) or name_key(etype, name).needs_place
 
 
 class Forms:

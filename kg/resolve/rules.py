@@ -23,6 +23,8 @@ LEX = lexicon()
 # National prefix: 中国平安 = 平安 (unless the rest is generic: 中国银行 is not 银行).
 NATIONAL = ("中华人民共和国", "中国")
 PLACES = LEX.places
+PLACE_SET = frozenset(PLACES)
+_PLACE_RE = re.compile("|".join(map(re.escape, PLACES)))  # longest first: the first alternative that fits
 # Legal-form suffixes, longest first, and the legal class each one states.
 LEGAL_SUFFIXES = (
     "集团股份有限公司",
@@ -140,21 +142,22 @@ def _strip_national(text: str, rules: list[str]) -> str:
 
 def _split_place(text: str) -> tuple[str | None, str]:
     """上海城投 -> (上海, 城投); not when the rest is generic or an admin suffix follows (上海市政府)."""
-    for p in PLACES:
-        if text.startswith(p):
-            rest = text[len(p) :]
-            if rest[:1] in ("市", "省"):
-                rest = rest[1:]
-            if len(rest) >= 2 and rest[0] not in "省区县(" and not is_generic(rest):
-                return p, rest
-            return None, text
+    m = _PLACE_RE.match(text)
+    if m is None:
+        return None, text
+    p = m.group(0)
+    rest = text[len(p) :]
+    if rest[:1] in ("市", "省"):
+        rest = rest[1:]
+    if len(rest) >= 2 and rest[0] not in "省区县(" and not is_generic(rest):
+        return p, rest
     return None, text
 
 
 def _distinctive(rest: str) -> bool:
     """What is left after dropping a word must still name something: not a bare place, not generic."""
     bare = rest[:-1] if rest.endswith(("市", "省")) else rest
-    return len(rest) >= 2 and not is_generic(rest) and bare not in PLACES and bare not in NATIONAL
+    return len(rest) >= 2 and not is_generic(rest) and bare not in PLACE_SET and bare not in NATIONAL
 
 
 def _drop_parens(text: str, rules: list[str]) -> tuple[str, bool]:
@@ -164,7 +167,7 @@ def _drop_parens(text: str, rules: list[str]) -> tuple[str, bool]:
     def repl(m: re.Match) -> str:
         nonlocal group_marker
         inner = m.group(1)
-        if inner in PLACES or inner in NATIONAL:
+        if inner in PLACE_SET or inner in NATIONAL:
             return m.group(0)
         group_marker = group_marker or "集团" in inner
         return ""
@@ -294,7 +297,7 @@ def region_kind(text: str) -> str | None:
         if text.endswith(suffix) and len(text) > len(suffix):
             return kind
     bare = text[2:] if text.startswith(NATIONAL[1]) and len(text) > 3 else text
-    return "place" if bare in PLACES else None
+    return "place" if bare in PLACE_SET else None
 
 
 def _drop_zone_qualifier(text: str, rules: list[str]) -> str:

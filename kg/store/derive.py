@@ -82,13 +82,17 @@ class _Records:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self._orgs: dict[tuple[str, str], tuple[tuple[str, str], ...]] | None = None
 
     def __iter__(self) -> Iterator[EntityRecord]:
-        orgs = self._person_orgs()
+        if self._orgs is None:
+            self._orgs = self._person_orgs()
+        orgs = self._orgs
         for etype, name, aliases, aid, lid in self.conn.execute(
             "SELECT type, name, aliases, article_id, local_id FROM article_entities"
         ):
-            yield EntityRecord(etype, name, tuple(json.loads(aliases)), aid, orgs.get((aid, lid), ()))
+            als = () if aliases == "[]" else tuple(json.loads(aliases))
+            yield EntityRecord(etype, name, als, aid, orgs.get((aid, lid), ()) if etype == "Person" else ())
 
     def _person_orgs(self) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
         out: dict[tuple[str, str], list[tuple[str, str]]] = {}
