@@ -335,3 +335,36 @@ def test_view_with_branches_draws_the_bank_its_branches_and_their_deals(tmp_path
         plain.stderr
         == "Error: --with-branches rolls a bank's branches into its --focus view: add --focus NAME\n"
     )
+
+
+def test_kg_load_sends_branch_of_and_syndicates_as_parameters(tmp_path: Path) -> None:
+    """The exact statement and rows for BRANCH_OF, and syndicate properties on financing rows (fake driver)."""
+    from kg.neo4j.fakes import FakeDriver
+    from kg.neo4j.loader import write_graph
+
+    db = tmp_path / "kg.db"
+    build(db, BANKS, MORE, syndicated("one", 2e9, [("星展银行", "牵头行"), ("大新银行", "参贷行")]))
+    graph = read_graph(db)
+    driver = FakeDriver()
+    summary = write_graph(driver, graph)
+    branch = [c for c in driver.calls if c.kind == "relations:BRANCH_OF"]
+    assert len(branch) == 1
+    assert branch[0].query.startswith(
+        "UNWIND $rows AS row\nMATCH (s:Entity) WHERE s.id = row.source\nMATCH (t:Entity) WHERE t.id = row.target\n"
+        "MERGE (s)-[r:BRANCH_OF {id: row.id}]->(t)\n"
+    )
+    rows = branch[0].parameters["rows"]
+    assert sorted((r["rule"], r["article_ids"], r["evidence"]) for r in rows) == [
+        ("branch-name", [], []),
+        ("branch-name", [], []),
+        ("sub-branch-name", [], []),
+    ]
+    fin = next(c for c in driver.calls if c.kind == "relations:PROVIDED_FINANCING_TO")
+    synd = sorted(
+        (r["role"], r["syndicate"], r["amount_scope"], r["amount"])
+        for r in fin.parameters["rows"]
+        if r["syndicate"]
+    )
+    assert synd == [("参贷行", "one/s1", "syndicate", 2e9), ("牵头行", "one/s1", "syndicate", 2e9)]
+    again = write_graph(driver, graph)
+    assert again.properties_set == 0 and summary.relations.created == len(graph.relations)
