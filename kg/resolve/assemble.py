@@ -42,7 +42,7 @@ def assemble(b: Any) -> Resolution:
         if not named.intersection(members):
             continue  # only user-alias forms that no article mentions: no entity
         etype = members[0][1]
-        all_forms = sorted({f for n in members for f in b.node_forms[n]})
+        all_forms = sorted({f for n in members for f in b.forms_of(n)})
         names: Counter = Counter()
         for n in members:
             names.update(node_names.get(n, {}))
@@ -84,7 +84,7 @@ def _cluster_key(etype: EntityType, members: list[Node], b: Any, root_key: dict[
 
 
 def _same_key_merges(b: Any, cluster: Cluster, n: Node, name: str) -> None:
-    forms = sorted(b.node_forms[n])
+    forms = sorted(b.forms_of(n))
     if len(forms) < 2:
         return
     rep = name if name in forms else forms[0]
@@ -93,7 +93,7 @@ def _same_key_merges(b: Any, cluster: Cluster, n: Node, name: str) -> None:
     for f in forms:
         if f != rep:
             detail = (
-                f"key {label}: {b.forms.describe(etype, rep, b.form_owner[(n, rep)])} / "
-                f"{b.forms.describe(etype, f, b.form_owner[(n, f)])}"
+                f"key {label}: {b.forms.describe(etype, rep, b.owner_of(n, rep))} / "
+                f"{b.forms.describe(etype, f, b.owner_of(n, f))}"
             )
             cluster.merges.append(Merge(rep, f, "same-key", detail))

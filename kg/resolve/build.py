@@ -40,14 +40,16 @@ class Builder:
         self.name_counts: Counter = Counter()
         self.distinct: dict[tuple, list[str]] = {}  # (type, name, aliases, scope, orgs) -> its articles
         self._article_ids: dict[str, str] = {}  # interned article ids (one string per article)
-        self.scoped_forms: dict[tuple[EntityType, str], set[str]] = defaultdict(set)  # form -> its articles
+        self._scoped_forms: dict[tuple[EntityType, str], set[str]] | None = None  # built for the alias file
+        # forms of identifying / pinned nodes and who owns each (an article-scoped node is its one form)
         self.node_forms: dict[Node, set[str]] = defaultdict(set)
         self.form_owner: dict[tuple[Node, str], str] = {}
         self.name_node: dict[tuple, Node] = {}
         self.user_names: dict[Node, str] = {}
         self.applied: list[tuple[Node, Merge]] = []
         self.refused: list[tuple[Node, Node, Merge]] = []
-        self.person_orgs: dict[Node, set[Node]] = defaultdict(set)
+        self.person_orgs: dict[Node, tuple[Node, ...]] = {}
+        self._details: dict[str, str] = {}  # one string per distinct merge detail
 
     # ------------------------------------------------------------------ passes over the records
 
@@ -62,8 +64,6 @@ class Builder:
             article = self._article_ids.setdefault(rec.article_id, rec.article_id)
             self.distinct.setdefault((etype, name, als, scope, orgs), []).append(article)
             self.name_counts[(etype, name, scope)] += 1
-            if scope is not None:
-                self.scoped_forms[(etype, name)].add(scope)
             if etype == EntityType.Bank and is_bare_branch(name):
                 bare_articles.add(rec.article_id)
         for etype, name, als, _, _ in self.distinct:
@@ -98,9 +98,9 @@ class Builder:
             owner = scope or name
             held = {self.forms.node(etype, f, owner) for f in (name, *als)} & edge_nodes
             for n in held:
-                traits = self.uf.traits[n]
+                traits = self.uf.traits_of(n)
                 for article in articles:
-                    traits.articles[article] = traits.articles.get(article, frozenset()) | {name}
+                    traits.note(article, name)
 
     # ------------------------------------------------------------------ nodes and joins
 
@@ -108,16 +108,34 @@ class Builder:
         """The node of a form; its traits (kg.resolve.guards) grow with the forms it holds. A region's kind
         counts only for entity names: an alias (临港新区 for 上海临港新片区) is the article's word for it."""
         n = self.forms.node(etype, form, owner)
-        self.uf.add(n, Traits())
+        self.uf.add(n)
         key = self.forms.key_of(etype, form, owner)
-        if key is not None and (etype in (EntityType.Bank, EntityType.Region) or key.legal):
+        if key is not None and (
+            etype == EntityType.Bank or (etype == EntityType.Region and is_name) or key.legal
+        ):
             traits = Traits.of_key(etype.value, key)
             if not is_name:
                 traits.region_kinds.clear()
-            self.uf.traits[n].absorb(traits)
-        self.node_forms[n].add(form)
-        self.form_owner.setdefault((n, form), owner)
+            self.uf.traits_of(n).absorb(traits)
+        if n[0] != "w":
+            self.node_forms[n].add(form)
+            self.form_owner.setdefault((n, form), owner)
         return n
+
+    def scoped_forms(self) -> dict[tuple[EntityType, str], set[str]]:
+        """Article-scoped names -> the articles they occur in (what an alias-file name reaches)."""
+        if self._scoped_forms is None:
+            self._scoped_forms = defaultdict(set)
+            for etype, name, _, scope, _ in self.distinct:
+                if scope is not None:
+                    self._scoped_forms[(etype, name)].add(scope)
+        return self._scoped_forms
+
+    def forms_of(self, n: Node) -> set[str]:
+        return {n[2]} if n[0] == "w" else self.node_forms[n]
+
+    def owner_of(self, n: Node, form: str) -> str:
+        return n[3] if n[0] == "w" else self.form_owner[(n, form)]
 
     def _user_targets(self, etype: EntityType, alias: str) -> list[Node]:
         """Every node an alias-file name means: `name@article` that article's, else all its mentions."""
@@ -129,7 +147,7 @@ class Builder:
         form = normalize_form(alias)
         self.forms.add(etype, form)
         targets = [self._node(etype, form, form)] if scope_of(etype, form, "") is None else []
-        targets += [self._node(etype, form, a) for a in sorted(self.scoped_forms.get((etype, form), ()))]
+        targets += [self._node(etype, form, a) for a in sorted(self.scoped_forms().get((etype, form), ()))]
         return targets or [self._node(etype, form, form)]
 
     def _edges(self) -> list[tuple]:
@@ -201,7 +219,8 @@ class Builder:
                 if org is None:
                     continue
                 root = self.uf.find(org)
-                self.person_orgs[person].add(root)
+                if root not in self.person_orgs.get(person, ()):
+                    self.person_orgs[person] = (*self.person_orgs.get(person, ()), root)
                 first = seen.setdefault((name, root), person)
                 if first != person:
                     joins.append((PERSON, name, name, "same-person-same-organisation", first, person, oname))
@@ -209,7 +228,8 @@ class Builder:
             before = len(self.applied)
             self._join(prio, fa, fb, rule, a, b, forbidden)
             if len(self.applied) > before:
-                self.applied[-1] = (a, Merge(fa, fb, rule, f"both executives of {oname}"))
+                detail = f"both executives of {oname}"
+                self.applied[-1] = (a, Merge(fa, fb, rule, self._details.setdefault(detail, detail)))
         return joins
 
     # ------------------------------------------------------------------ run

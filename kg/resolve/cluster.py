@@ -148,16 +148,25 @@ class Forms:
 
 
 class UnionFind:
+    """Union-find over nodes; each root's Traits (kg.resolve.guards) exist only once a guard has something
+    to compare (most nodes never need any: memory stays with the names)."""
+
     def __init__(self) -> None:
         self.parent: dict[Node, Node] = {}
         self.traits: dict[Node, Traits] = {}
         self.size: dict[Node, int] = {}
 
-    def add(self, n: Node, traits: Traits) -> None:
+    def add(self, n: Node) -> None:
         if n not in self.parent:
             self.parent[n] = n
-            self.traits[n] = traits
             self.size[n] = 1
+
+    def traits_of(self, n: Node) -> Traits:
+        """The (mutable) traits of root `n`, created on first use."""
+        t = self.traits.get(n)
+        if t is None:
+            t = self.traits[n] = Traits()
+        return t
 
     def find(self, n: Node) -> Node:
         while self.parent[n] != n:
@@ -170,13 +179,15 @@ class UnionFind:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return None
-        if guarded:
-            reason = conflict(self.traits[ra], self.traits[rb])
+        ta, tb = self.traits.get(ra), self.traits.get(rb)
+        if guarded and ta is not None and tb is not None:
+            reason = conflict(ta, tb)
             if reason:
                 return reason
-        if self.traits[ra].size() < self.traits[rb].size():
-            ra, rb = rb, ra
+        if (ta.size() if ta else 0) < (tb.size() if tb else 0):
+            ra, rb, ta, tb = rb, ra, tb, ta
         self.parent[rb] = ra
         self.size[ra] += self.size.pop(rb)
-        self.traits[ra].absorb(self.traits.pop(rb))
+        if tb is not None:
+            self.traits_of(ra).absorb(self.traits.pop(rb))
         return None

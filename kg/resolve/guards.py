@@ -28,8 +28,9 @@ class Traits:
     head_office: bool = False
     region_kinds: set[str] = field(default_factory=set)
     legal: set[str] = field(default_factory=set)
-    # article -> names of that article's entities in this cluster (tracked only where joins happen)
-    articles: dict[str, frozenset[str]] = field(default_factory=dict)
+    # article -> name (or frozenset of names) of that article's entities in this cluster, tracked only where
+    # joins happen; one name is kept as a plain string (the common case, and a tenth of the memory)
+    articles: dict[str, str | frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def of_key(cls, etype: str, key: Key | None) -> Traits:
@@ -56,7 +57,19 @@ class Traits:
         self.region_kinds |= other.region_kinds
         self.legal |= other.legal
         for article, names in other.articles.items():
-            self.articles[article] = self.articles.get(article, frozenset()) | names
+            self.note(article, names)
+
+    def note(self, article: str, names: str | frozenset[str]) -> None:
+        """This cluster holds the entity (or entities) `names` of `article`."""
+        mine = self.articles.get(article)
+        if mine is None or mine == names:
+            self.articles[article] = names
+        else:
+            self.articles[article] = _as_set(mine) | _as_set(names)
+
+
+def _as_set(names: str | frozenset[str]) -> frozenset[str]:
+    return frozenset((names,)) if isinstance(names, str) else names
 
 
 def conflict(a: Traits, b: Traits) -> str | None:
@@ -72,6 +85,6 @@ def conflict(a: Traits, b: Traits) -> str | None:
     small, large = (a, b) if len(a.articles) <= len(b.articles) else (b, a)
     for article, names in small.articles.items():
         other = large.articles.get(article)
-        if other is not None and other != names:
+        if other is not None and _as_set(other) != _as_set(names):
             return f"kept-apart-in-article:{article}"
     return None

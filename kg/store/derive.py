@@ -82,12 +82,9 @@ class _Records:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        self._orgs: dict[tuple[str, str], tuple[tuple[str, str], ...]] | None = None
 
     def __iter__(self) -> Iterator[EntityRecord]:
-        if self._orgs is None:
-            self._orgs = self._person_orgs()
-        orgs = self._orgs
+        orgs = self._person_orgs()
         for etype, name, aliases, aid, lid in self.conn.execute(
             "SELECT type, name, aliases, article_id, local_id FROM article_entities"
         ):
