@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from test_resolution_eval import EXTRA
+from test_resolution_eval import EXTRA, PROJECT_SETS
 from test_store import extraction
 from test_store_trust import build
 from typer.testing import CliRunner
@@ -83,13 +83,29 @@ def test_cli_duplicates_prints_ranked_pairs_and_json(tmp_path: Path) -> None:
     assert bad.exit_code == 1 and bad.stderr.startswith("Error: unknown entity type 'Shop' (one of Company")
 
 
-def test_duplicate_finding_on_the_real_corpora(dev_corpus: Path) -> None:
-    """Most real splits left after resolution (today mostly broken spans) are found, with few false alarms."""
+def test_duplicate_finding_on_spans_broken_by_construction(dev_corpus: Path) -> None:
+    """The real corpora with a quarter of the organisations' names broken at the left edge (resolution_helpers):
+    the splits resolution leaves are known, and most of them are found with few false alarms."""
+    corpora = [dev_corpus, dev_corpus.parent / "dev-wide", *PROJECT_SETS]
+    report = score_duplicates(
+        corpora,
+        [dev_corpus.parent / "resolution.json", EXTRA],
+        extractor="resolution_helpers:broken_gold_extract",
+    )
+    ours, cypher = report.kg_duplicates, report.possible_duplicates_cypher
+    print(f"\nbroken spans: real splits {report.real_splits}; kg duplicates {ours}; cypher {cypher}")
+    assert report.real_splits >= 20
+    assert ours.recall >= 0.7 and ours.false_alarms <= 0.25 * ours.proposed
+    assert cypher.recall >= 0.5 and cypher.precision >= 0.9
+
+
+def test_duplicate_finding_with_the_current_extractor(dev_corpus: Path) -> None:
+    """Whatever today's extractor leaves split: reported; few false alarms, most splits when there are some."""
     report = score_duplicates(
         [dev_corpus, dev_corpus.parent / "dev-wide"], [dev_corpus.parent / "resolution.json", EXTRA]
     )
-    ours, cypher = report.kg_duplicates, report.possible_duplicates_cypher
-    print(f"\nreal splits {report.real_splits}; kg duplicates {ours}; cypher {cypher}")
-    assert report.real_splits >= 3
-    assert ours.recall >= 0.4 and ours.hits >= 3 and ours.false_alarms <= ours.proposed / 2
-    assert cypher.hits >= 2 and cypher.precision >= 0.5
+    ours = report.kg_duplicates
+    print(f"\ncurrent extractor: real splits {report.real_splits}; kg duplicates {ours}")
+    assert ours.false_alarms <= 8
+    if report.real_splits >= 3:
+        assert ours.recall >= 0.4

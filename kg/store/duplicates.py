@@ -85,7 +85,14 @@ def _entities(conn: sqlite3.Connection, etype: str | None) -> dict[str, _Entity]
             key = name_key(EntityType(t), f)
             keys.add(key.full)
             traits.absorb(Traits.of_key(t, key))
-        out[eid] = _Entity(eid, name, t, forms, {stem(f) for f in forms if len(stem(f)) >= 2}, keys, traits)
+        # stems as written and as resolution keys them (四川省人民政府 -> 四川省政府, 管理委员会 -> 管委会)
+        stems = {
+            x
+            for f in forms
+            for x in (stem(f), name_key(EntityType(t), f).full.replace("/", ""))
+            if len(x) >= 2
+        }
+        out[eid] = _Entity(eid, name, t, forms, stems, keys, traits)
     for eid, aid in conn.execute("SELECT DISTINCT entity_id, article_id FROM article_entities"):
         if eid in out:
             out[eid].articles.add(aid)
@@ -96,16 +103,16 @@ def _compatible(a: _Entity, b: _Entity) -> bool:
     return a.type == b.type or (a.type in ORGANISATION_TYPES and b.type in ORGANISATION_TYPES)
 
 
-def _name_score(a: _Entity, b: _Entity) -> tuple[float, bool, str]:
-    """(score 0..1, one stem inside the other, why): containment wins over mere overlap.
+def _name_score(a: _Entity, b: _Entity) -> tuple[float, bool, bool, str]:
+    """(score 0..1, one stem inside the other, at its end, why): containment wins over mere overlap.
 
     A whole name with a few stray characters in front (自国家开发银行, 第三方深圳市联俊投资发展) is the shape of
     a broken span and scores high; a short name at the head of a longer one (平安 / 平安产险, 北汽 / 北汽蓝谷)
     is usually a group and its subsidiary and scores by coverage only. Overlap without containment counts
     only between names with the same head (湘潭市国资委 and 南京市国资委 share most characters, not a place)."""
     if a.type == b.type and a.keys & b.keys:
-        return 1.0, False, "same resolution key"
-    inside: tuple[float, str] | None = None
+        return 1.0, False, False, "same resolution key"
+    inside: tuple[float, bool, str] | None = None
     overlap = (0.0, "")
     for sa in a.stems:
         for sb in b.stems:
@@ -113,10 +120,11 @@ def _name_score(a: _Entity, b: _Entity) -> tuple[float, bool, str]:
             if short in long_:
                 score = len(short) / len(long_)
                 extra = len(long_) - len(short)
-                if long_.endswith(short) and len(short) >= 4:
+                at_end = long_.endswith(short)
+                if at_end and len(short) >= 4:
                     score = max(score, 0.9 - 0.03 * extra)  # stray characters in front of a whole name
                 if inside is None or score > inside[0]:
-                    inside = (score, f"{short} inside {long_}")
+                    inside = (score, at_end, f"{short} inside {long_}")
                 continue
             if sa[:2] != sb[:2]:
                 continue
@@ -125,8 +133,8 @@ def _name_score(a: _Entity, b: _Entity) -> tuple[float, bool, str]:
             if dice > overlap[0]:
                 overlap = (dice, f"names overlap ({dice:.2f})")
     if inside is not None:
-        return inside[0], True, inside[1]
-    return overlap[0], False, overlap[1]
+        return inside[0], True, inside[1], inside[2]
+    return overlap[0], False, False, overlap[1]
 
 
 def find_duplicates(
@@ -182,15 +190,23 @@ def _score(a: _Entity, b: _Entity, neighbours: dict[str, set[str]]) -> Candidate
     if a.type == "Person":
         if a.name != b.name or not shared:
             return None
-        name, inside, why = PERSON_NAME_SCORE, False, "same name"  # namesakes are common: context must add
+        name, inside, at_end, why = (
+            PERSON_NAME_SCORE,
+            False,
+            False,
+            "same name",
+        )  # namesakes: context must add
     else:
-        name, inside, why = _name_score(a, b)
+        name, inside, at_end, why = _name_score(a, b)
     reasons = [why] if why else []
     score = name + 0.1 * min(shared, 3)
     if shared:
         reasons.append(f"{shared} shared neighbour(s)")
+    if a.type != b.type:
+        score -= 0.2  # extraction mistypes now and then, but two types are a hint of two things
+        reasons.append(f"typed {a.type} and {b.type}")
     guard = conflict(a.traits, b.traits)
-    if guard == "sibling-branches" and inside and (a.name.endswith(b.name) or b.name.endswith(a.name)):
+    if guard == "sibling-branches" and at_end:
         guard = None  # 热切期盼国家开发银行云南省分行: the same branch behind a broken bank name
     if guard:
         score -= 0.4
