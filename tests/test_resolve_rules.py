@@ -189,6 +189,7 @@ def test_a_sub_zone_never_merges_into_its_zone_but_keeps_its_own_short_forms() -
         ["广西壮族自治区", "广西"],
         ["中国香港", "香港", "香港特别行政区"],
         ["南京市江北新区", "南京江北新区", "江北新区"],
+        ["长三角区域", "长三角", "长三角地区"],
     ],
 )
 def test_region_forms_merge(names: list[str]) -> None:
