@@ -323,7 +323,15 @@ def _region_key(text: str, rules: list[str]) -> str:
     if short:
         rules.append("admin-suffix")
         return short
-    for s in ("特别行政区", "自治区", "地区", "区域", "省", "市", "县"):  # 长三角区域 = 长三角, 新疆地区 = 新疆
+    for s in (
+        "特别行政区",
+        "自治区",
+        "地区",
+        "区域",
+        "省",
+        "市",
+        "县",
+    ):  # 长三角区域 = 长三角, 新疆地区 = 新疆
         rest, found = _strip_suffix(text, (s,))
         if found:
             text = rest
