@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "kg.commands.store_cmds",  # build, forget, stats, entities, show, explain, export json|graphml|csv
     "kg.commands.neo4j_cmds",  # load, query
     "kg.commands.view_cmds",  # view, export html
+    "kg.commands.resolve_cmds",  # eval-resolution, duplicates
 )
 
 for _name in COMMAND_MODULES:

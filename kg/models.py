@@ -6,9 +6,9 @@ The graph models (Graph*) are what the embedded store hands to the Neo4j loader 
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from kg.ontology import EntityType, RelationType
+from kg.ontology import DERIVED, EntityType, RelationType
 
 
 class _Model(BaseModel):
@@ -68,6 +68,9 @@ class RelationProperties(_Model):
         default=None,
         description="'syndicate' when amount is the whole syndicate's total, not this lender's share",
     )
+    rule: str | None = Field(
+        default=None, description="Derived relations only (BRANCH_OF): the rule of kg that made it"
+    )
 
 
 class ExtractedEntity(_Model):
@@ -85,6 +88,13 @@ class ExtractedRelation(_Model):
     properties: RelationProperties = Field(default_factory=RelationProperties)
     evidence: Evidence
     confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+
+    @field_validator("type")
+    @classmethod
+    def _not_derived(cls, value: RelationType) -> RelationType:
+        if value in DERIVED:
+            raise ValueError(f"{value.value} is derived by kg from names, never extracted")
+        return value
 
 
 class ArticleRef(_Model):

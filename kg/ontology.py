@@ -31,6 +31,7 @@ class RelationType(str, Enum):
     LOCATED_IN = "LOCATED_IN"
     EXECUTIVE_OF = "EXECUTIVE_OF"
     ATTENDED = "ATTENDED"
+    BRANCH_OF = "BRANCH_OF"  # derived by kg from names (bank branch -> its head office), never extracted
 
 
 # Symmetric relations: stored with source/target in a canonical order (smaller id first).
@@ -41,6 +42,10 @@ SYMMETRIC: frozenset[RelationType] = frozenset(
         RelationType.JOINT_VENTURE_WITH,
     }
 )
+
+# Relations kg derives itself (not extracted, not scored); each carries the `rule` that made it.
+DERIVED: frozenset[RelationType] = frozenset({RelationType.BRANCH_OF})
+EXTRACTED: tuple[RelationType, ...] = tuple(t for t in RelationType if t not in DERIVED)
 
 ORGANISATIONS: frozenset[EntityType] = frozenset(
     {EntityType.Company, EntityType.Bank, EntityType.GovernmentBody, EntityType.Fund}
@@ -68,6 +73,7 @@ SIGNATURES: dict[RelationType, tuple[frozenset[EntityType], frozenset[EntityType
     # officials serve a place when the article names no body of it (成都市委书记李春城 -> 成都市)
     RelationType.EXECUTIVE_OF: (frozenset({EntityType.Person}), ORGANISATIONS | {EntityType.Region}),
     RelationType.ATTENDED: (frozenset({EntityType.Person}), frozenset({EntityType.Event})),
+    RelationType.BRANCH_OF: (frozenset({EntityType.Bank}), frozenset({EntityType.Bank})),
 }
 
 # Relation property keys (the only ones written anywhere, Neo4j included).
@@ -81,6 +87,7 @@ RELATION_PROPERTY_KEYS: tuple[str, ...] = (
     "agreement",
     "syndicate",
     "amount_scope",
+    "rule",
 )
 
 # Chinese display names for views and tables.
@@ -107,4 +114,5 @@ RELATION_TYPE_ZH: dict[RelationType, str] = {
     RelationType.LOCATED_IN: "位于",
     RelationType.EXECUTIVE_OF: "任职",
     RelationType.ATTENDED: "出席",
+    RelationType.BRANCH_OF: "分支机构",
 }

@@ -71,7 +71,7 @@ def dom_position(pg, node_ids: list[str]) -> dict:
 def test_page_loads_with_every_request_blocked_and_shows_the_whole_graph(browser, tmp_path: Path) -> None:
     graph = generate_graph(300, seed=5)
     out = tmp_path / "g.html"
-    export_html(graph, out)
+    export_html(graph, out, ViewOptions(show_isolated=True))
     # CSP bypassed here so that any URL the page referenced would reach the router and be counted
     context = browser.new_context(viewport=VIEWPORT, bypass_csp=True)
     pg = context.new_page()
@@ -161,7 +161,7 @@ def test_hostile_names_and_evidence_render_as_text(page, tmp_path: Path) -> None
 
 def test_search_box_and_type_filters_narrow_the_view(page, tmp_path: Path) -> None:
     out = tmp_path / "all.html"
-    export_html(sample_graph(), out)
+    export_html(sample_graph(), out, ViewOptions(show_isolated=True))
     open_offline(page, out)
     assert counts(page)[2:] == [8, 6]
     page.fill("#kg-search", "临港")  # g1 and r1 (by alias) plus their neighbours c1, c2
@@ -187,7 +187,7 @@ def wait_for_counts(pg, expected: list[int], timeout_s: float = 5.0) -> None:
 
 def test_chinese_page_screenshot(page, tmp_path: Path, root: Path) -> None:
     out = tmp_path / "zh.html"
-    export_html(generate_graph(60, seed=1), out)
+    export_html(generate_graph(60, seed=1), out, ViewOptions(show_isolated=True))
     open_offline(page, out)
     wait_until_stable(page)
     (root / "out").mkdir(exist_ok=True)
@@ -200,7 +200,7 @@ def test_chinese_page_screenshot(page, tmp_path: Path, root: Path) -> None:
 
 def test_truncated_page_tells_the_reader_what_was_left_out(page, tmp_path: Path) -> None:
     out = tmp_path / "top.html"
-    export_html(sample_graph(), out, ViewOptions(max_nodes=3, lang="en"))
+    export_html(sample_graph(), out, ViewOptions(max_nodes=3, lang="en", show_isolated=True))
     open_offline(page, out)
     assert counts(page)[2:] == [3, 2]
     assert page.locator("#kg-notice").inner_text() == (
@@ -241,7 +241,7 @@ def overlaps(box: dict, rect: dict) -> bool:
 
 def test_fitted_graph_stays_clear_of_the_legend_and_inside_the_window(page, tmp_path: Path) -> None:
     out = tmp_path / "fit.html"
-    export_html(generate_graph(120, seed=3), out)
+    export_html(generate_graph(120, seed=3), out, ViewOptions(show_isolated=True))
     open_offline(page, out)
     bar = page.evaluate("() => document.getElementById('kg-bar').getBoundingClientRect().toJSON()")
     boxes = node_boxes(page)
@@ -257,6 +257,29 @@ def test_fitted_graph_stays_clear_of_the_legend_and_inside_the_window(page, tmp_
     assert page.evaluate("() => getComputedStyle(document.querySelector('#kg-graph canvas')).visibility") == (
         "visible"
     )
+    assert page.errors == []
+
+
+def test_whole_graph_hides_isolated_entities_and_labels_the_most_connected(page, tmp_path: Path) -> None:
+    graph = generate_graph(120, seed=3)
+    related = {r.source for r in graph.relations} | {r.target for r in graph.relations}
+    out = tmp_path / "default.html"
+    report = export_html(graph, out, ViewOptions(label_top=5))
+    assert report.hidden_isolated == len(graph.entities) - len(related) > 0
+    open_offline(page, out)
+    boxes = node_boxes(page)
+    assert {b["id"] for b in boxes} == related
+    notice = page.evaluate("() => document.getElementById('kg-notice').textContent")
+    assert f"未显示 {report.hidden_isolated} 个没有任何关系的实体" in notice
+    sizes = page.evaluate(
+        "() => Object.values(kgView.network.body.nodes).filter(n => !n.isCluster).map(n => [n.id, n.options.font.size])"
+    )
+    big = sorted(i for i, size in sizes if size == 30)
+    degree: dict[str, int] = {}
+    for r in graph.relations:
+        degree[r.source] = degree.get(r.source, 0) + 1
+        degree[r.target] = degree.get(r.target, 0) + 1
+    assert big == sorted(sorted(degree, key=lambda i: (-degree[i], i))[:5])
     assert page.errors == []
 
 

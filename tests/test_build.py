@@ -31,8 +31,10 @@ def orphan_counts(db: Path) -> dict[str, int]:
     checks = {
         "entity without article": "SELECT count(*) FROM entities e WHERE NOT EXISTS "
         "(SELECT 1 FROM article_entities ae WHERE ae.entity_id = e.id)",
+        # derived relations (BRANCH_OF) carry the rule that made them instead of evidence
         "relation without evidence": "SELECT count(*) FROM relations r WHERE NOT EXISTS "
-        "(SELECT 1 FROM evidence v WHERE v.relation_id = r.id)",
+        "(SELECT 1 FROM evidence v WHERE v.relation_id = r.id) AND json_extract(r.properties, '$.rule') IS NULL",
+        "redirect to nothing": "SELECT count(*) FROM redirects WHERE new_id NOT IN (SELECT id FROM entities)",
         "relation with missing end": "SELECT count(*) FROM relations r WHERE r.source NOT IN (SELECT id FROM entities) "
         "OR r.target NOT IN (SELECT id FROM entities)",
         "evidence without relation": "SELECT count(*) FROM evidence v WHERE v.relation_id NOT IN (SELECT id FROM relations)",

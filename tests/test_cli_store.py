@@ -124,10 +124,9 @@ def test_stats_entities_show_explain(built: Path, runner: CliRunner) -> None:
     )
     assert "SUBSIDIARY_OF (1)" in out
     assert "  平安直通咨询有限公司 -> 中国平安集团" in out
-    assert any(
-        line.startswith("    「中国平安集团旗下平安直通咨询有限公司」 — ") and line.endswith("(2022-01-07)")
-        for line in out
-    )
+    url = "http://finews.zning.xyz/html_News/NewsShare.html?infoCode=NW202201072240501674"
+    quoted = "    「中国平安集团旗下平安直通咨询有限公司」 — "
+    assert any(line.startswith(quoted) and line.endswith(f"(2022-01-07) {url}") for line in out)
     explain = runner.invoke(app, ["explain", "临港新片区", "--db", str(built)])
     lines = explain.stdout.splitlines()
     assert lines[1] == "cluster: 上海临港新片区, 上海临港, 临港, 临港新区, 临港新片区, 新片区"

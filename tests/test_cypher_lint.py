@@ -45,6 +45,11 @@ EXPECTED_LIBRARY = {
     "supporting_articles",
     "possible_duplicates",
     "search_entities",
+    "financing_received",
+    "financing_by_bank",
+    "syndicates",
+    "branches",
+    "bank_deals",
 }
 
 # Syntax introduced after Neo4j 5.0 (or GQL-only / plugin forms): none of it may appear in what kg ships.
@@ -146,6 +151,7 @@ def test_db_schema_comes_from_the_ontology():
         "agreement",
         "syndicate",
         "amount_scope",
+        "rule",
         "article_ids",
         "evidence",
         "kg_hash",
@@ -158,6 +164,7 @@ def test_db_schema_comes_from_the_ontology():
                 assert (s.value, t.value, rtype.value) in pairs
     assert ("Region", "Company", "SUBSIDIARY_OF") not in pairs
     assert ("Person", "Region", "OPENED_IN") not in pairs
+    assert ("Bank", "Bank", "BRANCH_OF") in pairs and ("Company", "Bank", "BRANCH_OF") not in pairs
 
 
 BAD = {

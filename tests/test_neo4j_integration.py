@@ -58,6 +58,12 @@ def _analyst_graph() -> Graph:
     return analyst_graph()
 
 
+def _bank_graph() -> Graph:
+    from test_neo4j_reference import bank_graph
+
+    return bank_graph()
+
+
 def test_load_creates_then_reload_changes_nothing(clean, settings):
     g = _analyst_graph()
     first = write_graph(clean, g, database=settings.database, batch_size=3)
@@ -145,7 +151,25 @@ ANALYST_PARAMS = {
     "deal_timeline": {"name": "临港集团"},
     "most_connected": {"limit": 3},
     "supporting_articles": {"source": "平安集团", "type": "SIGNED_AGREEMENT_WITH", "target": "临港集团"},
-    "possible_duplicates": {},
+    "possible_duplicates": {"limit": 10},
+    "financing_received": {},
+    "syndicates": {},
+    "financing_by_bank": {},
+    "branches": {"name": "平安银行"},
+    "bank_deals": {"name": "平安银行"},
+}
+BANK_PARAMS = {
+    **ANALYST_PARAMS,
+    "branches": {"name": "中行"},
+    "bank_deals": {"name": "中国银行"},
+    "partners": {"name": "湖北省政府"},
+    "deal_timeline": {"name": "国家开发银行"},
+    "shortest_connection": {"source": "中国银行湖北省分行武汉支行", "target": "国家开发银行"},
+    "supporting_articles": {
+        "source": "国家开发银行",
+        "type": "PROVIDED_FINANCING_TO",
+        "target": "江西省高速集团",
+    },
 }
 
 
@@ -154,6 +178,68 @@ def test_library_query_matches_reference_on_analyst_graph(clean, settings, stem)
     g = _analyst_graph()
     write_graph(clean, g, database=settings.database)
     _compare(clean, settings, g, stem, ANALYST_PARAMS[stem])
+
+
+@pytest.mark.parametrize("stem", sorted(BANK_PARAMS))
+def test_library_query_matches_reference_on_bank_graph(clean, settings, stem):
+    """Branches (BRANCH_OF roll-up at any depth), a syndicate with roles and one total, a broken-span twin."""
+    g = _bank_graph()
+    write_graph(clean, g, database=settings.database)
+    _compare(clean, settings, g, stem, BANK_PARAMS[stem])
+
+
+def test_branch_of_and_syndicates_in_neo4j(clean, settings):
+    write_graph(clean, _bank_graph(), database=settings.database)
+    rules = _run(
+        clean,
+        settings,
+        "MATCH (b:Bank)-[r:BRANCH_OF]->(h:Bank) RETURN b.name AS branch, h.name AS head, r.rule AS rule "
+        "ORDER BY branch",
+    )
+    assert rules == [
+        {"branch": "中国银行湖北省分行", "head": "中国银行", "rule": "branch-name"},
+        {"branch": "中国银行湖北省分行武汉支行", "head": "中国银行湖北省分行", "rule": "sub-branch-name"},
+    ]
+    text = (CYPHER_DIR / "financing_received.cypher").read_text(encoding="utf-8")
+    got = {r["borrower"]: (r["total"], r["loans"]) for r in _run(clean, settings, text)}
+    assert got["江西省高速公路投资集团有限责任公司"] == (
+        2.1e9,
+        2,
+    )  # the syndicate's total once, plus one loan
+    roles = _run(
+        clean,
+        settings,
+        "MATCH (l)-[r:PROVIDED_FINANCING_TO {syndicate: 'art1/s1'}]->() RETURN l.name AS lender, r.role AS role, "
+        "r.amount_scope AS scope ORDER BY lender",
+    )
+    assert [(r["lender"], r["role"], r["scope"]) for r in roles] == [
+        ("中国银行湖北省分行", "联合牵头行", "syndicate"),
+        ("国家开发银行", "牵头行", "syndicate"),
+        ("工商银行", "参贷行", "syndicate"),
+    ]
+
+
+def test_store_with_branches_and_syndicates_loads_and_rolls_up(clean, settings, tmp_path):
+    """From extraction lines through the store (BRANCH_OF derived, syndicate ids made global) into Neo4j."""
+    from test_store_trust import BANKS, MORE, build, syndicated
+
+    from kg.store import read_graph
+
+    db = tmp_path / "kg.db"
+    build(db, BANKS, MORE, syndicated("one", 2e9, [("星展银行", "牵头行"), ("中国银行湖北分行", "参贷行")]))
+    g = read_graph(db)
+    write_graph(clean, g, database=settings.database)
+    for stem in (
+        "branches",
+        "bank_deals",
+        "financing_by_bank",
+        "syndicates",
+        "financing_received",
+        "financing",
+    ):
+        _compare(clean, settings, g, stem, {"name": "中国银行"} if stem in ("branches", "bank_deals") else {})
+    rows = _run(clean, settings, (CYPHER_DIR / "syndicates.cypher").read_text(encoding="utf-8"))
+    assert [(r["syndicate"], r["total"], r["lender_count"]) for r in rows] == [("one/s1", 2e9, 2)]
 
 
 @pytest.fixture(scope="module")
@@ -192,7 +278,12 @@ def _example_params(g: Graph) -> dict[str, dict]:
             "type": first.type.value,
             "target": names[first.target],
         },
-        "possible_duplicates": {},
+        "possible_duplicates": {"limit": 20},
+        "financing_received": {},
+        "syndicates": {},
+        "financing_by_bank": {},
+        "branches": {"name": org},
+        "bank_deals": {"name": org},
     }
 
 

@@ -152,7 +152,7 @@ def test_exact_relation_statement_and_rows():
         "WITH r, row WHERE r.kg_hash IS NULL OR r.kg_hash <> row.hash\n"
         "SET r.date = row.date, r.amount = row.amount, r.currency = row.currency, "
         "r.amount_text = row.amount_text, r.role = row.role, r.stake = row.stake, r.agreement = row.agreement, "
-        "r.syndicate = row.syndicate, r.amount_scope = row.amount_scope, "
+        "r.syndicate = row.syndicate, r.amount_scope = row.amount_scope, r.rule = row.rule, "
         "r.article_ids = row.article_ids, r.evidence = row.evidence, r.kg_hash = row.hash\n"
         "RETURN count(r) AS changed"
     )
@@ -170,6 +170,7 @@ def test_exact_relation_statement_and_rows():
             "agreement": None,
             "syndicate": None,
             "amount_scope": None,
+            "rule": None,
             "article_ids": ["a1", "a2"],
             "evidence": ["工行向临港集团提供1亿美元贷款。"],
         }
@@ -234,13 +235,13 @@ def test_first_load_sends_schema_first_and_counts_creations():
     driver = FakeDriver()
     summary = write_graph(driver, small_graph(), database="kgtest", batch_size=2)
     assert driver.sessions == ["kgtest"]
-    assert [c.kind for c in driver.calls[: len(cypher.schema_statements())]] == ["schema"] * 15
+    assert [c.kind for c in driver.calls[: len(cypher.schema_statements())]] == ["schema"] * 16
     assert summary.entities.as_dict() == {"created": 5, "updated": 0, "deleted": 0}
     assert summary.articles.as_dict() == {"created": 2, "updated": 0, "deleted": 0}
     assert summary.mentions.as_dict() == {"created": 6, "updated": 0, "deleted": 0}
     assert summary.relations.as_dict() == {"created": 3, "updated": 0, "deleted": 0}
     # batches of 2: articles 1, Company 2, Bank 1, Region 1, mentions 3, three relation types 1 each
-    assert summary.round_trips == 15 + (1 + 2 + 1 + 1 + 3 + 3) + 4
+    assert summary.round_trips == 16 + (1 + 2 + 1 + 1 + 3 + 3) + 4
     assert summary.round_trips == len(driver.calls)
     assert all(c.mode == "write" for c in driver.calls if not c.kind.startswith("read:"))
 

@@ -60,3 +60,36 @@ def test_table_json_csv_of_an_empty_result():
     assert format_result(QueryResult([], []), "table") == "(0 rows)"
     with pytest.raises(Neo4jError, match="unknown format 'xml'"):
         format_result(empty, "xml")
+
+
+def test_unknown_labels_and_types_are_refused_before_connecting():
+    from pathlib import Path
+
+    from kg.neo4j.lint_schema import library_files
+    from kg.neo4j.names import check_schema_names, schema_names
+
+    for path in library_files():  # every shipped query names only what kg writes
+        check_schema_names(Path(path).read_text(encoding="utf-8"))
+    assert schema_names(
+        "MATCH (n:Bank {name: 'x:Foo'})-[r:SIGNED_AGREEMENT_WITH|:STRATEGIC_PARTNER_OF*1..2]-(m) "
+        "WHERE m:Company|Fund WITH n, {a: 1, b: {c: 2}} AS map CALL { MATCH (x:Region) RETURN x } RETURN n"
+    ) == (["Bank", "Company", "Fund", "Region"], ["SIGNED_AGREEMENT_WITH", "STRATEGIC_PARTNER_OF"])
+    with pytest.raises(Neo4jError) as err:
+        check_schema_names("MATCH (n:Compnay) RETURN n")
+    assert str(err.value).startswith("unknown label :Compnay (kg writes only Article, Bank, Company, Entity")
+    with pytest.raises(Neo4jError, match=r"^unknown relationship type :INVESTED \(kg writes only ACQUIRED"):
+        check_schema_names("MATCH (a)-[:INVESTED]->(b) RETURN a")
+
+
+def test_cli_query_with_an_unknown_label_exits_1_with_one_line():
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    result = CliRunner().invoke(
+        app, ["query", "MATCH (n:Compnay) RETURN n.name AS name", "--uri", "neo4j://127.0.0.1:9"]
+    )
+    assert result.exit_code == 1
+    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith("Error: unknown label :Compnay (kg writes only ")
+    assert result.stderr.rstrip().endswith("the query would return nothing")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kg.models import Graph, GraphArticle, GraphEntity, GraphEvidence, GraphRelation, RelationProperties
 from kg.neo4j import reference as ref
 from kg.neo4j.lint_schema import library_files
+from kg.neo4j.reference_money import name_stem
 from kg.ontology import EntityType as ET
 from kg.ontology import RelationType as RT
 
@@ -94,8 +95,8 @@ def test_partners_either_direction():
 
 def test_financing_sums_by_currency():
     assert ref.financing(analyst_graph())[1] == [
-        ["平安银行", "临港集团", "CNY", 3e8, 2, ["1亿元", "2亿元"]],
-        ["平安银行", "临港集团", "USD", 5e6, 1, ["500万美元"]],
+        ["平安银行", "临港集团", "CNY", 3e8, 2, 0, [], ["1亿元", "2亿元"]],
+        ["平安银行", "临港集团", "USD", 5e6, 1, 0, [], ["500万美元"]],
     ]
 
 
@@ -151,13 +152,104 @@ def test_supporting_articles_respects_direction_for_directed_types():
     assert len(ref.supporting_articles(g, "平安银行", "PROVIDED_FINANCING_TO", "临港集团")[1]) == 3
 
 
-def test_possible_duplicates_by_stem():
-    assert ref.name_stem("临港集团有限公司") == "临港"  # suffixes are cut in turn
-    assert ref.name_stem("中国平安保险(集团)股份有限公司") == "中国平安保险(集团)"
-    assert ref.name_stem("集团") == "集团"
-    assert ref.possible_duplicates(analyst_graph())[1] == [
-        ["临港", ["l", "l2"], ["临港集团", "临港"], ["Company", "Company"]]
+def test_possible_duplicates_by_stem_containment_and_shared_neighbours():
+    assert name_stem("临港集团有限公司") == "临港"  # suffixes are cut in turn
+    assert name_stem("中国平安保险(集团)股份有限公司") == "平安保险(集团)"
+    assert name_stem("集团") == "集团"
+    keys, rows = ref.possible_duplicates(analyst_graph(), 10)
+    assert keys[:2] == ["name_a", "name_b"]
+    # 临港 / 临港集团: same stem, 3 shared neighbours; 平安银行上海分行 / 平安银行 is a branch: not proposed
+    assert rows == [["临港集团", "临港", "Company", "Company", "l", "l2", 1.0, 1.0, 0]]
+    g = bank_graph()
+    rows = ref.possible_duplicates(g, 10)[1]
+    assert [(r[0], r[1], r[6], r[8]) for r in rows] == [("国家开发银行", "自国家开发银行", 1.607, 3)]
+
+
+def bank_graph() -> Graph:
+    """A bank with a branch and a sub-branch, a syndicated loan told with roles and a total, a loan by the
+    branch, and a broken-span duplicate of the bank: what the roll-up and money queries must get right."""
+    ents = [
+        ("boc", "中国银行", ET.Bank, ["中行"]),
+        ("boc_hb", "中国银行湖北省分行", ET.Bank, []),
+        ("boc_wh", "中国银行湖北省分行武汉支行", ET.Bank, []),
+        ("cdb", "国家开发银行", ET.Bank, []),
+        ("cdb2", "自国家开发银行", ET.Bank, []),
+        ("icbc", "工商银行", ET.Bank, []),
+        ("jx", "江西省高速公路投资集团有限责任公司", ET.Company, ["江西省高速集团"]),
+        ("hb", "湖北省政府", ET.GovernmentBody, []),
+        ("wg", "武钢集团", ET.Company, []),
     ]
+    synd = {"amount": 2e9, "currency": "CNY", "amount_scope": "syndicate", "syndicate": "art1/s1"}
+    rels = [
+        _rel("b1", RT.BRANCH_OF, "boc_hb", "boc", rule="branch-name"),
+        _rel("b2", RT.BRANCH_OF, "boc_wh", "boc_hb", rule="sub-branch-name"),
+        _rel("s1", RT.PROVIDED_FINANCING_TO, "cdb", "jx", role="牵头行", **synd),
+        _rel("s2", RT.PROVIDED_FINANCING_TO, "boc_hb", "jx", role="联合牵头行", **synd),
+        _rel("s3", RT.PROVIDED_FINANCING_TO, "icbc", "jx", role="参贷行", **synd),
+        _rel("f1", RT.PROVIDED_FINANCING_TO, "boc_wh", "wg", amount=5e8, currency="CNY", amount_text="5亿元"),
+        _rel("f2", RT.PROVIDED_FINANCING_TO, "cdb2", "jx", amount=1e8, currency="CNY"),
+        _rel("a1", RT.SIGNED_AGREEMENT_WITH, "boc_hb", "hb", date="2011"),
+        _rel("a2", RT.SIGNED_AGREEMENT_WITH, "cdb", "hb"),
+        _rel("a3", RT.SIGNED_AGREEMENT_WITH, "cdb2", "hb"),
+        _rel("a4", RT.SIGNED_AGREEMENT_WITH, "cdb", "wg"),
+        _rel("a5", RT.SIGNED_AGREEMENT_WITH, "cdb2", "wg"),
+    ]
+    return Graph(
+        articles=[GraphArticle(id="a1", title="一", date="2022-01-07")],
+        entities=[GraphEntity(id=i, name=n, type=t, aliases=a) for i, n, t, a in ents],
+        relations=rels,
+    )
+
+
+def test_financing_counts_a_syndicate_total_once():
+    g = bank_graph()
+    assert ref.financing_received(g)[1] == [
+        ["武钢集团", "CNY", 5e8, 1, 0],
+        ["江西省高速公路投资集团有限责任公司", "CNY", 2e9 + 1e8, 2, 1],  # not 3 x 2e9
+    ]
+    rows = {(r[0], r[1]): r for r in ref.financing(g)[1]}
+    assert rows[("国家开发银行", "江西省高速公路投资集团有限责任公司")][3:7] == [0, 1, 1, ["牵头行"]]
+    assert ref.syndicates(g)[1] == [
+        [
+            "art1/s1",
+            ["江西省高速公路投资集团有限责任公司"],
+            2e9,
+            "CNY",
+            3,
+            [["中国银行湖北省分行", "联合牵头行"], ["国家开发银行", "牵头行"], ["工商银行", "参贷行"]],
+        ]
+    ]
+
+
+def test_branches_roll_up_to_the_head_office():
+    g = bank_graph()
+    assert ref.branches(g, "中行")[1] == [
+        ["中国银行湖北省分行", 1, ["中国银行湖北省分行", "中国银行"], ["branch-name"]],
+        [
+            "中国银行湖北省分行武汉支行",
+            2,
+            ["中国银行湖北省分行武汉支行", "中国银行湖北省分行", "中国银行"],
+            ["sub-branch-name", "branch-name"],
+        ],
+    ]
+    by_bank = {r[0]: r[1:] for r in ref.financing_by_bank(g)[1]}
+    assert by_bank["中国银行"] == [
+        "CNY",
+        5e8,
+        2,
+        1,
+        1,
+        2,
+    ]  # the branch's syndicate share and the sub-branch's loan
+    deals = ref.bank_deals(g, "中国银行")[1]
+    assert [(r[0], r[1], r[3]) for r in deals] == [
+        ("中国银行湖北省分行", "SIGNED_AGREEMENT_WITH", "湖北省政府"),
+        ("中国银行湖北省分行武汉支行", "PROVIDED_FINANCING_TO", "武钢集团"),
+        ("中国银行湖北省分行", "PROVIDED_FINANCING_TO", "江西省高速公路投资集团有限责任公司"),
+    ]
+    connected = {r[0]: r[2] for r in ref.most_connected(g, 10)[1]}
+    # BRANCH_OF is not a neighbour
+    assert "中国银行" not in connected and connected["中国银行湖北省分行"] == 2
 
 
 def _return_columns(text: str) -> list[str]:
@@ -193,4 +285,6 @@ def test_reference_columns_match_each_query_file():
     }
     for stem, (fn, names) in ref.LIBRARY.items():
         keys, _ = fn(g, *[args[n] for n in names])
+        assert _return_columns(files[stem].read_text(encoding="utf-8")) == keys, stem
+        keys, _ = fn(bank_graph(), *[args[n] for n in names])
         assert _return_columns(files[stem].read_text(encoding="utf-8")) == keys, stem

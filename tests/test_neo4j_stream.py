@@ -177,7 +177,7 @@ def test_empty_store_streams_like_an_empty_graph(tmp_path):
     _stream(tmp_path / "kg.db", streamed, 10)
     write_graph(memory, Graph(), batch_size=10)
     assert _calls(streamed) == _calls(memory)
-    assert dry_run_store(str(tmp_path / "kg.db"), 10)["round_trips_without_retractions"] == 15 + 4
+    assert dry_run_store(str(tmp_path / "kg.db"), 10)["round_trips_without_retractions"] == 16 + 4
 
 
 def test_not_a_store_is_one_line(tmp_path):

@@ -185,17 +185,35 @@ def test_branch_alias_never_joins_parent_or_sibling() -> None:
 
 def test_place_prefix_only_when_unambiguous() -> None:
     one = resolve_entities(
-        [EntityRecord("Company", "上海城投集团", (), "a"), EntityRecord("Company", "城投集团", (), "b")]
+        [
+            EntityRecord("Company", "上海城投兴港集团", (), "a"),
+            EntityRecord("Company", "城投兴港集团", (), "b"),
+        ]
     )
     assert len(one.clusters) == 1
     two = resolve_entities(
         [
-            EntityRecord("Company", "上海城投集团", (), "a"),
-            EntityRecord("Company", "城投集团", (), "b"),
-            EntityRecord("Company", "北京城投集团", (), "c"),
+            EntityRecord("Company", "上海城投兴港集团", (), "a"),
+            EntityRecord("Company", "城投兴港集团", (), "b"),
+            EntityRecord("Company", "北京城投兴港集团", (), "c"),
         ]
     )
     assert len(two.clusters) == 3
+
+
+def test_industry_only_names_need_their_place() -> None:
+    """城投集团 / 高速集团 alone say what kind of company, not which: they stay in their article."""
+    recs = [
+        EntityRecord("Company", "上海城投集团", (), "a"),
+        EntityRecord("Company", "城投集团", (), "b"),
+        EntityRecord("Company", "城投集团", (), "c"),
+        EntityRecord("Company", "江西省高速集团", (), "d"),
+        EntityRecord("Company", "江西省高速公路投资集团有限责任公司", (), "e"),
+    ]
+    res = resolve_entities(recs)
+    ids = [res.entity_id(r.type, r.name, r.article_id) for r in recs]
+    assert len(set(ids[:3])) == 3
+    assert ids[3] == ids[4]
 
 
 def test_generic_aliases_and_events_stay_in_their_article() -> None:

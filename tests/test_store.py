@@ -16,7 +16,8 @@ from kg.models import Extraction
 from kg.store import SCHEMA_VERSION, connect, read_graph
 from kg.store.derive import derive_graph
 from kg.store.export import export_csv, export_graphml, export_json
-from kg.store.query import explain_entity, find_entity, list_entities, show_entity, store_stats
+from kg.store.inspect import explain_entity, show_entity
+from kg.store.query import find_entity, list_entities, store_stats
 from kg.store.write import transaction, write_extraction
 
 
@@ -113,7 +114,7 @@ def test_store_settings_and_schema_version(db: Path) -> None:
     conn.execute("UPDATE schema_version SET version = 99")
     conn.commit()
     conn.close()
-    with pytest.raises(StoreError, match=r"store schema version 99, this kg needs 2"):
+    with pytest.raises(StoreError, match=rf"store schema version 99, this kg needs {SCHEMA_VERSION}"):
         read_graph(db)
 
 
@@ -156,10 +157,13 @@ def test_to_networkx_attributes(db: Path) -> None:
 def test_export_json_graphml_csv(db: Path, tmp_path: Path) -> None:
     export_json(db, tmp_path / "g.json")
     data = json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))
-    assert len(data["entities"]) == 5 and len(data["relations"]) == 5 and len(data["articles"]) == 2
+    # 5 extracted relations + BRANCH_OF 工商银行上海新片区分行 -> 中国工商银行, derived from the names
+    assert len(data["entities"]) == 5 and len(data["relations"]) == 6 and len(data["articles"]) == 2
+    branch_of = [r["properties"] for r in data["relations"] if r["type"] == "BRANCH_OF"]
+    assert branch_of == [{"rule": "branch-name"}]
     export_graphml(db, tmp_path / "g.graphml")
     back = nx.read_graphml(tmp_path / "g.graphml")
-    assert back.number_of_nodes() == 5 and back.number_of_edges() == 5
+    assert back.number_of_nodes() == 5 and back.number_of_edges() == 6
     export_csv(db, tmp_path / "csv")
     with open(tmp_path / "csv" / "entities.csv", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))

@@ -121,6 +121,9 @@ CASES = [
     {"focus": "HUB", "depth": 3, "types": ["Company"], "relations": ["SUBSIDIARY_OF", "投资"]},
     {"focus": "HUB", "depth": 0},
     {"focus": "HUB", "depth": 2, "since": "2022-06", "min_evidence": 2, "max_edges": 3},
+    {"show_isolated": True},
+    {"show_isolated": True, "max_nodes": 40, "types": ["Company"]},
+    {"focus": "HUB", "with_branches": True},
 ]
 
 

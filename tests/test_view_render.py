@@ -10,6 +10,7 @@ import pytest
 from pyvis.network import Network
 from test_view_sample import SCRIPT_EVIDENCE, XSS_NAME, sample_graph
 
+from kg.display import format_amount
 from kg.errors import ViewError
 from kg.ontology import RelationType
 from kg.view import ViewOptions, export_html
@@ -18,7 +19,6 @@ from kg.view.render import (
     build_network,
     build_payload,
     edge_width,
-    format_amount,
     json_for_script,
     node_size,
     physics_options,
@@ -95,7 +95,7 @@ def test_title_option_is_escaped(tmp_path: Path) -> None:
 
 def test_payload_styles_nodes_and_edges() -> None:
     graph = sample_graph()
-    data = build_payload(select_view(graph, ViewOptions()), ViewOptions())
+    data = build_payload(select_view(graph, ViewOptions(show_isolated=True)), ViewOptions())
     nodes = {n["id"]: n for n in data["nodes"]}
     edges = {e["id"]: e for e in data["edges"]}
     assert (nodes["c2"]["degree"], nodes["c1"]["degree"], nodes["iso"]["degree"]) == (4, 3, 0)
@@ -157,7 +157,7 @@ def test_helpers() -> None:
 
 def test_truncated_page_says_what_was_left_out(tmp_path: Path) -> None:
     out = tmp_path / "g.html"
-    report = export_html(sample_graph(), out, ViewOptions(max_nodes=3))
+    report = export_html(sample_graph(), out, ViewOptions(max_nodes=3, show_isolated=True))
     assert (report.entities, report.relations, report.omitted_entities, report.omitted_relations) == (
         3,
         2,
@@ -225,7 +225,9 @@ def test_parallel_relations_survive_pyvis() -> None:
 
 def test_edge_cap_keeps_the_best_supported_and_says_so(tmp_path: Path) -> None:
     out = tmp_path / "g.html"
-    report = export_html(sample_graph(), out, ViewOptions(max_nodes=3, max_edges=1, lang="en"))
+    report = export_html(
+        sample_graph(), out, ViewOptions(max_nodes=3, max_edges=1, lang="en", show_isolated=True)
+    )
     assert (report.entities, report.relations, report.capped_relations) == (3, 1, 1)
     assert report.summary_lines()[2] == (
         "Left out 1 of 2 relations among the shown entities, the least supported; "
@@ -243,7 +245,7 @@ def test_edge_cap_keeps_the_best_supported_and_says_so(tmp_path: Path) -> None:
 
 def test_edge_cap_alone_is_the_whole_notice(tmp_path: Path) -> None:
     out = tmp_path / "g.html"
-    report = export_html(sample_graph(), out, ViewOptions(max_edges=5))
+    report = export_html(sample_graph(), out, ViewOptions(max_edges=5, show_isolated=True))
     assert (report.omitted_entities, report.capped_relations, report.relations) == (0, 1, 5)
     assert report.summary_lines()[1:] == [
         (

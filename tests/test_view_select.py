@@ -15,9 +15,19 @@ def ids(selection) -> tuple[list[str], list[str]]:
 
 def test_no_filters_keeps_everything_including_isolated_entities() -> None:
     graph = sample_graph()
-    sel = select_view(graph, ViewOptions())
+    sel = select_view(graph, ViewOptions(show_isolated=True))
     assert sel.graph == graph
-    assert not sel.truncated and sel.omitted_relations == 0
+    assert not sel.truncated and sel.omitted_relations == 0 and sel.hidden_isolated == 0
+
+
+def test_whole_graph_hides_isolated_entities_by_default_and_says_how_many() -> None:
+    graph = sample_graph()
+    sel = select_view(graph, ViewOptions())
+    assert "iso" not in {e.id for e in sel.graph.entities}
+    assert sel.hidden_isolated == 1 and len(sel.graph.entities) == len(graph.entities) - 1
+    assert sel.graph.relations == graph.relations
+    focused = select_view(graph, ViewOptions(focus="上海临港新片区", depth=0))
+    assert focused.hidden_isolated == 0  # a focus view shows its focus, related or not
 
 
 def test_focus_matches_alias_and_depth_one_is_the_ego_network() -> None:
@@ -55,7 +65,7 @@ def test_unknown_focus_is_a_clear_error_with_suggestions() -> None:
 
 
 def test_type_filter_accepts_english_and_chinese_and_keeps_isolated_entities() -> None:
-    sel = select_view(sample_graph(), ViewOptions(types=["company", "银行"]))
+    sel = select_view(sample_graph(), ViewOptions(types=["company", "银行"], show_isolated=True))
     assert ids(sel) == (["b1", "c1", "c2", "iso", "x1"], ["rel-fin", "rel-inv", "rel-sub"])
 
 
@@ -102,7 +112,7 @@ def test_filters_combine_with_focus() -> None:
 
 
 def test_truncation_keeps_the_most_connected_and_counts_the_rest() -> None:
-    sel = select_view(sample_graph(), ViewOptions(max_nodes=3))
+    sel = select_view(sample_graph(), ViewOptions(max_nodes=3, show_isolated=True))
     # c2 (degree 4), c1 (3), then b1 wins the tie among degree-1 entities by id
     assert ids(sel) == (["b1", "c1", "c2"], ["rel-fin", "rel-sub"])
     assert sel.truncated
@@ -140,7 +150,7 @@ def test_truncation_around_a_focus_prefers_near_entities() -> None:
             (
                 "unknown relation type 'LIKES' (choose from SUBSIDIARY_OF, "
                 "SIGNED_AGREEMENT_WITH, STRATEGIC_PARTNER_OF, PROVIDED_FINANCING_TO, CROSS_BORDER_FINANCING, "
-                "INVESTED_IN, ACQUIRED, JOINT_VENTURE_WITH, OPENED_IN, LOCATED_IN, EXECUTIVE_OF, ATTENDED)"
+                "INVESTED_IN, ACQUIRED, JOINT_VENTURE_WITH, OPENED_IN, LOCATED_IN, EXECUTIVE_OF, ATTENDED, BRANCH_OF)"
             ),
         ),
         (ViewOptions(depth=-1), "--depth must be 0 or more, got -1"),

@@ -125,51 +125,40 @@ def entities(
 
 
 def show(
-    name: Annotated[str, typer.Argument(help="Entity name or alias.")],
+    name: Annotated[str, typer.Argument(help="Entity name, alias or id (ent_...).")],
     db: DB = Path("kg.db"),
+    with_branches: Annotated[
+        bool, Opt("--with-branches", help="Roll a bank's branches (BRANCH_OF, any depth) up into its facts.")
+    ] = False,
     as_json: JSON = False,
 ) -> None:
     """An entity's facts by relation type, with dates, amounts and evidence sentences."""
-    from kg.store.query import show_entity
+    from kg.commands.inspect_out import print_show
+    from kg.store.inspect import show_entity
 
     with library_errors():
-        d = show_entity(db, name)
+        d = show_entity(db, name, with_branches=with_branches)
     if as_json:
         print_json(d)
         return
-    als = f" (= {', '.join(d['aliases'])})" if d["aliases"] else ""
-    _out(f"{d['name']} [{d['type']}] {d['id']}{als}")
-    for rtype, facts in d["facts"].items():
-        _out(f"{rtype} ({len(facts)})")
-        for f in facts:
-            props = ", ".join(f"{k}={v}" for k, v in f["properties"].items())
-            _out(f"  {f['source']} -> {f['target']}" + (f"  [{props}]" if props else ""))
-            for ev in f["evidence"]:
-                _out(f"    「{ev['sentence']}」 — {ev['title']} ({ev['date'] or 'undated'})")
-    if not d["facts"]:
-        _out("  (no relations)")
+    print_show(d, _out)
 
 
 def explain(
-    name: Annotated[str, typer.Argument(help="Entity name or alias.")],
+    name: Annotated[str, typer.Argument(help="Entity name, alias or id (ent_...).")],
     db: DB = Path("kg.db"),
     as_json: JSON = False,
 ) -> None:
     """Why these names are one entity: the cluster, each merge with its rule, the source articles."""
-    from kg.store.query import explain_entity
+    from kg.commands.inspect_out import print_explain
+    from kg.store.inspect import explain_entity
 
     with library_errors():
         d = explain_entity(db, name)
     if as_json:
         print_json(d)
         return
-    _out(f"{d['name']} [{d['type']}] {d['id']} key={d['key']}")
-    _out(f"cluster: {', '.join([d['name'], *d['aliases']])}")
-    for m in d["merges"]:
-        _out(f"  {m['a']} = {m['b']}  by {m['rule']}" + (f" ({m['detail']})" if m["detail"] else ""))
-    for s in d["sources"]:
-        als = f" (aliases: {', '.join(s['aliases'])})" if s["aliases"] else ""
-        _out(f"  in {s['article_id']} {s['title']}: {s['name']}{als}")
+    print_explain(d, _out)
 
 
 def _export(fmt: str):

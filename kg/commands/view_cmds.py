@@ -9,6 +9,7 @@ import typer
 
 from kg.commands.common import console, library_errors
 from kg.view import DEFAULT_MAX_EDGES, DEFAULT_MAX_NODES, ViewOptions, export_store_html
+from kg.view.select import DEFAULT_LABEL_TOP
 
 Opt = typer.Option
 
@@ -31,6 +32,15 @@ def _command(
     max_edges: Annotated[
         int, Opt(help="Keep only the M best-supported relations among the kept entities.")
     ] = DEFAULT_MAX_EDGES,
+    with_branches: Annotated[
+        bool, Opt("--with-branches", help="With --focus on a bank: its branches (any depth) are focus too.")
+    ] = False,
+    show_isolated: Annotated[
+        bool, Opt("--show-isolated", help="Whole-graph view: also draw entities without any relation.")
+    ] = False,
+    label_top: Annotated[
+        int, Opt(help="Large labels for the N most connected entities.")
+    ] = DEFAULT_LABEL_TOP,
     lang: Annotated[str, Opt(help="Labels in zh (Chinese) or en.")] = "zh",
     title: Annotated[str | None, Opt(help="Page title.")] = None,
 ) -> None:
@@ -47,6 +57,9 @@ def _command(
         max_edges=max_edges,
         lang=lang,
         title=title,
+        with_branches=with_branches,
+        show_isolated=show_isolated,
+        label_top=label_top,
     )
     with library_errors():
         report = export_store_html(db, out, options)

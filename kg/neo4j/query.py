@@ -11,6 +11,7 @@ from typing import Any
 
 from kg.errors import Neo4jError
 from kg.neo4j.connection import Neo4jSettings, neo4j_errors, open_driver
+from kg.neo4j.names import check_schema_names
 
 FORMATS = ("table", "json", "csv")
 
@@ -153,5 +154,6 @@ def query_neo4j(
     if fmt not in FORMATS:
         raise Neo4jError(f"unknown format {fmt!r} (choose one of {', '.join(FORMATS)})")
     text = read_query_text(cypher, file)
+    check_schema_names(text)
     parsed = parse_params(params)
     return format_result(run_query(settings, text, parsed), fmt)

@@ -9,64 +9,23 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from typing import Any
 
 import networkx as nx
 
-from kg.models import Graph, GraphEntity, GraphRelation
+from kg.models import Graph
+from kg.neo4j.reference_base import DEAL_TYPES, PARTNER_TYPES, Rows, _evidence, _Index, _key
+from kg.neo4j.reference_money import (
+    bank_deals,
+    branches,
+    financing,
+    financing_by_bank,
+    financing_received,
+    possible_duplicates,
+    syndicates,
+)
 from kg.ontology import SYMMETRIC, RelationType
 
-Rows = tuple[list[str], list[list[Any]]]
-
-PARTNER_TYPES = (
-    RelationType.SIGNED_AGREEMENT_WITH,
-    RelationType.STRATEGIC_PARTNER_OF,
-    RelationType.JOINT_VENTURE_WITH,
-)
-DEAL_TYPES = (
-    *PARTNER_TYPES,
-    RelationType.PROVIDED_FINANCING_TO,
-    RelationType.CROSS_BORDER_FINANCING,
-    RelationType.INVESTED_IN,
-    RelationType.ACQUIRED,
-)
 NON_ORGANISATIONS = ("Person", "Region", "Event")
-STEM_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "公司", "股份")
-
-
-def _key(*values: Any) -> tuple:
-    """Neo4j ascending order: nulls last."""
-    return tuple((v is None, v if v is not None else 0) for v in values)
-
-
-def _evidence(r: GraphRelation) -> list[str]:
-    return list(dict.fromkeys(ev.text for ev in r.evidence))
-
-
-class _Index:
-    def __init__(self, graph: Graph) -> None:
-        self.graph = graph
-        self.entities = {e.id: e for e in graph.entities}
-        self.articles = {a.id: a for a in graph.articles}
-
-    def named(self, name: str, etype: str | None = None) -> list[GraphEntity]:
-        return [
-            e
-            for e in self.graph.entities
-            if (e.name == name or name in e.aliases) and (etype is None or e.type.value == etype)
-        ]
-
-    def incident(self, eid: str, types: tuple[RelationType, ...]) -> list[tuple[GraphRelation, str]]:
-        """Undirected (relation, other end) pairs, as `(o)-[r:T]-(other)` matches them."""
-        out = []
-        for r in self.graph.relations:
-            if r.type not in types:
-                continue
-            if r.source == eid:
-                out.append((r, r.target))
-            if r.target == eid:
-                out.append((r, r.source))
-        return out
 
 
 def subsidiaries(graph: Graph, name: str) -> Rows:
@@ -109,22 +68,6 @@ def partners(graph: Graph, name: str) -> Rows:
             )
     rows.sort(key=lambda r: _key(r[0], r[2], r[3]))
     return ["partner", "partner_type", "relation", "date", "agreement", "evidence"], rows
-
-
-def financing(graph: Graph) -> Rows:
-    idx = _Index(graph)
-    groups: dict[tuple, list[GraphRelation]] = {}
-    for r in sorted(graph.relations, key=lambda r: r.id):
-        if r.type is RelationType.PROVIDED_FINANCING_TO:
-            groups.setdefault((r.source, r.target, r.properties.currency), []).append(r)
-    rows = []
-    for (src, tgt, cur), rels in groups.items():
-        amounts = [r.properties.amount for r in rels if r.properties.amount is not None]
-        total: Any = sum(amounts) if amounts else 0
-        texts = [r.properties.amount_text for r in rels if r.properties.amount_text is not None]
-        rows.append([idx.entities[src].name, idx.entities[tgt].name, cur, total, len(rels), texts])
-    rows.sort(key=lambda r: _key(r[0], r[1], r[2]))
-    return ["lender", "borrower", "currency", "total", "deals", "amounts_as_written"], rows
 
 
 def cross_border(graph: Graph) -> Rows:
@@ -216,11 +159,11 @@ def deal_timeline(graph: Graph, name: str) -> Rows:
     rows = []
     for o in idx.named(name):
         for r, other in idx.incident(o.id, DEAL_TYPES):
-            dates = [
-                idx.articles[a].date
-                for a in r.article_ids
-                if a in idx.articles and idx.articles[a].date is not None
-            ]
+            arts = sorted(
+                (idx.articles[a] for a in r.article_ids if a in idx.articles),
+                key=lambda a: _key(a.date, a.id),
+            )
+            dates = [a.date for a in arts if a.date is not None]
             date = r.properties.date if r.properties.date is not None else (min(dates) if dates else None)
             rows.append(
                 [
@@ -231,7 +174,7 @@ def deal_timeline(graph: Graph, name: str) -> Rows:
                     r.properties.amount,
                     r.properties.currency,
                     r.properties.agreement,
-                    r.article_ids,
+                    [a.title for a in arts],
                 ]
             )
     rows.sort(key=lambda r: _key(r[0], r[1], r[3]))
@@ -243,6 +186,8 @@ def most_connected(graph: Graph, limit: int = 10) -> Rows:
     neighbours: dict[str, set[str]] = {}
     relations: dict[str, set[str]] = {}
     for r in graph.relations:
+        if r.type is RelationType.BRANCH_OF:
+            continue
         for end, other in ((r.source, r.target), (r.target, r.source)):
             neighbours.setdefault(end, set()).add(other)
             relations.setdefault(end, set()).add(r.id)
@@ -276,32 +221,6 @@ def supporting_articles(graph: Graph, source: str, type: str, target: str) -> Ro
     return ["relation", "article", "title", "date", "url", "evidence"], rows
 
 
-def name_stem(form: str) -> str:
-    s = form.strip()
-    for suffix in STEM_SUFFIXES:
-        if len(s) > len(suffix) and s.endswith(suffix):
-            s = s[: len(s) - len(suffix)]
-    return s
-
-
-def possible_duplicates(graph: Graph) -> Rows:
-    groups: dict[str, list[GraphEntity]] = {}
-    for e in sorted(graph.entities, key=lambda e: e.id):
-        if e.type.value == "Event":
-            continue
-        for form in [e.name, *e.aliases]:
-            members = groups.setdefault(name_stem(form), [])
-            if e not in members:
-                members.append(e)
-    rows = [
-        [stem, [e.id for e in es], [e.name for e in es], [e.type.value for e in es]]
-        for stem, es in groups.items()
-        if len(es) > 1
-    ]
-    rows.sort(key=lambda r: r[0])
-    return ["stem", "ids", "names", "types"], rows
-
-
 # file stem -> (function, parameters it takes from the query's $parameters)
 LIBRARY: dict[str, tuple[Callable[..., Rows], tuple[str, ...]]] = {
     "subsidiaries": (subsidiaries, ("name",)),
@@ -315,5 +234,10 @@ LIBRARY: dict[str, tuple[Callable[..., Rows], tuple[str, ...]]] = {
     "deal_timeline": (deal_timeline, ("name",)),
     "most_connected": (most_connected, ("limit",)),
     "supporting_articles": (supporting_articles, ("source", "type", "target")),
-    "possible_duplicates": (possible_duplicates, ()),
+    "possible_duplicates": (possible_duplicates, ("limit",)),
+    "financing_received": (financing_received, ()),
+    "syndicates": (syndicates, ()),
+    "financing_by_bank": (financing_by_bank, ()),
+    "branches": (branches, ("name",)),
+    "bank_deals": (bank_deals, ("name",)),
 }

@@ -1,7 +1,8 @@
 """Cross-article entity resolution: deterministic canonical ids for Chinese organisation names."""
 
 from kg.resolve.aliasfile import AliasConfig, AliasEntry, NotSame, read_aliases
-from kg.resolve.cluster import Cluster, EntityRecord, Merge, Resolution, entity_id_for, resolve_entities
+from kg.resolve.build import resolve_entities
+from kg.resolve.cluster import Cluster, EntityRecord, Merge, Resolution, entity_id_for, scope_of
 from kg.resolve.hygiene import clean_aliases
 from kg.resolve.rules import Key, is_generic, name_key, normalize_form
 
@@ -21,4 +22,5 @@ __all__ = [
     "normalize_form",
     "read_aliases",
     "resolve_entities",
+    "scope_of",
 ]

@@ -2,8 +2,11 @@
 
 `name_key(type, form)` turns one surface form into a `Key`: the part that identifies the entity (`core`),
 an optional place prefix that was split off (`place`, decided over the whole name set by `kg.resolve.cluster`,
-because 上海城投 and 北京城投 must not merge through 城投), and the names of the rules that fired (for
-`kg explain`). The functions here are pure, so resolution is order independent by construction.
+because 上海城投 and 北京城投 must not merge through 城投), the names of the rules that fired (for
+`kg explain`), and what the name says about the kind of thing it names (a bank branch and its head office,
+a registered legal form, a zone or a plain place), which the guards of `kg.resolve.cluster` compare. The
+vocabularies are data (kg/resolve/data/*.yaml, see kg.resolve.lexicon). The functions here are pure, so
+resolution is order independent by construction.
 """
 
 from __future__ import annotations
@@ -14,99 +17,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.ontology import EntityType
+from kg.resolve.lexicon import lexicon
 
-# --------------------------------------------------------------------------- vocabularies
-
+LEX = lexicon()
 # National prefix: 中国平安 = 平安 (unless the rest is generic: 中国银行 is not 银行).
 NATIONAL = ("中华人民共和国", "中国")
-# Provinces, municipalities and big cities that prefix organisation names (longest first when matching).
-PLACES = tuple(
-    sorted(
-        [
-            "北京",
-            "上海",
-            "天津",
-            "重庆",
-            "河北",
-            "山西",
-            "辽宁",
-            "吉林",
-            "黑龙江",
-            "江苏",
-            "浙江",
-            "安徽",
-            "福建",
-            "江西",
-            "山东",
-            "河南",
-            "湖北",
-            "湖南",
-            "广东",
-            "海南",
-            "四川",
-            "贵州",
-            "云南",
-            "陕西",
-            "甘肃",
-            "青海",
-            "台湾",
-            "内蒙古",
-            "广西",
-            "西藏",
-            "宁夏",
-            "新疆",
-            "香港",
-            "澳门",
-            "广州",
-            "深圳",
-            "南京",
-            "杭州",
-            "宁波",
-            "苏州",
-            "无锡",
-            "厦门",
-            "青岛",
-            "大连",
-            "武汉",
-            "成都",
-            "西安",
-            "长沙",
-            "郑州",
-            "济南",
-            "沈阳",
-            "哈尔滨",
-            "长春",
-            "合肥",
-            "南昌",
-            "福州",
-            "昆明",
-            "贵阳",
-            "南宁",
-            "海口",
-            "石家庄",
-            "太原",
-            "兰州",
-            "西宁",
-            "银川",
-            "乌鲁木齐",
-            "拉萨",
-            "呼和浩特",
-            "珠海",
-            "东莞",
-            "佛山",
-            "温州",
-            "绍兴",
-            "嘉兴",
-            "常州",
-            "南通",
-            "宿迁",
-            "徐州",
-        ],
-        key=len,
-        reverse=True,
-    )
-)
-# Legal-form suffixes, longest first.
+PLACES = LEX.places
+PLACE_SET = frozenset(PLACES)
+_PLACE_RE = re.compile("|".join(map(re.escape, PLACES)))  # longest first: the first alternative that fits
+# Legal-form suffixes, longest first, and the legal class each one states.
 LEGAL_SUFFIXES = (
     "集团股份有限公司",
     "集团有限责任公司",
@@ -122,104 +41,13 @@ GROUP_SUFFIXES = ("集团公司", "集团")
 DESCRIPTORS = ("咨询", "科技", "投资", "实业", "控股", "发展", "建设", "管理", "服务", "贸易", "保险")
 # Descriptors dropped after a group marker: 中国平安保险(集团)股份有限公司 -> 中国平安.
 GROUP_DESCRIPTORS = ("保险", "控股", "实业", "投资")
-# Free-trade-zone qualifiers inside region names: 上海自贸区临港新片区 -> 临港新片区.
-ZONE_QUALIFIERS = ("中国(上海)自由贸易试验区", "自由贸易试验区", "自贸试验区", "自贸区")
-REGION_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市", "县")
-# Words that never identify an entity on their own; a generic alias only links inside its article.
-GENERIC = frozenset(
-    [
-        "银行",
-        "商业银行",
-        "农商银行",
-        "农村商业银行",
-        "村镇银行",
-        "公司",
-        "集团",
-        "企业",
-        "政府",
-        "人民政府",
-        "市政府",
-        "区政府",
-        "县政府",
-        "省政府",
-        "管委会",
-        "新片区",
-        "片区",
-        "新区",
-        "园区",
-        "开发区",
-        "高新区",
-        "经开区",
-        "自贸区",
-        "保税区",
-        "合作区",
-        "国际",
-        "发展",
-        "建设",
-        "实业",
-        "科技",
-        "金融",
-        "资本",
-        "控股",
-        "合资公司",
-        "平台公司",
-        "子公司",
-        "母公司",
-        "控股股东",
-        "项目公司",
-        "基金",
-        "投资",
-        "证券",
-        "保险",
-        "信托",
-        "本行",
-        "该行",
-        "该公司",
-        "本公司",
-        "双方",
-        "三方",
-        "各方",
-        "总部",
-        "中心",
-        "市",
-        "区",
-        "省",
-        "县",
-        "国家",
-    ]
-)
-GENERIC_PREFIXES = ("该", "本", "此", "其", "上述")
-
-# Well-known bank abbreviations -> one canonical core.
-BANK_ALIASES: dict[str, str] = {}
-for _canon, _forms in {
-    "工商银行": "工行 工商银行 中国工商银行 ICBC",
-    "农业银行": "农行 农业银行 中国农业银行 ABC",
-    "建设银行": "建行 建设银行 中国建设银行 CCB",
-    "交通银行": "交行 交通银行 中国交通银行",
-    "中国银行": "中行 中国银行 BOC",
-    "招商银行": "招行 招商银行",
-    "国家开发银行": "国开行 国家开发银行 开发银行 国开银行",
-    "进出口银行": "进出口银行 中国进出口银行 口行 进出口行",
-    "邮储银行": "邮储银行 邮政储蓄银行 中国邮政储蓄银行",
-    "浦发银行": "浦发银行 上海浦东发展银行",
-    "民生银行": "民生银行 中国民生银行",
-    "光大银行": "光大银行 中国光大银行",
-    "中信银行": "中信银行 中国中信银行",
-    "农业发展银行": "农发行 农业发展银行 中国农业发展银行",
-}.items():
-    for _f in _forms.split():
-        BANK_ALIASES[_f] = _canon
-_BANK_ABBREVS = sorted((f for f in BANK_ALIASES if not f.endswith("银行")), key=len, reverse=True)
-_BRANCH_RE = re.compile(
-    r"^(?P<parent>.+?(?:银行|农商行|" + "|".join(map(re.escape, _BANK_ABBREVS)) + r"))"
-    r"(?P<branch>.+?(?:分行|支行|营业部|分理处))$"
-)
 BRANCH_WORDS = ("分行", "支行", "营业部", "分理处")
-LEGAL_FORMS_IN_PARENS = ("有限合伙", "普通合伙", "特殊普通合伙")
 _PAREN_RE = re.compile(r"\(([^()]*)\)")
 _SPACE_RE = re.compile(r"\s+")
 _QUOTES = str.maketrans({"“": "", "”": "", '"': "", "《": "", "》": "", "「": "", "」": "", "'": ""})
+_BANK_PARENT_RE = re.compile(r"^(.+?(?:银行|农商行))((?:股份有限公司|有限责任公司|有限公司)?)(.+)$")
+_LEVEL_RE = re.compile(r".*?(?:分行|支行|营业部|分理处)")
+_ADMIN_BEFORE_BRANCH = re.compile(r"(?<=.)[省市](?=分行|支行)")
 
 ORG_TYPES = frozenset({EntityType.Company, EntityType.Fund, EntityType.GovernmentBody, EntityType.Bank})
 
@@ -232,6 +60,17 @@ class Key:
     place: str | None
     rules: tuple[str, ...]
     branch: bool = False  # a bank branch: never merges with its parent or a sibling
+    parent: str | None = None  # a branch's head office (its core, e.g. 工商银行)
+    legal: str | None = (
+        None  # registered legal form: "stock" (股份有限公司), "group" (集团有限公司), "company"
+    )
+    hint: str | None = None  # a short form's hint at the legal form: XX集团 -> "group", XX股份 -> "stock"
+    kind: str | None = None  # regions: "place", "zone", "subzone", "area" (None: a bare name)
+    needs_place: bool = False  # an industry-only core (城投, 高速): identifies nothing without its place
+
+    @property
+    def full(self) -> str:
+        return (self.place or "") + self.core
 
 
 @lru_cache(maxsize=131072)
@@ -242,20 +81,40 @@ def normalize_form(form: str) -> str:
     return _SPACE_RE.sub("", text)
 
 
+_GOVERNMENT_OF = re.compile(r"(?<=[市省区县州])政府(?=..)")
+
+
+def _government_short(text: str) -> str:
+    """Long words to short ones, and a government's own word before its body dropped:
+    南京市人民政府国有资产监督管理委员会 -> 南京市国资委."""
+    text = LEX.government_names.get(text, text)
+    for long, short in LEX.government_contractions:
+        text = text.replace(long, short)
+    return _GOVERNMENT_OF.sub("", text)
+
+
 @lru_cache(maxsize=65536)
 def is_generic(form: str) -> bool:
     """A form that cannot identify an entity across articles (管委会, 合资公司, 该行, 市金融工作局, 四川省分行,
-    国际集团)."""
+    国际集团, 新片区管委会)."""
     text = normalize_form(form)
-    if len(text) < 2 or text in GENERIC or text[0] in "市区省县":
+    generic = LEX.generic_names
+    if len(text) < 2 or text in generic or text[0] in "市区省县州":
         return True
-    if text.endswith(BRANCH_WORDS) and not _BRANCH_RE.match(text):
+    if text.endswith(BRANCH_WORDS) and split_branch(text) is None:
         return True
-    if any(text.endswith(s) and text[: -len(s)] in GENERIC for s in LEGAL_SUFFIXES + GROUP_SUFFIXES):
+    if any(text.endswith(s) and text[: -len(s)] in generic for s in LEGAL_SUFFIXES + GROUP_SUFFIXES):
         return True  # 国际集团, 投资有限公司
+    short = _government_short(text)
+    for head in LEX.government_heads:
+        if short.endswith(head):
+            rest = short[: -len(head)]
+            if not rest or rest in generic or len(rest) == 1:
+                return True  # 市政府, 新片区管委会, 区委
+            break
     return any(
-        text.startswith(p) and text[len(p) :] in GENERIC | {""} or text.startswith(p + "公司")
-        for p in GENERIC_PREFIXES
+        text.startswith(p) and text[len(p) :] in generic | {""} or text.startswith(p + "公司")
+        for p in LEX.generic_prefixes
     )
 
 
@@ -283,21 +142,22 @@ def _strip_national(text: str, rules: list[str]) -> str:
 
 def _split_place(text: str) -> tuple[str | None, str]:
     """上海城投 -> (上海, 城投); not when the rest is generic or an admin suffix follows (上海市政府)."""
-    for p in PLACES:
-        if text.startswith(p):
-            rest = text[len(p) :]
-            if rest[:1] in ("市", "省"):
-                rest = rest[1:]
-            if len(rest) >= 2 and rest not in GENERIC and rest[0] not in "省区县(" and not is_generic(rest):
-                return p, rest
-            return None, text
+    m = _PLACE_RE.match(text)
+    if m is None:
+        return None, text
+    p = m.group(0)
+    rest = text[len(p) :]
+    if rest[:1] in ("市", "省"):
+        rest = rest[1:]
+    if len(rest) >= 2 and rest[0] not in "省区县(" and not is_generic(rest):
+        return p, rest
     return None, text
 
 
 def _distinctive(rest: str) -> bool:
     """What is left after dropping a word must still name something: not a bare place, not generic."""
     bare = rest[:-1] if rest.endswith(("市", "省")) else rest
-    return len(rest) >= 2 and not is_generic(rest) and bare not in PLACES and bare not in NATIONAL
+    return len(rest) >= 2 and not is_generic(rest) and bare not in PLACE_SET and bare not in NATIONAL
 
 
 def _drop_parens(text: str, rules: list[str]) -> tuple[str, bool]:
@@ -307,7 +167,7 @@ def _drop_parens(text: str, rules: list[str]) -> tuple[str, bool]:
     def repl(m: re.Match) -> str:
         nonlocal group_marker
         inner = m.group(1)
-        if inner in PLACES or inner in NATIONAL:
+        if inner in PLACE_SET or inner in NATIONAL:
             return m.group(0)
         group_marker = group_marker or "集团" in inner
         return ""
@@ -319,17 +179,42 @@ def _drop_parens(text: str, rules: list[str]) -> tuple[str, bool]:
     return text, False
 
 
-def _org_key(text: str, rules: list[str]) -> str:
-    text, group_marker = _drop_parens(text, rules)
+def _contract(text: str, rules: list[str]) -> str:
+    """高速公路投资 -> 高速, 交通投资 -> 交投 (names.yaml company_contractions)."""
+    out = text
+    for long, short in LEX.company_contractions:
+        if long in out and len(out) > len(long):
+            out = out.replace(long, short)
+    if out != text:
+        rules.append("short-industry-word")
+    return out
+
+
+def _org_key(text: str, rules: list[str]) -> tuple[str, str | None, str | None]:
+    """(core, legal class, short-form hint) of a company or fund name."""
+    text, paren_group = _drop_parens(text, rules)
     text, legal = _strip_suffix(text, LEGAL_SUFFIXES)
+    group_marker = paren_group
+    legal_class = hint = None
     if legal:
         rules.append("legal-suffix")
         group_marker = group_marker or legal.startswith("集团")
+        stock = "股份" in legal
+        legal_class = (
+            None if stock and group_marker else "stock" if stock else "group" if group_marker else None
+        )
     rest, group = _strip_suffix(text, GROUP_SUFFIXES)
     if group and _distinctive(rest):
         text = rest
         rules.append("group-suffix")
         group_marker = True
+        hint = "group"
+    elif not legal:
+        rest, stock_word = _strip_suffix(text, ("股份",))
+        if stock_word and _distinctive(rest):
+            text, hint = rest, "stock"
+            rules.append("stock-suffix")
+    text = _contract(text, rules)
     if group_marker:
         rest, d = _strip_suffix(text, GROUP_DESCRIPTORS)
         if d and _distinctive(rest):
@@ -340,40 +225,137 @@ def _org_key(text: str, rules: list[str]) -> str:
         if d and _distinctive(rest):
             text = rest
             rules.append("industry-descriptor")
-    return _strip_national(text, rules)
+            legal_class = legal_class or "company"
+    return _strip_national(text, rules), legal_class, hint
 
 
-def _bank_core(text: str, rules: list[str]) -> str:
+def _bank_core(text: str, rules: list[str], *, brands: bool) -> str:
     text = text.replace("农村商业银行", "农商银行").replace("农商行", "农商银行")
     text, legal = _strip_suffix(text, LEGAL_SUFFIXES)
     if legal:
         rules.append("legal-suffix")
-    if text in BANK_ALIASES:
-        if BANK_ALIASES[text] != text:
-            rules.append("bank-abbreviation")
-        return BANK_ALIASES[text]
+    canon = LEX.bank_forms.get(text) or (LEX.bank_brands.get(text) if brands else None)
+    if canon:
+        if canon != text:
+            rules.append("bank-brand" if text in LEX.bank_brands else "bank-abbreviation")
+        return canon
     return _strip_national(text, rules)
+
+
+def _branch_level(level: str) -> str:
+    """One level of a branch name without the 省/市 of its place: 湖北省分行 -> 湖北分行."""
+    for full, short in LEX.province_full.items():
+        if level.startswith(full) and len(level) > len(full):
+            return short + level[len(full) :]
+    return _ADMIN_BEFORE_BRANCH.sub("", level)
+
+
+@lru_cache(maxsize=65536)
+def split_branch(text: str) -> tuple[str, str] | None:
+    """工行北京市分行 -> (工行, 北京市分行); None when the name does not start with a bank."""
+    if not text.endswith(BRANCH_WORDS):
+        return None
+    m = _BANK_PARENT_RE.match(text)
+    if m and m.group(3) not in BRANCH_WORDS:
+        return m.group(1), m.group(3)
+    for prefix in LEX.bank_prefixes:
+        rest = text[len(prefix) :]
+        if text.startswith(prefix) and len(rest) > 2 and rest not in BRANCH_WORDS:
+            return prefix, rest
+    return None
+
+
+def branch_part(raw: str) -> str:
+    """The identifying part of a branch: parentheses and legal words out, 省/市 optional, and of several
+    levels (福州分行平潭支行) the last one, unless it has no place of its own (上海分行营业部)."""
+    text = _PAREN_RE.sub("", raw)
+    for legal in LEGAL_SUFFIXES:
+        if text.startswith(legal):
+            text = text[len(legal) :]
+            break
+    levels = _LEVEL_RE.findall(text) or [text]
+    keep = levels[-1:] if len(levels) == 1 or levels[-1] not in BRANCH_WORDS else levels[-2:]
+    return "".join(_branch_level(level) for level in keep)
+
+
+def parent_branch(form: str) -> str | None:
+    """The key of the branch a sub-branch belongs to, when its name says so: 招商银行福州分行平潭支行 ->
+    招商银行/福州分行 (None for a one-level name)."""
+    parts = split_branch(normalize_form(form))
+    if parts is None:
+        return None
+    text = _PAREN_RE.sub("", parts[1])
+    levels = [level for level in _LEVEL_RE.findall(text) if level not in BRANCH_WORDS]
+    if len(levels) < 2:
+        return None
+    return f"{_bank_core(parts[0], [], brands=True)}/{_branch_level(levels[-2])}"
+
+
+def region_kind(text: str) -> str | None:
+    """What a region name denotes by its last word (names.yaml region_kinds); a known place is a place."""
+    for suffix, kind in LEX.region_kinds:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            return kind
+    bare = text[2:] if text.startswith(NATIONAL[1]) and len(text) > 3 else text
+    return "place" if bare in PLACE_SET else None
+
+
+def _drop_zone_qualifier(text: str, rules: list[str]) -> str:
+    """上海自贸区临港新片区(管委会) -> 上海临港新片区(管委会): only when a zone's own name follows the qualifier,
+    so 上海自贸区 and its 管委会 keep theirs."""
+    for q in LEX.zone_qualifiers:
+        at = text.find(q)
+        if at < 0:
+            continue
+        after = text[at + len(q) :]
+        for head in LEX.government_heads:
+            after = after.removesuffix(head)
+        if len(after) >= 2:
+            rules.append("zone-qualifier")
+            return text[:at] + text[at + len(q) :]
+        return text
+    return text
 
 
 def _region_key(text: str, rules: list[str]) -> str:
-    for q in ZONE_QUALIFIERS:
-        if q in text and not text.endswith(q):
-            text = text.replace(q, "")
-            rules.append("zone-qualifier")
-            break
-    text, s = _strip_suffix(text, REGION_SUFFIXES)
-    if s:
+    text = _drop_zone_qualifier(text, rules)
+    short = LEX.province_full.get(text)
+    if short:
         rules.append("admin-suffix")
-    if (
-        text.endswith("区")
-        and not text.endswith(
-            ("新区", "片区", "园区", "开发区", "景区", "城区", "合作区", "功能区", "保税区", "自贸区")
-        )
-        and len(text) >= 3
-    ):
+        return short
+    for s in (
+        "特别行政区",
+        "自治区",
+        "地区",
+        "区域",
+        "省",
+        "市",
+        "县",
+    ):  # 长三角区域 = 长三角, 新疆地区 = 新疆
+        rest, found = _strip_suffix(text, (s,))
+        if found:
+            text = rest
+            rules.append("admin-suffix")
+            break
+    if text.endswith("区") and region_kind(text) == "place" and len(text) >= 3:
         text = text[:-1]
         rules.append("admin-suffix")
     return _strip_national(text, rules)
+
+
+def _bank_key(text: str, rules: list[str]) -> Key:
+    parts = split_branch(text)
+    if parts:
+        parent = _bank_core(parts[0], rules, brands=True)
+        branch = branch_part(parts[1])
+        return Key(
+            core=f"{parent}/{branch}", place=None, rules=(*rules, "branch"), branch=True, parent=parent
+        )
+    core = _bank_core(text, rules, brands=True)
+    place, rest = _split_place(core)
+    if place:
+        rules.append("place-prefix")
+    return Key(core=rest, place=place, rules=tuple(rules))
 
 
 @lru_cache(maxsize=65536)
@@ -382,34 +364,24 @@ def name_key(etype: EntityType, form: str) -> Key:
     text = normalize_form(form)
     rules: list[str] = []
     etype = EntityType(etype)
+    legal = hint = kind = None
     if etype == EntityType.Bank:
-        m = _BRANCH_RE.match(text)
-        if m:
-            parent = _bank_core(m.group("parent"), rules)
-            branch = _PAREN_RE.sub("", m.group("branch"))
-            for legal in LEGAL_SUFFIXES:
-                if branch.startswith(legal):
-                    branch = branch[len(legal) :]
-                    break
-            branch = re.sub(r"(?<=.)[省市](?=分行|支行)", "", branch)
-            return Key(core=f"{parent}/{branch}", place=None, rules=tuple(rules) + ("branch",), branch=True)
-        core = _bank_core(text, rules)
-        place, rest = _split_place(core)
-        if place:
-            rules.append("place-prefix")
-        return Key(core=rest, place=place, rules=tuple(rules))
+        return _bank_key(text, rules)
     if etype in (EntityType.Company, EntityType.Fund):
-        core = _org_key(text, rules)
+        core, legal, hint = _org_key(text, rules)
     elif etype == EntityType.GovernmentBody:
-        core = text.replace("人民政府", "政府")
+        core = _government_short(text)
         if core != text:
             rules.append("government-short-form")
+        core = _drop_zone_qualifier(core, rules)
     elif etype == EntityType.Region:
+        kind = region_kind(text)
         core = _region_key(text, rules)
     else:  # Person, Event: the normalised form itself
         return Key(core=text, place=None, rules=tuple(rules))
     place, rest = _split_place(core)
     if place:
         rules.append("place-prefix")
-        return Key(core=rest, place=place, rules=tuple(rules))
-    return Key(core=core, place=None, rules=tuple(rules))
+        core = rest
+    needs = place is None and core in LEX.industry_cores
+    return Key(core, place, tuple(rules), legal=legal, hint=hint, kind=kind, needs_place=needs)

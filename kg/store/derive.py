@@ -10,13 +10,17 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from kg.ontology import SYMMETRIC, EntityType, RelationType
 from kg.resolve import AliasConfig, AliasEntry, EntityRecord, NotSame, normalize_form, resolve_entities
+from kg.store.branches import branch_links
+from kg.store.identity import update_redirects
 from kg.store.schema import get_meta, set_meta
 from kg.store.write import transaction
+
+REFUSED = "refused"  # a join a guard refused (kept in `merges` so `kg explain` can say why names stay apart)
 
 # A relation seen in several articles is one relation; for money flows the amount tells deals apart, and
 # for signed agreements the year does (a 2020 framework agreement and its 2023 follow-up are two signings).
@@ -71,11 +75,31 @@ def load_alias_config(conn: sqlite3.Connection) -> AliasConfig:
     )
 
 
-def _records(conn: sqlite3.Connection) -> Iterator[EntityRecord]:
-    for etype, name, aliases, aid in conn.execute(
-        "SELECT type, name, aliases, article_id FROM article_entities"
-    ):
-        yield EntityRecord(etype, name, tuple(json.loads(aliases)), aid)
+class _Records:
+    """Every extracted entity as an EntityRecord, re-read from SQL on each iteration (resolution makes up to
+    three passes; nothing per article is held). A person carries the organisations its article makes it an
+    executive of (resolution joins namesakes only through a shared organisation)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __iter__(self) -> Iterator[EntityRecord]:
+        orgs = self._person_orgs()
+        for etype, name, aliases, aid, lid in self.conn.execute(
+            "SELECT type, name, aliases, article_id, local_id FROM article_entities"
+        ):
+            als = () if aliases == "[]" else tuple(json.loads(aliases))
+            yield EntityRecord(etype, name, als, aid, orgs.get((aid, lid), ()) if etype == "Person" else ())
+
+    def _person_orgs(self) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
+        out: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for aid, lid, ttype, tname in self.conn.execute(
+            "SELECT r.article_id, r.source_local, t.type, t.name FROM article_relations r "
+            "JOIN article_entities t ON t.article_id = r.article_id AND t.local_id = r.target_local "
+            "WHERE r.type = 'EXECUTIVE_OF'"
+        ):
+            out.setdefault((aid, lid), []).append((ttype, tname))
+        return {k: tuple(v) for k, v in out.items()}
 
 
 def _merge_properties(values: list[dict]) -> dict:
@@ -103,7 +127,7 @@ def derive_graph(conn: sqlite3.Connection, batch: int = 5000) -> dict[str, int]:
     whose evidence changed (`touched`); their properties are recomputed and empty ones removed.
     """
     config = load_alias_config(conn)
-    resolution = resolve_entities(_records(conn), config)
+    resolution = resolve_entities(_Records(conn), config)
     with transaction(conn):
         conn.executemany(
             "INSERT INTO entities(id, type, name, key) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
@@ -118,11 +142,19 @@ def derive_graph(conn: sqlite3.Connection, batch: int = 5000) -> dict[str, int]:
         )
         conn.executemany(
             "INSERT INTO merges(entity_id, form_a, form_b, rule, detail) VALUES (?, ?, ?, ?, ?)",
-            [(c.id, m.form_a, m.form_b, m.rule, m.detail) for c in resolution.clusters for m in c.merges],
+            [(c.id, m.form_a, m.form_b, m.rule, m.detail) for c in resolution.clusters for m in c.merges]
+            + [
+                (c.id, m.form_a, m.form_b, REFUSED, f"{m.rule}, {m.detail}")
+                for c in resolution.clusters
+                for m in c.refused
+            ],
         )
-        _update_article_entities(conn, resolution, batch)
+        moves = _update_article_entities(conn, resolution, batch)
+        update_redirects(conn, moves, {c.id for c in resolution.clusters})
         _rederive_relations(conn, batch)
         _refresh_touched(conn)
+        _unify_syndicates(conn)
+        _derive_branches(conn, resolution)
         conn.execute("DROP TABLE IF EXISTS temp.keep")
         conn.execute("CREATE TEMP TABLE keep(id TEXT PRIMARY KEY)")
         conn.executemany("INSERT INTO temp.keep VALUES (?)", [(c.id,) for c in resolution.clusters])
@@ -138,19 +170,45 @@ def derive_graph(conn: sqlite3.Connection, batch: int = 5000) -> dict[str, int]:
     }
 
 
-def _update_article_entities(conn: sqlite3.Connection, resolution, batch: int) -> None:
-    """Store each extracted entity's canonical id; articles whose ids changed become pending again."""
+def _update_article_entities(conn: sqlite3.Connection, resolution, batch: int) -> dict[str, Counter]:
+    """Store each extracted entity's canonical id; articles whose ids changed become pending again.
+    Returns, per previous id that changed, how many extracted entities moved to which new id."""
     cur = conn.execute("SELECT rowid, type, name, article_id, entity_id FROM article_entities")
     changed: list[tuple[str, int]] = []
     articles: set[str] = set()
+    moves: dict[str, Counter] = defaultdict(Counter)
     while chunk := cur.fetchmany(batch):
         for rowid, etype, name, aid, old in chunk:
             new = resolution.entity_id(etype, name, aid)
             if new != old:
                 changed.append((new, rowid))
                 articles.add(aid)
+                if old is not None:
+                    moves[old][new] += 1
     conn.executemany("UPDATE article_entities SET entity_id = ? WHERE rowid = ?", changed)
     conn.executemany("UPDATE articles SET derived = 0 WHERE id = ?", [(a,) for a in sorted(articles)])
+    return moves
+
+
+def _syndicate_members(conn: sqlite3.Connection) -> dict[str, dict[str, set[str]]]:
+    """Per pending article, the syndicate labels of each lender (local id) of a syndicated loan."""
+    out: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for aid, local, label in conn.execute(
+        "SELECT r.article_id, r.source_local, json_extract(r.properties, '$.syndicate') FROM article_relations r "
+        "JOIN articles a ON a.id = r.article_id WHERE a.derived = 0 AND r.type = 'PROVIDED_FINANCING_TO' "
+        "AND json_extract(r.properties, '$.syndicate') IS NOT NULL"
+    ):
+        out[aid][local].add(str(label))
+    return out
+
+
+def _stage_properties(props: str, aid: str) -> str:
+    """An article-local syndicate label becomes a store-wide id: `<article id>/<label>`."""
+    data = json.loads(props)
+    if "syndicate" not in data:
+        return props
+    data["syndicate"] = f"{aid}/{data['syndicate']}"
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
 def _rederive_relations(conn: sqlite3.Connection, batch: int) -> None:
@@ -161,8 +219,10 @@ def _rederive_relations(conn: sqlite3.Connection, batch: int) -> None:
         "CREATE TEMP TABLE rel_stage(rid TEXT, type TEXT, source TEXT, target TEXT, properties TEXT, "
         'article_id TEXT, sentence TEXT, start INTEGER, "end" INTEGER)'
     )
+    members = _syndicate_members(conn)
     cur = conn.execute(
-        'SELECT r.type, s.entity_id, t.entity_id, r.properties, r.article_id, r.sentence, r.start, r."end" '
+        'SELECT r.type, s.entity_id, t.entity_id, r.properties, r.article_id, r.sentence, r.start, r."end", '
+        "r.source_local, r.target_local "
         "FROM articles a JOIN article_relations r ON r.article_id = a.id "
         "JOIN article_entities s ON s.article_id = r.article_id AND s.local_id = r.source_local "
         "JOIN article_entities t ON t.article_id = r.article_id AND t.local_id = r.target_local "
@@ -170,9 +230,13 @@ def _rederive_relations(conn: sqlite3.Connection, batch: int) -> None:
     )
     while chunk := cur.fetchmany(batch):
         staged = []
-        for rtype, src, tgt, props, aid, sentence, start, end in chunk:
+        for rtype, src, tgt, props, aid, sentence, start, end, sl, tl in chunk:
             if src == tgt:  # both ends resolved to one entity: not a fact about two entities
                 continue
+            syndicates = members.get(aid, {})
+            if rtype == "SIGNED_AGREEMENT_WITH" and syndicates.get(sl, set()) & syndicates.get(tl, set()):
+                continue  # lenders of one syndicate sign with the borrower, not with each other
+            props = _stage_properties(props, aid)
             rt = RelationType(rtype)
             if rt in SYMMETRIC and tgt < src:
                 src, tgt = tgt, src
@@ -214,3 +278,52 @@ def _refresh_touched(conn: sqlite3.Connection) -> None:
         "AND NOT EXISTS (SELECT 1 FROM evidence e WHERE e.relation_id = relations.id)"
     )
     conn.execute("DELETE FROM touched")
+
+
+def _unify_syndicates(conn: sqlite3.Connection) -> None:
+    """One syndicated loan reported by several articles has one id: a relation whose evidence carries two
+    syndicate ids joins them, and every relation of the joined syndicate takes the smallest."""
+    rows = conn.execute(
+        "SELECT e.relation_id, json_extract(e.properties, '$.syndicate') FROM evidence e "
+        "JOIN relations r ON r.id = e.relation_id WHERE r.type = 'PROVIDED_FINANCING_TO' "
+        "AND json_extract(e.properties, '$.syndicate') IS NOT NULL ORDER BY e.relation_id"
+    ).fetchall()
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    by_relation: dict[str, list[str]] = defaultdict(list)
+    for rid, sid in rows:
+        by_relation[rid].append(sid)
+    for sids in by_relation.values():
+        for other in sids[1:]:
+            a, b = find(sids[0]), find(other)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    updates = []
+    for rid, sids in by_relation.items():
+        canon = find(sids[0])
+        (props,) = conn.execute("SELECT properties FROM relations WHERE id = ?", (rid,)).fetchone()
+        data = json.loads(props)
+        if data.get("syndicate") != canon:
+            data["syndicate"] = canon
+            updates.append((json.dumps(data, ensure_ascii=False, sort_keys=True), rid))
+    conn.executemany("UPDATE relations SET properties = ? WHERE id = ?", updates)
+
+
+def _derive_branches(conn: sqlite3.Connection, resolution) -> None:
+    """BRANCH_OF from the names (kg.store.branches): replaced as a whole at every derivation."""
+    conn.execute("DELETE FROM relations WHERE type = ?", (RelationType.BRANCH_OF.value,))
+    rows = []
+    for src, tgt, rule in branch_links(resolution.clusters):
+        props = json.dumps({"rule": rule}, ensure_ascii=False, sort_keys=True)
+        rows.append(
+            (relation_id(RelationType.BRANCH_OF, src, tgt, {}), RelationType.BRANCH_OF.value, src, tgt, props)
+        )
+    conn.executemany(
+        "INSERT INTO relations(id, type, source, target, properties) VALUES (?, ?, ?, ?, ?)", rows
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import defaultdict
 from pathlib import Path
@@ -85,7 +84,14 @@ def list_entities(db_path: str | Path, *, etype: str | None = None, search: str 
 
 
 def find_entity(conn: sqlite3.Connection, name: str) -> tuple[str, str, str]:
-    """(id, name, type) of the entity called `name` (canonical name or alias, normalised; then by key)."""
+    """(id, name, type) of the entity called `name`: an entity id (also one that was merged away: its
+    redirect is followed), the canonical name or an alias (normalised), then the resolution key."""
+    from kg.store.identity import resolve_id
+
+    if name.startswith("ent_"):
+        live = resolve_id(conn, name)
+        if live is not None:
+            return conn.execute("SELECT id, name, type FROM entities WHERE id = ?", (live,)).fetchone()
     norm = normalize_form(name)
     ids = {r[0] for r in conn.execute("SELECT id FROM entities WHERE name = ?", (norm,))}
     ids |= {r[0] for r in conn.execute("SELECT entity_id FROM aliases WHERE norm = ?", (norm,))}
@@ -96,7 +102,7 @@ def find_entity(conn: sqlite3.Connection, name: str) -> tuple[str, str, str]:
                 r[0]
                 for r in conn.execute(
                     "SELECT id FROM entities WHERE type = ? AND key IN (?, ?)",
-                    (t.value, key.core, (key.place or "") + key.core),
+                    (t.value, key.core, key.full),
                 )
             }
     if not ids:
@@ -109,80 +115,10 @@ def find_entity(conn: sqlite3.Connection, name: str) -> tuple[str, str, str]:
     )
     if len(rows) > 1:
         listed = "; ".join(f"{n} ({t}, {i})" for i, n, t in rows)
-        raise StoreError(f"{name!r} is ambiguous: {listed}")
+        raise StoreError(f"{name!r} is ambiguous: {listed} (name one by its id)")
     return rows[0]
 
 
-def show_entity(db_path: str | Path, name: str) -> dict:
-    """An entity's facts grouped by relation type, each with its properties and evidence (sentence, article)."""
-    conn = open_store(db_path)
-    try:
-        eid, ename, etype = find_entity(conn, name)
-        aliases = [
-            r[0] for r in conn.execute("SELECT alias FROM aliases WHERE entity_id = ? ORDER BY alias", (eid,))
-        ]
-        names = dict(conn.execute("SELECT id, name FROM entities"))
-        facts: dict[str, list[dict]] = defaultdict(list)
-        for rid, rtype, src, tgt, props in conn.execute(
-            "SELECT id, type, source, target, properties FROM relations WHERE source = ? OR target = ? "
-            "ORDER BY type, id",
-            (eid, eid),
-        ):
-            evidence = [
-                {"article_id": aid, "title": title, "date": date, "sentence": sentence}
-                for aid, title, date, sentence in conn.execute(
-                    "SELECT e.article_id, a.title, a.date, e.sentence FROM evidence e JOIN articles a "
-                    "ON a.id = e.article_id WHERE e.relation_id = ? ORDER BY a.date, e.article_id, e.start",
-                    (rid,),
-                )
-            ]
-            facts[rtype].append(
-                {
-                    "id": rid,
-                    "source": names[src],
-                    "target": names[tgt],
-                    "direction": "out" if src == eid else "in",
-                    "properties": json.loads(props),
-                    "evidence": evidence,
-                }
-            )
-        return {"id": eid, "name": ename, "type": etype, "aliases": aliases, "facts": dict(facts)}
-    finally:
-        conn.close()
-
-
-def explain_entity(db_path: str | Path, name: str) -> dict:
-    """Why an entity is what it is: its cluster of forms, the merge reasons, and the names per article."""
-    conn = open_store(db_path)
-    try:
-        eid, ename, etype = find_entity(conn, name)
-        key = conn.execute("SELECT key FROM entities WHERE id = ?", (eid,)).fetchone()[0]
-        aliases = [
-            r[0] for r in conn.execute("SELECT alias FROM aliases WHERE entity_id = ? ORDER BY alias", (eid,))
-        ]
-        merges = [
-            {"rule": rule, "a": a, "b": b, "detail": detail}
-            for a, b, rule, detail in conn.execute(
-                "SELECT form_a, form_b, rule, detail FROM merges WHERE entity_id = ? ORDER BY rule, form_a, form_b",
-                (eid,),
-            )
-        ]
-        sources = [
-            {"article_id": aid, "title": title, "name": n, "aliases": json.loads(als)}
-            for aid, title, n, als in conn.execute(
-                "SELECT ae.article_id, a.title, ae.name, ae.aliases FROM article_entities ae JOIN articles a "
-                "ON a.id = ae.article_id WHERE ae.entity_id = ? ORDER BY ae.article_id, ae.name",
-                (eid,),
-            )
-        ]
-        return {
-            "id": eid,
-            "name": ename,
-            "type": etype,
-            "key": key,
-            "aliases": aliases,
-            "merges": merges,
-            "sources": sources,
-        }
-    finally:
-        conn.close()
+def redirected_from(conn: sqlite3.Connection, asked: str, found: str) -> str | None:
+    """The merged-away id the user asked for, when find_entity followed a redirect to `found`."""
+    return asked if asked.startswith("ent_") and asked != found else None

@@ -163,6 +163,7 @@ class RankedView:
     omitted_relations: int = 0  # relations those entities took with them
     capped_relations: int = 0  # left out by --max-edges among the kept entities
     omitted_examples: list[str] = field(default_factory=list)  # names of the first left-out entities
+    hidden_isolated: int = 0  # entities without a kept relation, hidden from a whole-graph view
 
 
 def rank_view_entities(
@@ -176,13 +177,15 @@ def rank_view_entities(
     depth: int = 1,
     max_nodes: int,
     max_edges: int | None = None,
+    show_isolated: bool = True,
 ) -> RankedView:
     """The same choice as kg.view.select.select_view, computed in SQL without loading the graph.
 
     Relations pass the relation filters and the entity-type filter at both ends (the focus entities always
     pass); with a focus, BFS hops (one query per hop) give the ego network; otherwise all type-passing
-    entities are kept (only those the relations touch when a relation filter is set). Ranking for
-    --max-nodes is (hops from the focus, -degree, id); --max-edges keeps the most evidence, then id.
+    entities are kept (only those the relations touch when a relation filter is set, or unless
+    `show_isolated`). Ranking for --max-nodes is (hops from the focus, -degree, id); --max-edges keeps the
+    most evidence, then id.
     """
     etypes, rtypes, focus = sorted(set(entity_types)), sorted(set(relation_types)), sorted(set(focus_ids))
     relation_filtered = bool(rtypes or date_ok is not None or min_evidence > 1)
@@ -214,6 +217,7 @@ def rank_view_entities(
     )
 
     conn.execute("CREATE TEMP TABLE kg_keep (id TEXT PRIMARY KEY, dist INTEGER NOT NULL)")
+    hidden = 0
     if focus:
         _ego_hops(conn, depth)
         among = " WHERE source IN (SELECT id FROM kg_keep) AND target IN (SELECT id FROM kg_keep)"
@@ -221,12 +225,17 @@ def rank_view_entities(
         type_cond, tparams = "1", []
         if etypes:
             type_cond, tparams = f"type IN ({','.join('?' * len(etypes))})", etypes
-        touched = (
-            " AND id IN (SELECT source FROM kg_vrel UNION SELECT target FROM kg_vrel)"
-            if relation_filtered
-            else ""
+        touched = " AND id IN (SELECT source FROM kg_vrel UNION SELECT target FROM kg_vrel)"
+        restrict = relation_filtered or not show_isolated
+        conn.execute(
+            f"INSERT INTO kg_keep SELECT id, 0 FROM entities WHERE {type_cond}{touched if restrict else ''}",
+            tparams,
         )
-        conn.execute(f"INSERT INTO kg_keep SELECT id, 0 FROM entities WHERE {type_cond}{touched}", tparams)
+        if restrict and not relation_filtered:
+            all_typed = conn.execute(f"SELECT COUNT(*) FROM entities WHERE {type_cond}", tparams).fetchone()[
+                0
+            ]
+            hidden = all_typed - conn.execute("SELECT COUNT(*) FROM kg_keep").fetchone()[0]
         among = ""  # every kept relation's ends pass the type filter and are touched: all kept
     conn.execute(
         "CREATE TEMP TABLE kg_deg AS SELECT id, COUNT(*) AS deg FROM ("
@@ -235,7 +244,7 @@ def rank_view_entities(
     matched_entities = conn.execute("SELECT COUNT(*) FROM kg_keep").fetchone()[0]
     matched_relations = conn.execute(f"SELECT COUNT(*) FROM kg_vrel{among}").fetchone()[0]
 
-    view = RankedView([], [], matched_entities, matched_relations)
+    view = RankedView([], [], matched_entities, matched_relations, hidden_isolated=hidden)
     if matched_entities > max_nodes:
         ranked = [
             row[0]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kg.errors import StoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
@@ -87,6 +87,8 @@ CREATE TABLE IF NOT EXISTS merges (
     detail TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS merges_entity ON merges(entity_id);
+-- ids that no longer name an entity (merged into another): kg show/explain OLD_ID still find it
+CREATE TABLE IF NOT EXISTS redirects (old_id TEXT PRIMARY KEY, new_id TEXT NOT NULL, reason TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS relations (
     id TEXT PRIMARY KEY,
     type TEXT NOT NULL,

@@ -41,6 +41,7 @@ class ViewReport:
     max_nodes: int = DEFAULT_MAX_NODES
     capped_relations: int = 0
     max_edges: int = DEFAULT_MAX_EDGES
+    hidden_isolated: int = 0
 
     @property
     def truncated(self) -> bool:
@@ -59,6 +60,11 @@ class ViewReport:
                 f"Left out {self.omitted_entities} of {self.entities + self.omitted_entities} entities and "
                 f"{_count(self.omitted_relations, 'relation')}, the least connected{examples}; "
                 f"raise --max-nodes (now {self.max_nodes}) to include them"
+            )
+        if self.hidden_isolated:
+            lines.append(
+                f"Hid {_count(self.hidden_isolated, 'entity', 'entities')} without any relation "
+                f"(--show-isolated shows them)"
             )
         if self.capped_relations:
             lines.append(
@@ -119,4 +125,5 @@ def write_view(selection: Selection, out_path: str | Path, options: ViewOptions)
         max_nodes=options.max_nodes,
         capped_relations=selection.capped_relations,
         max_edges=options.max_edges,
+        hidden_isolated=selection.hidden_isolated,
     )

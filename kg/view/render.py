@@ -21,6 +21,7 @@ from typing import Any
 from jinja2 import TemplateError
 from pyvis.network import Network
 
+from kg.display import property_rows
 from kg.errors import ViewError
 from kg.models import Graph, GraphRelation
 from kg.ontology import ENTITY_TYPE_ZH, RELATION_TYPE_ZH, SYMMETRIC, EntityType, RelationType
@@ -54,10 +55,7 @@ RELATION_COLOR: dict[RelationType, str] = {
     RelationType.LOCATED_IN: "#bab0ac",
     RelationType.EXECUTIVE_OF: "#ff9da7",
     RelationType.ATTENDED: "#9c755f",
-}
-PROPERTY_LABELS = {
-    "zh": {"date": "日期", "amount": "金额", "role": "职务", "stake": "股比", "agreement": "协议"},
-    "en": {"date": "date", "amount": "amount", "role": "role", "stake": "stake", "agreement": "agreement"},
+    RelationType.BRANCH_OF: "#79706e",
 }
 
 
@@ -69,29 +67,11 @@ def relation_type_label(t: RelationType, lang: str) -> str:
     return RELATION_TYPE_ZH[t] if lang == "zh" else t.value.lower().replace("_", " ")
 
 
-def format_amount(amount: float, currency: str | None, amount_text: str | None) -> str:
-    """`175亿元 (17,500,000,000 CNY)`: the text as written plus the normalised figure."""
-    number = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
-    figure = f"{number} {currency}" if currency else number
-    return f"{amount_text} ({figure})" if amount_text else figure
-
-
 def relation_properties(rel: GraphRelation, lang: str) -> list[list[str]]:
-    """Display rows [label, value] for the properties a relation has, in ontology order."""
-    p = rel.properties
-    labels = PROPERTY_LABELS[lang]
-    rows: list[list[str]] = []
-    if p.date:
-        rows.append([labels["date"], p.date])
-    if p.amount is not None:
-        rows.append([labels["amount"], format_amount(p.amount, p.currency, p.amount_text)])
-    elif p.amount_text:
-        rows.append([labels["amount"], f"{p.amount_text} {p.currency or ''}".strip()])
-    for key in ("role", "stake", "agreement"):
-        value = getattr(p, key)
-        if value:
-            rows.append([labels[key], value])
-    return rows
+    """Display rows [label, value] for the properties a relation has (kg.display: amounts readable, a
+    syndicate's total marked, a derived relation's rule)."""
+    props = rel.properties.model_dump(exclude_none=True)
+    return [[label, value] for label, value in property_rows(props, lang, rel.type.value)]
 
 
 NODE_ARTICLES = 20  # articles listed in a node's panel (latest first); the count covers all of them
@@ -163,6 +143,13 @@ def _short(text: str, limit: int = 24) -> str:
 
 
 FOCUS_BORDER = "#222222"
+TOP_LABEL_SIZE = 30  # the most connected entities keep readable labels when the whole graph is in view
+
+
+def most_connected(degree: Counter, n: int) -> set[str]:
+    """The ids of the `n` most connected entities (degree, then id), those with at least one relation."""
+    ranked = sorted((i for i, d in degree.items() if d > 0), key=lambda i: (-degree[i], i))
+    return set(ranked[:n])
 
 
 def build_network(selection: Selection, options: ViewOptions) -> Network:
@@ -182,8 +169,12 @@ def build_network(selection: Selection, options: ViewOptions) -> Network:
         degree[r.target] += 1
     focus = set(selection.focus_ids)
     node_articles = latest_articles(graph)
+    top = most_connected(degree, options.label_top)
     for e in graph.entities:
         color, shape, _ = ENTITY_STYLE[e.type]
+        extra_node: dict[str, Any] = (
+            {"font": {"size": TOP_LABEL_SIZE, "strokeWidth": 5}} if e.id in top else {}
+        )
         net.add_node(
             e.id,
             label=_short(e.name),
@@ -199,6 +190,8 @@ def build_network(selection: Selection, options: ViewOptions) -> Network:
             articleCount=len(e.article_ids),
             degree=degree[e.id],
             focus=e.id in focus,
+            top=e.id in top,
+            **extra_node,
         )
     pair_count: dict[tuple[str, str], int] = defaultdict(int)
     for r in graph.relations:
@@ -254,6 +247,8 @@ def page_data(selection: Selection, options: ViewOptions) -> dict[str, Any]:
                 limit=options.max_nodes,
             )
         )
+    if selection.hidden_isolated:
+        notices.append(strings["isolatedHidden"].format(n=selection.hidden_isolated))
     if selection.edges_capped:
         notices.append(
             strings["edgesCapped"].format(

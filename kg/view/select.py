@@ -17,6 +17,7 @@ from kg.ontology import ENTITY_TYPE_ZH, RELATION_TYPE_ZH, EntityType, RelationTy
 
 DEFAULT_MAX_NODES = 2000
 DEFAULT_MAX_EDGES = 4000
+DEFAULT_LABEL_TOP = 30
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
@@ -35,6 +36,9 @@ class ViewOptions:
     max_edges: int = DEFAULT_MAX_EDGES
     lang: str = "zh"
     title: str | None = None
+    with_branches: bool = False  # with `focus` on a bank: its branches (BRANCH_OF, any depth) are focus too
+    show_isolated: bool = False  # whole-graph views hide entities without any shown relation unless set
+    label_top: int = DEFAULT_LABEL_TOP  # the N most connected entities get large labels
 
 
 @dataclass
@@ -49,6 +53,7 @@ class Selection:
     omitted_relations: int = 0
     omitted_examples: list[str] = field(default_factory=list)  # a few names of left-out entities
     capped_relations: int = 0  # left out by --max-edges among the kept entities
+    hidden_isolated: int = 0  # entities without a shown relation, hidden (--show-isolated shows them)
 
     @property
     def truncated(self) -> bool:
@@ -205,6 +210,10 @@ def parse_options(options: ViewOptions) -> ParsedOptions:
         raise ViewError(f"--max-nodes must be at least 1, got {options.max_nodes}")
     if options.max_edges < 1:
         raise ViewError(f"--max-edges must be at least 1, got {options.max_edges}")
+    if options.with_branches and options.focus is None:
+        raise ViewError("--with-branches rolls a bank's branches into its --focus view: add --focus NAME")
+    if options.label_top < 0:
+        raise ViewError(f"--label-top must be 0 or more, got {options.label_top}")
     since = _check_date("--since", options.since)
     until = _check_date("--until", options.until)
     if since and until and since[: min(len(since), len(until))] > until[: min(len(since), len(until))]:
@@ -248,11 +257,17 @@ def select_view(graph: Graph, options: ViewOptions) -> Selection:
     focus_ids: list[str] = []
     if options.focus is not None:
         focus_ids = match_focus([(e.id, e.name, e.aliases) for e in graph.entities], options.focus)
+        if options.with_branches:
+            focus_ids = sorted(set(focus_ids) | branch_descendants(graph.relations, focus_ids))
 
     keep = {i for i, e in entities.items() if not types or e.type in types or i in focus_ids}
     relations = [r for r in relations if r.source in keep and r.target in keep]
-    if relation_filtered:  # only entities the chosen relations touch (plus the focus)
+    hidden = 0
+    if relation_filtered or not (focus_ids or options.show_isolated):
+        # only entities the chosen relations touch (plus the focus); a whole-graph view hides isolated ones
         touched = {r.source for r in relations} | {r.target for r in relations} | set(focus_ids)
+        if not relation_filtered:
+            hidden = len(keep - touched)
         keep &= touched
 
     dist: dict[str, int] = {}
@@ -288,4 +303,21 @@ def select_view(graph: Graph, options: ViewOptions) -> Selection:
         omitted_relations=matched_relations - shown_relations,
         omitted_examples=[entities[i].name for i in omitted[:5]],
         capped_relations=shown_relations - len(relations),
+        hidden_isolated=hidden,
     )
+
+
+def branch_descendants(relations: list[GraphRelation], roots: list[str]) -> set[str]:
+    """Every entity with a BRANCH_OF path to one of `roots` (the bank's branches at any depth)."""
+    children: dict[str, list[str]] = defaultdict(list)
+    for r in relations:
+        if r.type is RelationType.BRANCH_OF:
+            children[r.target].append(r.source)
+    out: set[str] = set()
+    todo = list(roots)
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            if child not in out:
+                out.add(child)
+                todo.append(child)
+    return out - set(roots)

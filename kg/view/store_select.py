@@ -14,6 +14,7 @@ from kg.view.select import Selection, ViewOptions, date_in_range, match_focus, p
 
 def select_store_view(db_path: str | Path, options: ViewOptions) -> Selection:
     """What `options` selects from the store at `db_path`, without loading the rest of it."""
+    from kg.store.inspect import branches_of
     from kg.store.read import open_store, rank_view_entities, read_entity_names, read_subgraph
     from kg.store.schema import store_errors
 
@@ -24,6 +25,9 @@ def select_store_view(db_path: str | Path, options: ViewOptions) -> Selection:
             focus_ids: list[str] = []
             if options.focus is not None:
                 focus_ids = match_focus(read_entity_names(conn), options.focus)
+                if options.with_branches:
+                    branches = {b["id"] for f in focus_ids for b in branches_of(conn, f)}
+                    focus_ids = sorted(set(focus_ids) | branches)
             since, until = parsed.since, parsed.until
             ranked = rank_view_entities(
                 conn,
@@ -35,6 +39,7 @@ def select_store_view(db_path: str | Path, options: ViewOptions) -> Selection:
                 depth=1 if options.depth is None else options.depth,
                 max_nodes=options.max_nodes,
                 max_edges=options.max_edges,
+                show_isolated=options.show_isolated,
             )
             graph = read_subgraph(conn, ranked.entity_ids, ranked.relation_ids)
     finally:
@@ -48,4 +53,5 @@ def select_store_view(db_path: str | Path, options: ViewOptions) -> Selection:
         omitted_relations=ranked.omitted_relations,
         omitted_examples=ranked.omitted_examples,
         capped_relations=ranked.capped_relations,
+        hidden_isolated=ranked.hidden_isolated,
     )

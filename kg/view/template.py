@@ -20,6 +20,7 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "truncated": "图谱较大：仅显示连接最多的 {shown} / {total} 个实体（上限 {limit}），"
         "省略 {omitted} 个实体和 {omitted_rel} 条关系。",
         "edgesCapped": "关系较多：仅显示证据最多的 {shown} / {total} 条关系（上限 {limit}），省略 {omitted} 条。",
+        "isolatedHidden": "未显示 {n} 个没有任何关系的实体（--show-isolated 可显示）。",
         "layout": "正在布局… {pct}%",
         "type": "类型",
         "aliases": "别名",
@@ -43,6 +44,7 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "shown": "Showing {nodes} entities, {edges} relations",
         "truncated": "Large graph: showing the {shown} most connected of {total} entities (limit {limit}); "
         "left out {omitted} entities and {omitted_rel} relations.",
+        "isolatedHidden": "{n} entities without any relation are not shown (--show-isolated shows them).",
         "edgesCapped": "Many relations: showing the {shown} best-supported of {total} (limit {limit}); "
         "left out {omitted}.",
         "layout": "Laying out… {pct}%",
