@@ -39,7 +39,9 @@ def normalize_surface(s: str) -> str:
 
 
 UNSCORED_ENTITY_TYPES = frozenset({"Event", "Other"})
-UNSCORED_RELATION_TYPES = frozenset({"ATTENDED", "OTHER"})
+UNSCORED_RELATION_TYPES = frozenset(
+    {"ATTENDED", "OTHER", "BRANCH_OF"}
+)  # BRANCH_OF: derived by kg, never extracted
 
 
 class _Gold(BaseModel):
