@@ -228,3 +228,8 @@ def test_a_syndicate_that_signs_with_its_borrower() -> None:
         == "牵头行"
     )
     assert not {x for x in rels(ex) if x[1] == "SIGNED_AGREEMENT_WITH"}  # the loan contract is the financing
+
+
+def test_a_count_of_banks_is_no_bank() -> None:
+    ex = run("瑞安市国投集团与7家参团银行分别签订银团组团协议，银团总计授信132亿元。")
+    assert not any("参团银行" in n for n in ents(ex))

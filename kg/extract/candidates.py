@@ -97,8 +97,8 @@ def left_edge(text: str, pos: int, limit: int = 22) -> int:
     if not m:
         return pos
     i = n - m.end()
-    # 2022年1月7日中国… : a date's 年/月/日 is a boundary, not part of the name
-    if i < pos and i > 0 and text[i] in "年月日号" and text[i - 1].isdigit():
+    # 2022年1月7日中国… / 7家参团银行: a date word or a measure word after a digit is a boundary, not a name
+    if i < pos and i > 0 and text[i] in "年月日号家个位名项只笔期" and text[i - 1].isdigit():
         i += 1
     run = text[i:pos]
     cut = memo.get(run)
