@@ -98,7 +98,9 @@ def test_second_build_does_nothing(dev_copy: Path, tmp_path: Path, monkeypatch: 
     assert {p.name: p.read_bytes() for p in tmp_path.glob("kg.db*")} == sizes
 
 
-def test_new_extractor_version_re_extracts(dev_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_new_extractor_version_re_extracts(
+    dev_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Facts made by an older extractor are not kept silently: a version bump re-extracts every article."""
     import test_build_helpers
 
@@ -208,7 +210,9 @@ def test_failures_are_reported_by_file(dev_copy: Path, tmp_path: Path) -> None:
 
 
 def test_extractor_failure_is_reported_once_per_file(dev_copy: Path, tmp_path: Path) -> None:
-    summary = build_store([dev_copy / "articles"], tmp_path / "kg.db", extractor="test_build_helpers:failing_extract")
+    summary = build_store(
+        [dev_copy / "articles"], tmp_path / "kg.db", extractor="test_build_helpers:failing_extract"
+    )
     assert summary.new == 0 and len(summary.failed) == 6
     assert {f.error for f in summary.failed} == {"extraction failed: ValueError: bad input"}
 

@@ -150,9 +150,14 @@ def test_eval_malformed_gold_is_one_line(tmp_path: Path, dev_corpus: Path) -> No
     (tmp_path / "x.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
     result = runner.invoke(app, ["eval", "--gold", str(gold), str(tmp_path / "x.jsonl")])
     assert result.exit_code == 1
-    assert result.stderr == (
-        f"Error: {gold / '000_seed.json'}: invalid gold file at entities: Input should be a valid list\n"
-    )
+    seed_id = read_article(dev_corpus / "articles" / "000_seed.md").id
+    assert result.stderr.splitlines() == [  # the warning came first, as it happened; then one error line
+        (
+            f"Warning: {dev_corpus / 'articles' / '000_seed.md'}: article changed since extraction "
+            f"(id {seed_id} != 1)"
+        ),
+        f"Error: {gold / '000_seed.json'}: invalid gold file at entities: Input should be a valid list",
+    ]
 
 
 def test_extraction_lines_of_jsonl_articles_find_their_text(

@@ -293,7 +293,9 @@ def test_signings_in_different_years_stay_two_relations(tmp_path: Path) -> None:
     """A 2020 framework agreement and a 2023 follow-up between the same parties are two signings."""
     parties = [("p", "中国平安集团", "Company", []), ("g", "临港新片区管委会", "GovernmentBody", [])]
     first = extraction("y1", parties, [("SIGNED_AGREEMENT_WITH", "p", "g", {"date": "2020"}, "2020年签约。")])
-    again = extraction("y2", parties, [("SIGNED_AGREEMENT_WITH", "g", "p", {"date": "2020-06"}, "再述签约。")])
+    again = extraction(
+        "y2", parties, [("SIGNED_AGREEMENT_WITH", "g", "p", {"date": "2020-06"}, "再述签约。")]
+    )
     later = extraction(
         "y3", parties, [("SIGNED_AGREEMENT_WITH", "p", "g", {"date": "2023-03-28"}, "2023年再签。")]
     )

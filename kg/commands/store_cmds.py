@@ -8,7 +8,17 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from kg.commands.common import console, err_console, library_errors, print_json
+from kg.commands.common import (
+    DEFAULT_TIMEOUT,
+    ArticleTimeout,
+    FailureReport,
+    console,
+    err_console,
+    library_errors,
+    print_json,
+    print_warning,
+)
+from kg.ingest.decode import DEFAULT_MAX_MB
 
 Opt = typer.Option
 DB = Annotated[Path, Opt("--db", help="Embedded store (SQLite file).")]
@@ -28,11 +38,17 @@ def build(
         str, Opt(help="Extractor as module:function.", hidden=True)
     ] = "kg.extract:extract_article",
     batch: Annotated[int, Opt(min=1, help="Articles per store transaction.")] = 200,
+    max_mb: Annotated[
+        float,
+        Opt("--max-mb", min=0.001, help="Reject input files larger than this many MB without reading them."),
+    ] = DEFAULT_MAX_MB,
+    article_timeout: ArticleTimeout = DEFAULT_TIMEOUT,
     as_json: JSON = False,
 ) -> None:
     """Read, extract, resolve and store articles (incremental: unchanged articles are skipped)."""
     from kg.pipeline import build_store
 
+    failures = FailureReport()
     progress = Progress(
         TextColumn("building"),
         BarColumn(),
@@ -51,7 +67,11 @@ def build(
             aliases=aliases,
             extractor=extractor,
             batch=batch,
+            max_mb=max_mb,
+            article_timeout=article_timeout,
             on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+            on_failure=failures,
+            on_warning=print_warning,
         )
     if as_json:
         print_json(summary.model_dump(mode="json"))
@@ -65,10 +85,7 @@ def build(
         _out(f"entities: {summary.entities}, relations: {summary.relations}, evidence: {summary.evidence}")
         for rtype, n in summary.relations_by_type.items():
             _out(f"  {rtype}: {n}")
-    for f in summary.failed:
-        err_console.print(f"failed: {f.path}: {f.error}", markup=False, highlight=False, soft_wrap=True)
-    if summary.failed:
-        raise typer.Exit(1)
+    failures.finish(summary.failed)
 
 
 def forget(
