@@ -139,21 +139,35 @@ def build_store(
     on_progress: ProgressHandler | None = None,
     on_failure: FailureHandler | None = None,
     on_warning: WarningHandler | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> BuildSummary:
     """Build or update the store at `db_path` from the articles under `paths`.
 
     Articles are read and extracted in `jobs` worker processes, each article within `article_timeout`
     seconds (None or 0: no limit): one over budget is abandoned (its worker replaced), reported as a
     failure and stored nowhere. `on_failure` and `on_warning` are called as things happen; every failure
-    is also in the summary.
+    is also in the summary. Another build writing the same store is waited for (`on_wait` is told once).
+    Inputs that do not exist at all are an error before any store is created.
     """
-    from kg.store.schema import store_errors
+    from kg.ingest import collect_files
+    from kg.resolve import read_aliases
+    from kg.store.schema import store_errors, store_lock
 
-    with store_errors(db_path):
+    files = collect_files(paths)
+    if not files or all(isinstance(f, ReadError) for f in files):
+        missing = [f for f in files if isinstance(f, ReadError)]
+        if missing:
+            raise KgError("; ".join(str(f) for f in missing) + " (nothing to build; no store written)")
+        shown = ", ".join(str(p) for p in paths)
+        raise KgError(f"no article files in {shown} (nothing to build; no store written)")
+    config = read_aliases(aliases) if aliases else None
+    load_extractor(extractor)  # fail early, once, with one line
+    with store_lock(db_path, on_wait), store_errors(db_path):
         return _build_store(
-            paths,
+            files,
             db_path,
-            _Options(jobs, aliases, extractor, batch, max_mb, article_timeout),
+            config,
+            _Options(jobs, extractor, batch, max_mb, article_timeout),
             on_progress,
             on_failure,
             on_warning,
@@ -162,7 +176,6 @@ def build_store(
 
 class _Options(NamedTuple):
     jobs: int
-    aliases: str | Path | None
     extractor: str
     batch: int
     max_mb: float | None
@@ -170,23 +183,22 @@ class _Options(NamedTuple):
 
 
 def _build_store(
-    paths: Iterable[str | Path],
+    files: list[Path | ReadError],
     db_path: str | Path,
+    config: Any,
     opts: _Options,
     on_progress: ProgressHandler | None,
     on_failure: FailureHandler | None,
     on_warning: WarningHandler | None,
 ) -> BuildSummary:
-    """build_store inside its store-error translation."""
-    from kg.ingest import DEFAULT_MAX_MB, collect_files
-    from kg.resolve import AliasConfig, read_aliases
+    """build_store inside its lock and store-error translation."""
+    from kg.ingest import DEFAULT_MAX_MB
+    from kg.resolve import AliasConfig
     from kg.store.derive import derive_graph, store_alias_config
     from kg.store.schema import connect, get_meta
     from kg.store.write import article_status, transaction, write_rows
 
     started = time.perf_counter()
-    config = read_aliases(opts.aliases) if opts.aliases else None
-    load_extractor(opts.extractor)  # fail early, once, with one line
     conn = connect(db_path, create=True)
     summary = BuildSummary(db=str(db_path))
     try:
@@ -194,7 +206,6 @@ def _build_store(
             store_alias_config(conn, config)
         elif get_meta(conn, "aliases") is None:
             store_alias_config(conn, AliasConfig())
-        files = collect_files(paths)
         summary.files = len(files)
         pending: list = []
 
@@ -263,23 +274,29 @@ def _fill_counts(conn: sqlite3.Connection, summary: BuildSummary) -> None:
     }
 
 
-def forget_articles(refs: Iterable[str], db_path: str | Path) -> list[str]:
-    """Retract articles (by path or id) and re-derive the graph; unknown refs are a StoreError."""
+def forget_articles(
+    refs: Iterable[str], db_path: str | Path, *, on_wait: Callable[[], None] | None = None
+) -> list[str]:
+    """Retract articles (by path or id) and re-derive the graph; unknown refs are a StoreError.
+    Waits for a build writing the same store (`on_wait` is told once)."""
     from kg.store.derive import derive_graph
-    from kg.store.schema import connect, store_errors
+    from kg.store.schema import connect, store_errors, store_lock
     from kg.store.write import forget_article, transaction
 
-    conn = connect(db_path)
-    try:
-        removed: list[str] = []
-        with store_errors(db_path):
-            with transaction(conn):
-                for ref in refs:
-                    ids = forget_article(conn, ref)
-                    if not ids:
-                        raise StoreError(f"{db_path}: no article with path or id {ref!r}")
-                    removed.extend(ids)
-            derive_graph(conn)
-        return removed
-    finally:
-        conn.close()
+    conn = connect(db_path)  # first: a missing store is an error, not created by the lock
+    conn.close()
+    with store_lock(db_path, on_wait):
+        conn = connect(db_path)
+        try:
+            removed: list[str] = []
+            with store_errors(db_path):
+                with transaction(conn):
+                    for ref in refs:
+                        ids = forget_article(conn, ref)
+                        if not ids:
+                            raise StoreError(f"{db_path}: no article with path or id {ref!r}")
+                        removed.extend(ids)
+                derive_graph(conn)
+            return removed
+        finally:
+            conn.close()

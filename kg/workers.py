@@ -16,7 +16,9 @@ bounded: at most `window` tasks are out at once (sent to a worker, or done but w
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -87,9 +89,42 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
-def _worker_main(conn: Connection, work: Work, init: Callable[..., None] | None, initargs: tuple) -> None:
+def _die_with_parent(parent: int) -> None:
+    """A worker must not outlive its parent (killed with -9, say), even inside a runaway article: on Linux
+    the kernel kills it when the parent dies; elsewhere a watchdog thread notices (between GIL releases)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _worker_main(
+    conn: Connection,
+    work: Work,
+    init: Callable[..., None] | None,
+    initargs: tuple,
+    parent: int,
+    inherited: list[int],
+) -> None:
     """A worker's loop: run tasks until told to stop. Ctrl-C is the parent's to handle."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for fd in inherited:  # the parent's ends of the pipes, copied by fork: held here, a dead parent's
+        try:  # end would never read as closed
+            os.close(fd)
+        except OSError:
+            pass
+    _die_with_parent(parent)
     try:
         if init is not None:
             init(*initargs)
@@ -176,8 +211,14 @@ class _Pool:
 
     def spawn(self) -> _Worker:
         parent, child = self.ctx.Pipe(duplex=True)
+        # with fork the worker inherits every descriptor: it closes the parent's pipe ends (its own and
+        # the other workers'), so that each pipe reads as closed when the parent is gone
+        forked = self.ctx.get_start_method() == "fork"
+        inherited = [w.conn.fileno() for w in self.workers] + [parent.fileno()] if forked else []
         proc = self.ctx.Process(
-            target=_worker_main, args=(child, self.work, self.init, self.initargs), daemon=True
+            target=_worker_main,
+            args=(child, self.work, self.init, self.initargs, os.getpid(), inherited),
+            daemon=True,
         )
         proc.start()
         child.close()  # only the worker holds its end: its death is EOF here

@@ -229,3 +229,11 @@ def runaway_extract(article: Article) -> Extraction:
 
         os.kill(os.getpid(), signal.SIGKILL)
     return synth_extract(article)
+
+
+def slow_synth_extract(article: Article) -> Extraction:
+    """synth_extract taking 5 ms an article: a build that lasts long enough to be overlapped."""
+    import time
+
+    time.sleep(0.005)
+    return synth_extract(article)

@@ -301,17 +301,17 @@ def open_store_readonly(db_path: str | Path) -> sqlite3.Connection:
     derivation first (read_graph does the same), so both doors see the same graph.
     """
     from kg.errors import StoreError
-    from kg.store.schema import _check_version
+    from kg.store.schema import _check_version, describe_sqlite_error, readonly_uri
 
     path = Path(db_path)
     if not path.is_file():
         raise StoreError(f"{path}: no such store (run `kg build` first)")
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        conn = sqlite3.connect(readonly_uri(path), uri=True, timeout=30)
         _check_version(conn, path)
         dirty = get_meta(conn, "dirty", "0")
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: not a kg store ({exc})") from None
+        raise StoreError(describe_sqlite_error(path, exc)) from None
     if dirty == "1":
         conn.close()
         return open_store(path)
