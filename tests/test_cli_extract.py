@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -297,3 +298,6 @@ def test_output_names_every_file_whole_at_any_path_and_width(
     result = runner.invoke(app, ["eval", "--gold", str(dev_corpus / "gold"), str(src)])
     assert result.exit_code == 0, result.stderr
     assert f"kg eval: 1 article(s) against {dev_corpus / 'gold'}" in result.stdout.splitlines()
+    assert re.search(
+        r"^Evidence exact: \d+/\d+ \(\d+\.\d%\)$", result.stdout, re.MULTILINE
+    )  # one line, unwrapped

@@ -44,12 +44,18 @@ ArticleTimeout = Annotated[
 DEFAULT_TIMEOUT = DEFAULT_ARTICLE_TIMEOUT
 
 
+def say(line: str, *, err: bool = False) -> None:
+    """One line exactly as given, on stdout (or stderr): no markup, emoji codes or highlighting read into
+    it, never wrapped or cropped, whatever the terminal's width (a path stays whole and greppable)."""
+    (err_console if err else console).print(line, markup=False, highlight=False, emoji=False, soft_wrap=True)
+
+
 def print_error(message: str) -> None:
-    err_console.print(f"Error: {message}", markup=False, highlight=False, soft_wrap=True)
+    say(f"Error: {message}", err=True)
 
 
 def print_warning(message: str) -> None:
-    err_console.print(f"Warning: {message}", markup=False, highlight=False, soft_wrap=True)
+    say(f"Warning: {message}", err=True)
 
 
 class FailureReport:
@@ -68,7 +74,7 @@ class FailureReport:
             if (f.path, f.error) not in self.printed:
                 self(f)
         if failed:
-            err_console.print(f"{len(failed)} input(s) failed", markup=False, highlight=False)
+            say(f"{len(failed)} input(s) failed", err=True)
             raise typer.Exit(1)
 
 

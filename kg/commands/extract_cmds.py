@@ -14,12 +14,12 @@ from kg.commands.common import (
     DEFAULT_TIMEOUT,
     ArticleTimeout,
     FailureReport,
-    console,
     err_console,
     library_errors,
     print_json,
     print_table,
     print_warning,
+    say,
 )
 from kg.evaluate import EvalReport
 from kg.ingest.decode import DEFAULT_MAX_MB
@@ -69,12 +69,10 @@ def _print_details(report: EvalReport) -> None:
         if not rows:
             clean += 1
             continue
-        console.print(f"\n{a.path}", markup=False, highlight=False, soft_wrap=True)
+        say(f"\n{a.path}")
         for row in rows:
-            console.print(row, markup=False, highlight=False, soft_wrap=True)
-    console.print(
-        f"\n{clean} of {len(report.per_article)} article(s) without errors", markup=False, highlight=False
-    )
+            say(row)
+    say(f"\n{clean} of {len(report.per_article)} article(s) without errors")
 
 
 def _pct(x: float) -> str:
@@ -121,12 +119,9 @@ def extract_cmd(
                 [[a.path, str(a.entities), str(a.relations)] for a in summary.per_article],
                 right=frozenset({"entities", "relations"}),
             )
-        console.print(
+        say(
             f"Extracted {summary.articles} article(s): {summary.entities} entities, {summary.relations} "
-            f"relations -> {summary.output}",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
+            f"relations -> {summary.output}"
         )
     failures.finish(summary.failed)
 
@@ -192,7 +187,7 @@ def eval_cmd(
         )
         ev = report.evidence
         share = "n/a" if ev.share is None else f"{_pct(ev.share)}%"
-        console.print(f"Evidence exact: {ev.exact}/{ev.total} ({share})", markup=False, highlight=False)
+        say(f"Evidence exact: {ev.exact}/{ev.total} ({share})")
         if details:
             _print_details(report)
     for path in report.missing_gold:
@@ -211,7 +206,7 @@ def schemas_cmd(
     with library_errors():
         written = write_schemas(out)
     for p in written:
-        console.print(f"wrote {p}", markup=False, highlight=False, soft_wrap=True)
+        say(f"wrote {p}")
 
 
 def register(app: typer.Typer, export_app: typer.Typer) -> None:

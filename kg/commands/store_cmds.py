@@ -12,11 +12,11 @@ from kg.commands.common import (
     DEFAULT_TIMEOUT,
     ArticleTimeout,
     FailureReport,
-    console,
     err_console,
     library_errors,
     print_json,
     print_warning,
+    say,
 )
 from kg.ingest.decode import DEFAULT_MAX_MB
 
@@ -26,7 +26,11 @@ JSON = Annotated[bool, Opt("--json", help="Machine-readable JSON on stdout.")]
 
 
 def _out(line: str) -> None:
-    console.print(line, markup=False, highlight=False, soft_wrap=True)
+    say(line)
+
+
+def _waiting(db: Path) -> None:
+    say(f"Waiting for another kg build or kg forget on {db} to finish ...", err=True)
 
 
 def build(
@@ -72,6 +76,7 @@ def build(
             on_progress=lambda done, total: progress.update(task, completed=done, total=total),
             on_failure=failures,
             on_warning=print_warning,
+            on_wait=lambda: _waiting(db),
         )
     if as_json:
         print_json(summary.model_dump(mode="json"))
@@ -96,7 +101,7 @@ def forget(
     from kg.pipeline import forget_articles
 
     with library_errors():
-        removed = forget_articles(refs, db)
+        removed = forget_articles(refs, db, on_wait=lambda: _waiting(db))
     _out(f"Forgot {len(removed)} article(s): {', '.join(removed)}")
 
 
