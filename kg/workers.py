@@ -162,6 +162,7 @@ class _Task:
     skip: int = 0
     articles: int = 0  # articles started so far (counting skipped ones)
     current: str | None = None  # label of the article being worked on, None between articles
+    begun: bool = False  # the worker has started this task (a task still queued in its pipe has not)
 
 
 @dataclass
@@ -275,7 +276,10 @@ class _Pool:
             if not w.tasks:
                 w.clock = time.monotonic()
             w.tasks.append(task)
-            w.conn.send((task.index, task.payload, task.skip))
+            try:
+                w.conn.send((task.index, task.payload, task.skip))
+            except OSError:  # it died since the last look: its tasks go to the others
+                self.abandon(w, self.died(w))
 
     def emit(self, event: Event, *, ordered: bool) -> None:
         if not ordered or event.task == self.next:
@@ -305,7 +309,7 @@ class _Pool:
             raise KeyboardInterrupt
         task = w.tasks[0]
         if kind == "begin":
-            w.clock, task.current = t, None
+            w.clock, task.current, task.begun = t, None, True
         elif kind == "start":
             task.articles, task.current = value[0] + 1, value[1]
             w.clock = t
@@ -336,8 +340,9 @@ class _Pool:
         self.stop(w, kill=True)
         if not w.ready:
             raise KgError(f"a worker process could not start ({problem})")
-        if w.tasks:
+        if w.tasks and w.tasks[0].begun:
             task = w.tasks.popleft()
+            task.begun = False
             if task.current is not None:
                 self.emit(Event(task.index, "failure", (task.current, problem)), ordered=False)
                 task.skip, task.current = task.articles, None  # go on after the article that failed
