@@ -19,9 +19,9 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, Field
 
-from kg.errors import ExtractError, KgError, ReadError, StoreError
+from kg.errors import KgError, ReadError, StoreError
 from kg.ingest.decode import WarningHandler
-from kg.ingest.pipeline import Failure, FailureHandler
+from kg.ingest.pipeline import Failure, FailureHandler, articles_of, extraction_problem
 from kg.models import Article, Extraction
 from kg.workers import DEFAULT_ARTICLE_TIMEOUT, Unit, run_guarded
 
@@ -88,32 +88,17 @@ def _stored_hash(path: str) -> str | None:
 def _work(path: str | ReadError, unit: Unit) -> None:
     """Read one file and extract its articles (in a worker): per article a failure (path, error), or a
     result ('unchanged', path) | ('extracted', FactRows)."""
-    from kg.ingest import read_file
     from kg.store.write import content_hash, extraction_rows
 
-    if isinstance(path, ReadError):
-        if unit.start(path.path):
-            unit.failure(path.path, path.problem)
-        return
-    for item in read_file(path, max_mb=_STATE["max_mb"], on_warning=unit.warning):
-        if not unit.start(item.path):
-            continue
-        if isinstance(item, ReadError):
-            unit.failure(item.path, item.problem)
-            continue
+    for item in articles_of(path, unit, _STATE["max_mb"]):
         chash = content_hash(item, _STATE["tag"])
         if _stored_hash(item.path) == chash:
             unit.result(("unchanged", item.path))
             continue
         try:
             extraction = _STATE["extract"](item)
-        except ExtractError as exc:  # already says "PATH: extraction failed: ..."; report it once
-            first = (str(exc).splitlines() or [""])[0]
-            unit.failure(item.path, first.removeprefix(f"{item.path}: "))
-            continue
         except Exception as exc:  # noqa: BLE001 - one bad article must not stop the build; reported by name
-            first = (str(exc).splitlines() or [""])[0]
-            unit.failure(item.path, f"extraction failed: {type(exc).__name__}: {first}")
+            unit.failure(item.path, extraction_problem(item, exc))
             continue
         try:
             rows = extraction_rows(extraction, chash)

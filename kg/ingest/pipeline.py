@@ -94,26 +94,39 @@ def _init_worker(extract: Extractor, max_mb: float) -> None:
     _WORKER["extract"], _WORKER["max_mb"] = extract, max_mb
 
 
-def _extract_file(path: Path | ReadError, unit: Unit) -> None:
-    """Read one file and extract its articles (in a worker): (article, extraction) or a failure each."""
+def articles_of(path: str | Path | ReadError, unit: Unit, max_mb: float) -> Iterator[Article]:
+    """In a worker: the articles of one file, each started on `unit` (its time budget running). Read
+    errors go to `unit.failure`; articles dealt with before a worker restart are skipped."""
     if isinstance(path, ReadError):
         if unit.start(path.path):
             unit.failure(path.path, path.problem)
         return
-    for result in read_file(path, max_mb=_WORKER["max_mb"], on_warning=unit.warning):
-        if not unit.start(result.path):
+    for item in read_file(path, max_mb=max_mb, on_warning=unit.warning):
+        if not unit.start(item.path):
             continue
-        if isinstance(result, ReadError):
-            unit.failure(result.path, result.problem)
+        if isinstance(item, ReadError):
+            unit.failure(item.path, item.problem)
             continue
+        yield item
+
+
+def extraction_problem(article: Article, exc: Exception) -> str:
+    """One line for an extractor failure on `article` (an ExtractError already names the article)."""
+    first = (str(exc).splitlines() or [""])[0]
+    if isinstance(exc, ExtractError):
+        return first.removeprefix(f"{article.path}: ")
+    if isinstance(exc, KgError):
+        return f"extraction failed: {first}"
+    return f"extraction failed: {type(exc).__name__}: {first}"
+
+
+def _extract_file(path: Path | ReadError, unit: Unit) -> None:
+    """Read one file and extract its articles (in a worker): (article, extraction) or a failure each."""
+    for article in articles_of(path, unit, _WORKER["max_mb"]):
         try:
-            unit.result((result, _WORKER["extract"](result)))
-        except ExtractError as exc:  # already "PATH: extraction failed: ...": say it once
-            unit.failure(result.path, str(exc).removeprefix(f"{result.path}: "))
-        except KgError as exc:
-            unit.failure(result.path, f"extraction failed: {exc}")
+            unit.result((article, _WORKER["extract"](article)))
         except Exception as exc:  # noqa: BLE001 - one article's bug must not end the batch; it is reported
-            unit.failure(result.path, f"extraction failed: {type(exc).__name__}: {exc}")
+            unit.failure(article.path, extraction_problem(article, exc))
 
 
 def iter_extractions(
