@@ -293,7 +293,11 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     results = [bench_size(n, args, args.work, previous.get(n)) for n in sizes]
     text = render(results)
-    args.out.write_text(text, encoding="utf-8")
+    # keep the section benchmarks/bench_reliability.py appends (it has its own, longer runs)
+    old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+    marker = "<!-- bench_reliability:"
+    kept = old[old.index(marker) :] if marker in old else ""
+    args.out.write_text(text + ("\n" + kept if kept else ""), encoding="utf-8")
     (args.work / "results.json").write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
     print(text)
 

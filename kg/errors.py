@@ -17,6 +17,9 @@ class ReadError(KgError):
         self.problem = problem
         super().__init__(f"{self.path}: {problem}")
 
+    def __reduce__(self) -> tuple:  # picklable: read errors travel between worker processes
+        return (ReadError, (self.path, self.problem))
+
 
 class ExtractError(KgError):
     """Extraction failed on one article."""

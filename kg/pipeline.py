@@ -1,7 +1,8 @@
 """`kg build`: read -> extract -> resolve -> store, streaming, incremental and parallel.
 
-Workers (processes) read files and extract articles, skipping unchanged ones by asking the store (read-only)
-for the path's content hash; the main process is the single writer. Facts are written one article per
+Workers (processes, kg.workers) read files and extract articles, skipping unchanged ones by asking the store
+(read-only) for the path's content hash; an article over the time budget is abandoned and its worker
+replaced, so no single input can stall the batch. The main process is the single writer. Facts are written one article per
 transaction (in batches of articles, each batch one transaction, so every article stays atomic) and the
 graph is derived from all facts at the end, which makes the result independent of order and of `--jobs`.
 A build killed at any point leaves a consistent store: the next run skips what was written and finishes.
@@ -10,19 +11,19 @@ A build killed at any point leaves a consistent store: the next run skips what w
 from __future__ import annotations
 
 import importlib
-import multiprocessing as mp
 import sqlite3
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, Field
 
-from kg.errors import ExtractError, KgError, ReadError, StoreError
-from kg.ingest.pipeline import Failure
+from kg.errors import KgError, ReadError, StoreError
+from kg.ingest.decode import WarningHandler
+from kg.ingest.pipeline import Failure, FailureHandler, articles_of, extraction_problem
 from kg.models import Article, Extraction
+from kg.workers import DEFAULT_ARTICLE_TIMEOUT, Unit, run_guarded
 
 DEFAULT_EXTRACTOR = "kg.extract:extract_article"
 ProgressHandler = Callable[[int, int], None]  # (files done, files total)
@@ -84,54 +85,30 @@ def _stored_hash(path: str) -> str | None:
     return None if row is None else row[0]
 
 
-def _work(path: str | ReadError) -> list[tuple]:
-    """Read one file and extract its articles: ('failed', path, error) | ('unchanged', path)
-    | ('extracted', FactRows)."""
-    from kg.ingest import read_file
+def _work(path: str | ReadError, unit: Unit) -> None:
+    """Read one file and extract its articles (in a worker): per article a failure (path, error), or a
+    result ('unchanged', path) | ('extracted', FactRows)."""
     from kg.store.write import content_hash, extraction_rows
 
-    if isinstance(path, ReadError):
-        return [("failed", path.path, path.problem)]
-    out: list[tuple] = []
-    for item in read_file(path, max_mb=_STATE["max_mb"], on_warning=lambda _m: None):
-        if isinstance(item, ReadError):
-            out.append(("failed", item.path, item.problem))
-            continue
+    for item in articles_of(path, unit, _STATE["max_mb"]):
         chash = content_hash(item, _STATE["tag"])
         if _stored_hash(item.path) == chash:
-            out.append(("unchanged", item.path))
+            unit.result(("unchanged", item.path))
             continue
         try:
             extraction = _STATE["extract"](item)
-        except ExtractError as exc:  # already says "PATH: extraction failed: ..."; report it once
-            first = (str(exc).splitlines() or [""])[0]
-            out.append(("failed", item.path, first.removeprefix(f"{item.path}: ")))
-            continue
         except Exception as exc:  # noqa: BLE001 - one bad article must not stop the build; reported by name
-            first = (str(exc).splitlines() or [""])[0]
-            out.append(("failed", item.path, f"extraction failed: {type(exc).__name__}: {first}"))
+            unit.failure(item.path, extraction_problem(item, exc))
             continue
         try:
             rows = extraction_rows(extraction, chash)
         except StoreError as exc:
-            out.append(("failed", item.path, str(exc).split(": ", 1)[-1]))
+            unit.failure(item.path, str(exc).split(": ", 1)[-1])
             continue
-        out.append(("extracted", rows))
-    return out
+        unit.result(("extracted", rows))
 
 
 # --------------------------------------------------------------------------- writer side
-
-
-IN_FLIGHT_PER_JOB = 64  # files per worker that may be sent or waiting to be written (> CHUNK: no deadlock)
-CHUNK = 4  # files per task sent to a worker
-
-
-def _bounded(items: Iterable, slots: threading.BoundedSemaphore) -> Iterator:
-    """Yield items only while a slot is free; the consumer frees one per result (runs in imap's feeder)."""
-    for item in items:
-        slots.acquire()
-        yield item
 
 
 def build_store(
@@ -143,35 +120,70 @@ def build_store(
     extractor: str = DEFAULT_EXTRACTOR,
     batch: int = 200,
     max_mb: float | None = None,
+    article_timeout: float | None = DEFAULT_ARTICLE_TIMEOUT,
     on_progress: ProgressHandler | None = None,
+    on_failure: FailureHandler | None = None,
+    on_warning: WarningHandler | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> BuildSummary:
-    """Build or update the store at `db_path` from the articles under `paths`."""
-    from kg.store.schema import store_errors
+    """Build or update the store at `db_path` from the articles under `paths`.
 
-    with store_errors(db_path):
-        return _build_store(paths, db_path, jobs, aliases, extractor, batch, max_mb, on_progress)
+    Articles are read and extracted in `jobs` worker processes, each article within `article_timeout`
+    seconds (None or 0: no limit): one over budget is abandoned (its worker replaced), reported as a
+    failure and stored nowhere. `on_failure` and `on_warning` are called as things happen; every failure
+    is also in the summary. Another build writing the same store is waited for (`on_wait` is told once).
+    Inputs that do not exist at all are an error before any store is created.
+    """
+    from kg.ingest import collect_files
+    from kg.resolve import read_aliases
+    from kg.store.schema import store_errors, store_lock
+
+    files = collect_files(paths)
+    if not files or all(isinstance(f, ReadError) for f in files):
+        missing = [f for f in files if isinstance(f, ReadError)]
+        if missing:
+            raise KgError("; ".join(str(f) for f in missing) + " (nothing to build; no store written)")
+        shown = ", ".join(str(p) for p in paths)
+        raise KgError(f"no article files in {shown} (nothing to build; no store written)")
+    config = read_aliases(aliases) if aliases else None
+    load_extractor(extractor)  # fail early, once, with one line
+    with store_lock(db_path, on_wait), store_errors(db_path):
+        return _build_store(
+            files,
+            db_path,
+            config,
+            _Options(jobs, extractor, batch, max_mb, article_timeout),
+            on_progress,
+            on_failure,
+            on_warning,
+        )
+
+
+class _Options(NamedTuple):
+    jobs: int
+    extractor: str
+    batch: int
+    max_mb: float | None
+    article_timeout: float | None
 
 
 def _build_store(
-    paths: Iterable[str | Path],
+    files: list[Path | ReadError],
     db_path: str | Path,
-    jobs: int,
-    aliases: str | Path | None,
-    extractor: str,
-    batch: int,
-    max_mb: float | None,
+    config: Any,
+    opts: _Options,
     on_progress: ProgressHandler | None,
+    on_failure: FailureHandler | None,
+    on_warning: WarningHandler | None,
 ) -> BuildSummary:
-    """build_store inside its store-error translation."""
-    from kg.ingest import DEFAULT_MAX_MB, collect_files
-    from kg.resolve import AliasConfig, read_aliases
+    """build_store inside its lock and store-error translation."""
+    from kg.ingest import DEFAULT_MAX_MB
+    from kg.resolve import AliasConfig
     from kg.store.derive import derive_graph, store_alias_config
     from kg.store.schema import connect, get_meta
     from kg.store.write import article_status, transaction, write_rows
 
     started = time.perf_counter()
-    config = read_aliases(aliases) if aliases else None
-    load_extractor(extractor)  # fail early, once, with one line
     conn = connect(db_path, create=True)
     summary = BuildSummary(db=str(db_path))
     try:
@@ -179,7 +191,6 @@ def _build_store(
             store_alias_config(conn, config)
         elif get_meta(conn, "aliases") is None:
             store_alias_config(conn, AliasConfig())
-        files = collect_files(paths)
         summary.files = len(files)
         pending: list = []
 
@@ -198,30 +209,35 @@ def _build_store(
             pending.clear()
 
         work: list = [f if isinstance(f, ReadError) else str(f) for f in files]
-        init = (str(db_path), extractor, max_mb or DEFAULT_MAX_MB)
         done = 0
-        if jobs <= 1:
-            _init_worker(*init)
-            try:
-                for item in work:
-                    done += 1
-                    _consume_items(_work(item), summary, pending, batch, flush)
-                    if on_progress:
-                        on_progress(done, summary.files)
-            finally:
-                _STATE.pop("db").close()
-        else:
-            ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-            # A semaphore bounds the files in flight (sent, or done but not yet written), so memory does
-            # not grow with the corpus, without the stall a fixed window has at each window's end.
-            in_flight = threading.BoundedSemaphore(jobs * IN_FLIGHT_PER_JOB)
-            with ctx.Pool(jobs, initializer=_init_worker, initargs=init) as pool:
-                for items in pool.imap(_work, _bounded(work, in_flight), chunksize=CHUNK):
-                    in_flight.release()
-                    done += 1
-                    _consume_items(items, summary, pending, batch, flush)
-                    if on_progress:
-                        on_progress(done, summary.files)
+        for event in run_guarded(
+            work,
+            _work,
+            jobs=opts.jobs,
+            timeout=opts.article_timeout,
+            init=_init_worker,
+            initargs=(str(db_path), opts.extractor, opts.max_mb or DEFAULT_MAX_MB),
+            label=lambda f: f.path if isinstance(f, ReadError) else f,
+        ):
+            if event.kind == "failure":
+                failure = Failure(path=event.value[0], error=event.value[1])
+                summary.failed.append(failure)
+                if on_failure:
+                    on_failure(failure)
+            elif event.kind == "warning":
+                if on_warning:
+                    on_warning(event.value)
+            elif event.kind == "result":
+                if event.value[0] == "unchanged":
+                    summary.unchanged += 1
+                else:
+                    pending.append(event.value[1])
+                    if len(pending) >= opts.batch:
+                        flush()
+            elif event.kind == "done":
+                done += 1
+                if on_progress:
+                    on_progress(done, summary.files)
         flush()
         if get_meta(conn, "dirty", "0") == "1":
             derive_graph(conn)
@@ -234,18 +250,6 @@ def _build_store(
     return summary
 
 
-def _consume_items(items: list[tuple], summary: BuildSummary, pending: list, batch: int, flush) -> None:
-    for item in items:
-        if item[0] == "failed":
-            summary.failed.append(Failure(path=item[1], error=item[2]))
-        elif item[0] == "unchanged":
-            summary.unchanged += 1
-        else:
-            pending.append(item[1])
-            if len(pending) >= batch:
-                flush()
-
-
 def _fill_counts(conn: sqlite3.Connection, summary: BuildSummary) -> None:
     summary.entities = conn.execute("SELECT count(*) FROM entities").fetchone()[0]
     summary.relations = conn.execute("SELECT count(*) FROM relations").fetchone()[0]
@@ -255,23 +259,29 @@ def _fill_counts(conn: sqlite3.Connection, summary: BuildSummary) -> None:
     }
 
 
-def forget_articles(refs: Iterable[str], db_path: str | Path) -> list[str]:
-    """Retract articles (by path or id) and re-derive the graph; unknown refs are a StoreError."""
+def forget_articles(
+    refs: Iterable[str], db_path: str | Path, *, on_wait: Callable[[], None] | None = None
+) -> list[str]:
+    """Retract articles (by path or id) and re-derive the graph; unknown refs are a StoreError.
+    Waits for a build writing the same store (`on_wait` is told once)."""
     from kg.store.derive import derive_graph
-    from kg.store.schema import connect, store_errors
+    from kg.store.schema import connect, store_errors, store_lock
     from kg.store.write import forget_article, transaction
 
-    conn = connect(db_path)
-    try:
-        removed: list[str] = []
-        with store_errors(db_path):
-            with transaction(conn):
-                for ref in refs:
-                    ids = forget_article(conn, ref)
-                    if not ids:
-                        raise StoreError(f"{db_path}: no article with path or id {ref!r}")
-                    removed.extend(ids)
-            derive_graph(conn)
-        return removed
-    finally:
-        conn.close()
+    conn = connect(db_path)  # first: a missing store is an error, not created by the lock
+    conn.close()
+    with store_lock(db_path, on_wait):
+        conn = connect(db_path)
+        try:
+            removed: list[str] = []
+            with store_errors(db_path):
+                with transaction(conn):
+                    for ref in refs:
+                        ids = forget_article(conn, ref)
+                        if not ids:
+                            raise StoreError(f"{db_path}: no article with path or id {ref!r}")
+                        removed.extend(ids)
+                derive_graph(conn)
+            return removed
+        finally:
+            conn.close()

@@ -118,11 +118,16 @@ def test_cli_extract_lists_every_failure_and_exits_1(
     result = CliRunner().invoke(app, ["extract", str(bad_dir), "-o", str(out)])
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert lines == [
-        f"Warning: {bad_dir / '03_gbk.txt'}: not valid UTF-8, decoded as GB18030",
-        *(f"Error: {bad_dir / name}: {problem}" for name, problem in EXPECTED_PROBLEMS.items()),
-        "6 input(s) failed",
-    ]
+    errors = [f"Error: {bad_dir / name}: {problem}" for name, problem in EXPECTED_PROBLEMS.items()]
+    assert (
+        lines
+        == [  # in input order, each as it happens, then the count
+            *errors[:2],
+            f"Warning: {bad_dir / '03_gbk.txt'}: not valid UTF-8, decoded as GB18030",
+            *errors[2:],
+            "6 input(s) failed",
+        ]
+    )
     assert "Extracted 2 article(s): 4 entities, 0 relations -> " in result.stdout
     assert len(out.read_text(encoding="utf-8").splitlines()) == 2  # the good ones were still written
 

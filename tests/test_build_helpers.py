@@ -210,3 +210,30 @@ def failing_extract(article: Article) -> Extraction:
     from kg.errors import ExtractError
 
     raise ExtractError(f"{article.path}: extraction failed: ValueError: bad input")
+
+
+# --------------------------------------------------------------------------- misbehaving extractors
+
+STUCK = "（此稿卡住）"  # an article containing this never finishes extraction: a runaway
+CRASH = "（此稿崩溃）"  # ... kills the process extracting it (as a segfault or the OOM killer would)
+
+
+def runaway_extract(article: Article) -> Extraction:
+    """synth_extract, except that a STUCK article spins forever and a CRASH article kills its process."""
+    if STUCK in article.text:
+        while True:  # a CPU-bound runaway, like a regular expression gone quadratic
+            pass
+    if CRASH in article.text:
+        import os
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
+    return synth_extract(article)
+
+
+def slow_synth_extract(article: Article) -> Extraction:
+    """synth_extract taking 5 ms an article: a build that lasts long enough to be overlapped."""
+    import time
+
+    time.sleep(0.005)
+    return synth_extract(article)

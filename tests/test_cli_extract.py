@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -150,9 +151,14 @@ def test_eval_malformed_gold_is_one_line(tmp_path: Path, dev_corpus: Path) -> No
     (tmp_path / "x.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
     result = runner.invoke(app, ["eval", "--gold", str(gold), str(tmp_path / "x.jsonl")])
     assert result.exit_code == 1
-    assert result.stderr == (
-        f"Error: {gold / '000_seed.json'}: invalid gold file at entities: Input should be a valid list\n"
-    )
+    seed_id = read_article(dev_corpus / "articles" / "000_seed.md").id
+    assert result.stderr.splitlines() == [  # the warning came first, as it happened; then one error line
+        (
+            f"Warning: {dev_corpus / 'articles' / '000_seed.md'}: article changed since extraction "
+            f"(id {seed_id} != 1)"
+        ),
+        f"Error: {gold / '000_seed.json'}: invalid gold file at entities: Input should be a valid list",
+    ]
 
 
 def test_extraction_lines_of_jsonl_articles_find_their_text(
@@ -292,3 +298,6 @@ def test_output_names_every_file_whole_at_any_path_and_width(
     result = runner.invoke(app, ["eval", "--gold", str(dev_corpus / "gold"), str(src)])
     assert result.exit_code == 0, result.stderr
     assert f"kg eval: 1 article(s) against {dev_corpus / 'gold'}" in result.stdout.splitlines()
+    assert re.search(
+        r"^Evidence exact: \d+/\d+ \(\d+\.\d%\)$", result.stdout, re.MULTILINE
+    )  # one line, unwrapped

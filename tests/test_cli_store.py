@@ -59,14 +59,14 @@ def test_build_reports_failed_files_and_exits_1(dev_corpus: Path, tmp_path: Path
         ],
     )
     assert result.exit_code == 1
-    err = result.stderr.splitlines()
-    assert (
-        err[0]
-        == f"failed: {corpus / 'notes.md'}: extraction failed: FileNotFoundError: [Errno 2] No such file "
-        f"or directory: '{tmp_path / 'gold' / 'notes.json'}'"
-    )
-    assert err[1] == f"failed: {missing}: no such file or directory"
-    assert len(err) == 2
+    assert result.stderr.splitlines() == [  # each printed as it happens, then the count
+        (
+            f"Error: {corpus / 'notes.md'}: extraction failed: FileNotFoundError: [Errno 2] No such file "
+            f"or directory: '{tmp_path / 'gold' / 'notes.json'}'"
+        ),
+        f"Error: {missing}: no such file or directory",
+        "2 input(s) failed",
+    ]
 
 
 def test_build_bad_alias_file_is_one_line(dev_corpus: Path, tmp_path: Path, runner: CliRunner) -> None:

@@ -114,7 +114,17 @@ def test_store_settings_and_schema_version(db: Path) -> None:
     conn.execute("UPDATE schema_version SET version = 99")
     conn.commit()
     conn.close()
-    with pytest.raises(StoreError, match=rf"store schema version 99, this kg needs {SCHEMA_VERSION}"):
+    with pytest.raises(
+        StoreError, match=rf"store schema version 99 is newer than this kg's \({SCHEMA_VERSION}\)"
+    ):
+        read_graph(db)
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE schema_version SET version = 1")
+    conn.commit()
+    conn.close()
+    with pytest.raises(
+        StoreError, match=rf"store schema version 1, this kg needs {SCHEMA_VERSION} \(delete it"
+    ):
         read_graph(db)
 
 

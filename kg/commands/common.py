@@ -6,13 +6,14 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from kg.errors import KgError
+from kg.workers import DEFAULT_ARTICLE_TIMEOUT
 
 console = Console(stderr=False)
 err_console = Console(stderr=True)
@@ -20,7 +21,7 @@ err_console = Console(stderr=True)
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print one line `Error: message` to stderr and return an Exit to raise."""
-    err_console.print(f"Error: {message}", markup=False, highlight=False, soft_wrap=True)
+    print_error(message)
     return typer.Exit(code)
 
 
@@ -31,6 +32,50 @@ def library_errors() -> Iterator[None]:
         yield
     except KgError as exc:
         raise fail(str(exc)) from None
+
+
+ARTICLE_TIMEOUT_HELP = (
+    "Seconds one article may take (reading and extraction); an article over budget is abandoned, "
+    "named as failed and stored nowhere, and the batch goes on. 0: no limit."
+)
+ArticleTimeout = Annotated[
+    float, typer.Option("--article-timeout", min=0.0, metavar="SECONDS", help=ARTICLE_TIMEOUT_HELP)
+]
+DEFAULT_TIMEOUT = DEFAULT_ARTICLE_TIMEOUT
+
+
+def say(line: str, *, err: bool = False) -> None:
+    """One line exactly as given, on stdout (or stderr): no markup, emoji codes or highlighting read into
+    it, never wrapped or cropped, whatever the terminal's width (a path stays whole and greppable)."""
+    (err_console if err else console).print(line, markup=False, highlight=False, emoji=False, soft_wrap=True)
+
+
+def print_error(message: str) -> None:
+    say(f"Error: {message}", err=True)
+
+
+def print_warning(message: str) -> None:
+    say(f"Warning: {message}", err=True)
+
+
+class FailureReport:
+    """Prints each failed input's one line as it happens; `finish` prints any not yet seen (failures a
+    library function only returns) and the count, and exits 1 if anything failed."""
+
+    def __init__(self) -> None:
+        self.printed: set[tuple[str, str]] = set()
+
+    def __call__(self, failure: Any) -> None:
+        print_error(f"{failure.path}: {failure.error}" if failure.path else failure.error)
+        self.printed.add((failure.path, failure.error))
+
+    def finish(self, failed: list[Any]) -> None:
+        for f in failed:
+            if (f.path, f.error) not in self.printed:
+                self(f)
+        if failed:
+            say(f"{len(failed)} input(s) failed", err=True)
+            raise typer.Exit(1)
 
 
 def print_json(data: Any) -> None:

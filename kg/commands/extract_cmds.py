@@ -10,10 +10,19 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from kg.commands.common import console, err_console, library_errors, print_json, print_table
+from kg.commands.common import (
+    DEFAULT_TIMEOUT,
+    ArticleTimeout,
+    FailureReport,
+    err_console,
+    library_errors,
+    print_json,
+    print_table,
+    print_warning,
+    say,
+)
 from kg.evaluate import EvalReport
 from kg.ingest.decode import DEFAULT_MAX_MB
-from kg.ingest.pipeline import Failure
 
 PATHS_HELP = (
     "Article files or directories (.md .markdown .html .htm .txt .jsonl); directories are read recursively."
@@ -23,9 +32,9 @@ EVAL_PATHS_HELP = "Article files/directories (extracted now) or .jsonl files wri
 
 
 @contextmanager
-def _progress(label: str) -> Iterator[tuple[Callable[[int, int], None], list[str]]]:
-    """A rich progress bar on stderr; yields (on_progress, warnings) and prints warnings afterwards."""
-    warnings: list[str] = []
+def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on stderr (only on a terminal); yields on_progress. Lines printed meanwhile on
+    err_console (warnings, errors) appear above the bar."""
     with Progress(
         TextColumn(label),
         BarColumn(),
@@ -40,15 +49,7 @@ def _progress(label: str) -> Iterator[tuple[Callable[[int, int], None], list[str
         def on_progress(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        yield on_progress, warnings
-    for w in warnings:
-        err_console.print(f"Warning: {w}", markup=False, highlight=False, soft_wrap=True)
-
-
-def _print_failures(failed: list[Failure]) -> None:
-    for f in failed:
-        where = f"{f.path}: " if f.path else ""
-        err_console.print(f"Error: {where}{f.error}", markup=False, highlight=False, soft_wrap=True)
+        yield on_progress
 
 
 def _print_details(report: EvalReport) -> None:
@@ -68,12 +69,10 @@ def _print_details(report: EvalReport) -> None:
         if not rows:
             clean += 1
             continue
-        console.print(f"\n{a.path}", markup=False, highlight=False, soft_wrap=True)
+        say(f"\n{a.path}")
         for row in rows:
-            console.print(row, markup=False, highlight=False, soft_wrap=True)
-    console.print(
-        f"\n{clean} of {len(report.per_article)} article(s) without errors", markup=False, highlight=False
-    )
+            say(row)
+    say(f"\n{clean} of {len(report.per_article)} article(s) without errors")
 
 
 def _pct(x: float) -> str:
@@ -89,13 +88,21 @@ def extract_cmd(
         bool, typer.Option("--json", help="Print a JSON summary on stdout, not a table.")
     ] = False,
     max_mb: Annotated[float, typer.Option("--max-mb", min=0.001, help=MAX_MB_HELP)] = DEFAULT_MAX_MB,
+    article_timeout: ArticleTimeout = DEFAULT_TIMEOUT,
 ) -> None:
     """Extract entities and relations from articles into a JSON Lines file (one article per line)."""
     from kg.ingest.pipeline import extract_to_jsonl
 
-    with library_errors(), _progress("Extracting") as (on_progress, warnings):
+    failures = FailureReport()
+    with library_errors(), _progress("Extracting") as on_progress:
         summary = extract_to_jsonl(
-            paths, output, max_mb=max_mb, on_warning=warnings.append, on_progress=on_progress
+            paths,
+            output,
+            max_mb=max_mb,
+            on_warning=print_warning,
+            on_progress=on_progress,
+            article_timeout=article_timeout,
+            on_failure=failures,
         )
     if as_json:
         print_json(
@@ -112,17 +119,11 @@ def extract_cmd(
                 [[a.path, str(a.entities), str(a.relations)] for a in summary.per_article],
                 right=frozenset({"entities", "relations"}),
             )
-        console.print(
+        say(
             f"Extracted {summary.articles} article(s): {summary.entities} entities, {summary.relations} "
-            f"relations -> {summary.output}",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
+            f"relations -> {summary.output}"
         )
-    _print_failures(summary.failed)
-    if summary.failed:
-        err_console.print(f"{len(summary.failed)} input(s) failed", markup=False, highlight=False)
-        raise typer.Exit(1)
+    failures.finish(summary.failed)
 
 
 def eval_cmd(
@@ -135,13 +136,21 @@ def eval_cmd(
         bool, typer.Option("--details", help="List false positives/negatives per article.")
     ] = False,
     max_mb: Annotated[float, typer.Option("--max-mb", min=0.001, help=MAX_MB_HELP)] = DEFAULT_MAX_MB,
+    article_timeout: ArticleTimeout = DEFAULT_TIMEOUT,
 ) -> None:
     """Score extractions against gold annotations: entity and relation precision, recall, F1."""
     from kg.evaluate import evaluate_paths
+    from kg.ingest.pipeline import BatchExtractor
 
-    with library_errors(), _progress("Evaluating") as (on_progress, warnings):
+    failures = FailureReport()
+    with library_errors(), _progress("Evaluating") as on_progress:
         report = evaluate_paths(
-            gold, paths, max_mb=max_mb, on_warning=warnings.append, on_progress=on_progress
+            gold,
+            paths,
+            max_mb=max_mb,
+            on_warning=print_warning,
+            on_progress=on_progress,
+            extractor=BatchExtractor(article_timeout=article_timeout, on_failure=failures),
         )
     if as_json:
         data = report.model_dump(mode="json")
@@ -178,20 +187,12 @@ def eval_cmd(
         )
         ev = report.evidence
         share = "n/a" if ev.share is None else f"{_pct(ev.share)}%"
-        console.print(f"Evidence exact: {ev.exact}/{ev.total} ({share})", markup=False, highlight=False)
+        say(f"Evidence exact: {ev.exact}/{ev.total} ({share})")
         if details:
             _print_details(report)
     for path in report.missing_gold:
-        err_console.print(
-            f"Warning: {path}: no gold file in {report.gold_dir}",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
-        )
-    _print_failures(report.failed)
-    if report.failed:
-        err_console.print(f"{len(report.failed)} input(s) failed", markup=False, highlight=False)
-        raise typer.Exit(1)
+        print_warning(f"{path}: no gold file in {report.gold_dir}")
+    failures.finish(report.failed)
 
 
 def schemas_cmd(
@@ -205,7 +206,7 @@ def schemas_cmd(
     with library_errors():
         written = write_schemas(out)
     for p in written:
-        console.print(f"wrote {p}", markup=False, highlight=False, soft_wrap=True)
+        say(f"wrote {p}")
 
 
 def register(app: typer.Typer, export_app: typer.Typer) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kg.commands.common import console, err_console, library_errors, print_json
+from kg.commands.common import err_console, library_errors, print_json, say
 
 URI_HELP = "Neo4j URI (env NEO4J_URI, else neo4j://localhost:7687)."
 USER_HELP = "Neo4j user (env NEO4J_USERNAME, else neo4j). The password comes only from env NEO4J_PASSWORD."
@@ -74,36 +74,29 @@ def load(
 
 
 def _print_plan(data: dict) -> None:
-    out = console.out
     for s in data["statements"]:
         if s["kind"] == "schema":
-            out("// schema (idempotent, before any write)", highlight=False)
+            say("// schema (idempotent, before any write)")
         else:
-            out(f"// {s['kind']}: {s['rows']} rows in {s['batches']} batch(es)", highlight=False)
-        out(s["cypher"] + ";", highlight=False)
+            say(f"// {s['kind']}: {s['rows']} rows in {s['batches']} batch(es)")
+        say(s["cypher"] + ";")
     for s in data["retraction_reads"]:
-        out(f"// {s['kind']}: then deletes what the store no longer has, in batches", highlight=False)
-        out(s["cypher"] + ";", highlight=False)
-    out(
+        say(f"// {s['kind']}: then deletes what the store no longer has, in batches")
+        say(s["cypher"] + ";")
+    say(
         f"// batch size {data['batch_size']}; round trips without retractions: "
-        f"{data['round_trips_without_retractions']}",
-        highlight=False,
+        f"{data['round_trips_without_retractions']}"
     )
 
 
 def _print_summary(uri: str, s: dict) -> None:
-    out = console.out
-    out(f"Loaded into {uri}", highlight=False)
+    say(f"Loaded into {uri}")
     for kind in ("articles", "entities", "mentions", "relations"):
         k = s[kind]
-        out(
-            f"  {kind:<10} created {k['created']:>6}  updated {k['updated']:>6}  deleted {k['deleted']:>6}",
-            highlight=False,
-        )
-    out(
+        say(f"  {kind:<10} created {k['created']:>6}  updated {k['updated']:>6}  deleted {k['deleted']:>6}")
+    say(
         f"  properties set {s['properties_set']}, labels added {s['labels_added']}, "
-        f"removed {s['labels_removed']}, round trips {s['round_trips']}",
-        highlight=False,
+        f"removed {s['labels_removed']}, round trips {s['round_trips']}"
     )
 
 
@@ -124,4 +117,4 @@ def query(
 
     with library_errors():
         out = query_neo4j(read_settings(uri, user, database), cypher, file, param or [], fmt)
-        console.out(out, highlight=False)
+        say(out)

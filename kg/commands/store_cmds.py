@@ -8,7 +8,17 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from kg.commands.common import console, err_console, library_errors, print_json
+from kg.commands.common import (
+    DEFAULT_TIMEOUT,
+    ArticleTimeout,
+    FailureReport,
+    err_console,
+    library_errors,
+    print_json,
+    print_warning,
+    say,
+)
+from kg.ingest.decode import DEFAULT_MAX_MB
 
 Opt = typer.Option
 DB = Annotated[Path, Opt("--db", help="Embedded store (SQLite file).")]
@@ -16,7 +26,11 @@ JSON = Annotated[bool, Opt("--json", help="Machine-readable JSON on stdout.")]
 
 
 def _out(line: str) -> None:
-    console.print(line, markup=False, highlight=False, soft_wrap=True)
+    say(line)
+
+
+def _waiting(db: Path) -> None:
+    say(f"Waiting for another kg build or kg forget on {db} to finish ...", err=True)
 
 
 def build(
@@ -28,11 +42,17 @@ def build(
         str, Opt(help="Extractor as module:function.", hidden=True)
     ] = "kg.extract:extract_article",
     batch: Annotated[int, Opt(min=1, help="Articles per store transaction.")] = 200,
+    max_mb: Annotated[
+        float,
+        Opt("--max-mb", min=0.001, help="Reject input files larger than this many MB without reading them."),
+    ] = DEFAULT_MAX_MB,
+    article_timeout: ArticleTimeout = DEFAULT_TIMEOUT,
     as_json: JSON = False,
 ) -> None:
     """Read, extract, resolve and store articles (incremental: unchanged articles are skipped)."""
     from kg.pipeline import build_store
 
+    failures = FailureReport()
     progress = Progress(
         TextColumn("building"),
         BarColumn(),
@@ -51,7 +71,12 @@ def build(
             aliases=aliases,
             extractor=extractor,
             batch=batch,
+            max_mb=max_mb,
+            article_timeout=article_timeout,
             on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+            on_failure=failures,
+            on_warning=print_warning,
+            on_wait=lambda: _waiting(db),
         )
     if as_json:
         print_json(summary.model_dump(mode="json"))
@@ -65,10 +90,7 @@ def build(
         _out(f"entities: {summary.entities}, relations: {summary.relations}, evidence: {summary.evidence}")
         for rtype, n in summary.relations_by_type.items():
             _out(f"  {rtype}: {n}")
-    for f in summary.failed:
-        err_console.print(f"failed: {f.path}: {f.error}", markup=False, highlight=False, soft_wrap=True)
-    if summary.failed:
-        raise typer.Exit(1)
+    failures.finish(summary.failed)
 
 
 def forget(
@@ -79,7 +101,7 @@ def forget(
     from kg.pipeline import forget_articles
 
     with library_errors():
-        removed = forget_articles(refs, db)
+        removed = forget_articles(refs, db, on_wait=lambda: _waiting(db))
     _out(f"Forgot {len(removed)} article(s): {', '.join(removed)}")
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kg.commands.common import console, library_errors
+from kg.commands.common import library_errors, say
 from kg.view import DEFAULT_MAX_EDGES, DEFAULT_MAX_NODES, ViewOptions, export_store_html
 from kg.view.select import DEFAULT_LABEL_TOP
 
@@ -64,7 +64,7 @@ def _command(
     with library_errors():
         report = export_store_html(db, out, options)
     for line in report.summary_lines():
-        console.print(line, markup=False, highlight=False, soft_wrap=True)
+        say(line)
 
 
 def register(app: typer.Typer, export_app: typer.Typer) -> None:

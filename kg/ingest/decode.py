@@ -38,7 +38,14 @@ def _implausible(text: str) -> bool:
 
 
 def decode_bytes(data: bytes, label: str, warn: WarningHandler) -> str:
-    """Decode file content; raise ReadError naming `label` when it is not text."""
+    """Decode file content; raise ReadError naming `label` when it is not text (or nothing but a BOM)."""
+    text = _decode(data, label, warn)
+    if not text.strip():
+        raise ReadError(label, "empty file")
+    return text
+
+
+def _decode(data: bytes, label: str, warn: WarningHandler) -> str:
     if not data.strip():
         raise ReadError(label, "empty file")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):

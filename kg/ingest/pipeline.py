@@ -1,6 +1,8 @@
 """Batch extraction: read every input, extract each article, write the JSON Lines output atomically.
 
-The extractor (`kg.extract.extract_article`) is imported lazily so reading works without it.
+The extractor (`kg.extract.extract_article`) is imported lazily so reading works without it. Articles are
+read and extracted in a worker process under a time budget (kg.workers), so one runaway article is
+abandoned and named instead of stalling the batch.
 """
 
 from __future__ import annotations
@@ -8,15 +10,19 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import warnings
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, Field
 
 from kg.errors import ExtractError, KgError, ReadError
 from kg.ingest.decode import DEFAULT_MAX_MB, WarningHandler
-from kg.ingest.reader import collect_files, read_file
+from kg.ingest.reader import ReadWarning, collect_files, read_file
 from kg.models import Article, Extraction
+from kg.workers import DEFAULT_ARTICLE_TIMEOUT, Unit, run_guarded
 
 Extractor = Callable[[Article], Extraction]
 ProgressHandler = Callable[[int, int], None]  # (files done, files total)
@@ -25,6 +31,9 @@ ProgressHandler = Callable[[int, int], None]  # (files done, files total)
 class Failure(BaseModel):
     path: str
     error: str
+
+
+FailureHandler = Callable[[Failure], None]
 
 
 class ArticleCounts(BaseModel):
@@ -61,37 +70,113 @@ def failure_of(exc: KgError) -> Failure:
     return Failure(path="", error=str(exc))
 
 
+@dataclass(frozen=True)
+class BatchExtractor:
+    """An extractor with a batch's settings: the time budget per article and a failure callback.
+
+    Pass it where an Extractor is taken (`iter_extractions`, `extract_to_jsonl`, and through them e.g.
+    `kg.evaluate.evaluate_paths(extractor=...)`): the batch then runs with these settings. Called
+    directly it simply extracts, in this process.
+    """
+
+    extract: Extractor | None = None  # None: the project's extractor
+    article_timeout: float | None = DEFAULT_ARTICLE_TIMEOUT
+    on_failure: FailureHandler | None = None
+
+    def __call__(self, article: Article) -> Extraction:
+        return (self.extract or load_extractor())(article)
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(extract: Extractor, max_mb: float) -> None:
+    _WORKER["extract"], _WORKER["max_mb"] = extract, max_mb
+
+
+def articles_of(path: str | Path | ReadError, unit: Unit, max_mb: float) -> Iterator[Article]:
+    """In a worker: the articles of one file, each started on `unit` (its time budget running). Read
+    errors go to `unit.failure`; articles dealt with before a worker restart are skipped."""
+    if isinstance(path, ReadError):
+        if unit.start(path.path):
+            unit.failure(path.path, path.problem)
+        return
+    for item in read_file(path, max_mb=max_mb, on_warning=unit.warning):
+        if not unit.start(item.path):
+            continue
+        if isinstance(item, ReadError):
+            unit.failure(item.path, item.problem)
+            continue
+        yield item
+
+
+def extraction_problem(article: Article, exc: Exception) -> str:
+    """One line for an extractor failure on `article` (an ExtractError already names the article)."""
+    first = (str(exc).splitlines() or [""])[0]
+    if isinstance(exc, ExtractError):
+        return first.removeprefix(f"{article.path}: ")
+    if isinstance(exc, KgError):
+        return f"extraction failed: {first}"
+    return f"extraction failed: {type(exc).__name__}: {first}"
+
+
+def _extract_file(path: Path | ReadError, unit: Unit) -> None:
+    """Read one file and extract its articles (in a worker): (article, extraction) or a failure each."""
+    for article in articles_of(path, unit, _WORKER["max_mb"]):
+        try:
+            unit.result((article, _WORKER["extract"](article)))
+        except Exception as exc:  # noqa: BLE001 - one article's bug must not end the batch; it is reported
+            unit.failure(article.path, extraction_problem(article, exc))
+
+
 def iter_extractions(
     paths: Iterable[str | Path],
     *,
     max_mb: float = DEFAULT_MAX_MB,
     on_warning: WarningHandler | None = None,
     on_progress: ProgressHandler | None = None,
-    extractor: Extractor | None = None,
+    extractor: Extractor | BatchExtractor | None = None,
     exclude: Iterable[str | Path] = (),
+    article_timeout: float | None = DEFAULT_ARTICLE_TIMEOUT,
+    on_failure: FailureHandler | None = None,
 ) -> Iterator[tuple[Article, Extraction] | Failure]:
-    """(article, extraction) for every readable article, a Failure for everything else, in input order."""
+    """(article, extraction) for every readable article, a Failure for everything else, in input order.
+
+    Files are read and extracted in a worker process, each article within `article_timeout` seconds
+    (None or 0: no limit); an article over budget is abandoned (the worker replaced) and yielded as a
+    Failure. `on_failure` sees each failure as it happens. A BatchExtractor brings its own settings.
+    """
+    if isinstance(extractor, BatchExtractor):
+        article_timeout, on_failure = extractor.article_timeout, extractor.on_failure or on_failure
+        extractor = extractor.extract
     skip = {Path(p).resolve() for p in exclude}
     files = [f for f in collect_files(paths) if isinstance(f, ReadError) or f.resolve() not in skip]
     extract = extractor or load_extractor()
-    for done, item in enumerate(files, start=1):
-        results = (
-            [item] if isinstance(item, ReadError) else read_file(item, max_mb=max_mb, on_warning=on_warning)
-        )
-        for result in results:
-            if isinstance(result, ReadError):
-                yield failure_of(result)
-                continue
-            try:
-                yield result, extract(result)
-            except ExtractError as exc:  # already "PATH: extraction failed: ...": say it once
-                yield Failure(path=result.path, error=str(exc).removeprefix(f"{result.path}: "))
-            except KgError as exc:
-                yield Failure(path=result.path, error=f"extraction failed: {exc}")
-            except Exception as exc:  # noqa: BLE001 - one article's bug must not end the batch; it is reported
-                yield Failure(path=result.path, error=f"extraction failed: {type(exc).__name__}: {exc}")
-        if on_progress:
-            on_progress(done, len(files))
+    done = 0
+    for event in run_guarded(
+        files,
+        _extract_file,
+        timeout=article_timeout,
+        init=_init_worker,
+        initargs=(extract, max_mb),
+        label=lambda f: f.path if isinstance(f, ReadError) else str(f),
+    ):
+        if event.kind == "result":
+            yield event.value
+        elif event.kind == "failure":
+            failure = Failure(path=event.value[0], error=event.value[1])
+            if on_failure:
+                on_failure(failure)
+            yield failure
+        elif event.kind == "warning":
+            if on_warning:
+                on_warning(event.value)
+            else:
+                warnings.warn(ReadWarning(event.value), stacklevel=2)
+        elif event.kind == "done":
+            done += 1
+            if on_progress:
+                on_progress(done, len(files))
 
 
 def write_jsonl_atomic(path: str | Path, lines: Iterable[dict]) -> None:
@@ -120,9 +205,12 @@ def extract_to_jsonl(
     max_mb: float = DEFAULT_MAX_MB,
     on_warning: WarningHandler | None = None,
     on_progress: ProgressHandler | None = None,
-    extractor: Extractor | None = None,
+    extractor: Extractor | BatchExtractor | None = None,
+    article_timeout: float | None = DEFAULT_ARTICLE_TIMEOUT,
+    on_failure: FailureHandler | None = None,
 ) -> ExtractSummary:
-    """`kg extract`: one FORMAT.md extraction line per article, written atomically; failures collected."""
+    """`kg extract`: one FORMAT.md extraction line per article, written atomically; failures collected
+    (and passed to `on_failure` as they happen); each article within `article_timeout` seconds."""
     summary = ExtractSummary(output=str(output))
     lines: list[dict] = []
     for item in iter_extractions(
@@ -132,6 +220,8 @@ def extract_to_jsonl(
         on_progress=on_progress,
         extractor=extractor,
         exclude=[output],  # re-running into the input directory must not read the previous output
+        article_timeout=article_timeout,
+        on_failure=on_failure,
     ):
         if isinstance(item, Failure):
             summary.failed.append(item)

@@ -30,6 +30,7 @@ class Neo4jSettings:
     user: str = DEFAULT_USER
     password: str | None = field(default=None, repr=False)
     database: str | None = None
+    retry_seconds: float = 30.0  # how long a managed transaction is retried (deadlocks, a lost connection)
 
     @property
     def safe_uri(self) -> str:
@@ -64,12 +65,21 @@ def _strip_userinfo(uri: str) -> str:
     return re.sub(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)[^@/]*@", r"\1", uri)
 
 
+LONG_SECRET = 6  # a secret this long is masked wherever it appears; a shorter one only as a whole word
+
+
 def redact(text: str, settings: Neo4jSettings) -> str:
-    """Remove every secret (password, URI user info) from a message."""
+    """Remove every secret (password, URI user info) from a message.
+
+    A secret of LONG_SECRET characters or more is masked wherever it occurs, even inside other text. A
+    shorter one would match everywhere (a one-letter password is in most words), so it is masked only
+    where it stands alone as a word, which is how a driver would echo it."""
     text = _strip_userinfo_anywhere(text)
-    for secret in settings.secrets():
-        if secret:
+    for secret in sorted(settings.secrets(), key=len, reverse=True):
+        if len(secret) >= LONG_SECRET:
             text = text.replace(secret, "***")
+        elif secret:
+            text = re.sub(rf"(?<!\w){re.escape(secret)}(?!\w)", "***", text)
     return text
 
 
@@ -84,7 +94,12 @@ def open_driver(settings: Neo4jSettings) -> Any:
     auth = (settings.user, settings.password) if settings.password is not None else None
     with neo4j_errors(settings):
         try:
-            driver = GraphDatabase.driver(settings.uri, auth=auth, connection_timeout=10)
+            driver = GraphDatabase.driver(
+                settings.uri,
+                auth=auth,
+                connection_timeout=10,
+                max_transaction_retry_time=settings.retry_seconds,
+            )
         except ValueError as exc:  # the driver raises ValueError for some malformed URIs
             raise Neo4jError(
                 redact(f"invalid Neo4j URI {settings.safe_uri}: {_one_line(str(exc))}", settings)
@@ -95,6 +110,27 @@ def open_driver(settings: Neo4jSettings) -> Any:
             driver.close()
             raise
     return driver
+
+
+MIN_SERVER_VERSION = (5, 0)  # the loader's Cypher (constraints, indexes, fulltext) as of Neo4j 5
+
+
+def server_version(driver: Any) -> tuple[str, tuple[int, ...] | None]:
+    """The server's agent string (e.g. Neo4j/5.3.0) and its version numbers, None when not Neo4j's."""
+    agent = str(driver.get_server_info().agent or "")
+    m = re.match(r"^Neo4j/(\d+)\.(\d+)(?:\.(\d+))?", agent)
+    return agent, (tuple(int(g) for g in m.groups() if g is not None) if m else None)
+
+
+def check_server_version(driver: Any, settings: Neo4jSettings) -> None:
+    """Refuse a server older than MIN_SERVER_VERSION by name and version, before anything is written."""
+    _agent, version = server_version(driver)
+    if version is not None and version[:2] < MIN_SERVER_VERSION:
+        need = ".".join(map(str, MIN_SERVER_VERSION))
+        shown = ".".join(map(str, version))
+        raise Neo4jError(
+            f"Neo4j at {settings.safe_uri} is version {shown}; kg load needs Neo4j {need} or newer"
+        )
 
 
 def _one_line(text: str) -> str:
@@ -112,6 +148,9 @@ def describe_error(exc: BaseException, settings: Neo4jSettings) -> str:
     ):
         hint = "" if settings.password else " (NEO4J_PASSWORD is not set)"
         msg = f"Neo4j authentication failed for user {settings.user!r} at {where}{hint}"
+    elif isinstance(exc, ne.Neo4jError) and (exc.code or "").endswith("DatabaseNotFound"):
+        name = settings.database or "(the default)"
+        msg = f"Neo4j database {name!r} does not exist at {where} (check --database or NEO4J_DATABASE)"
     elif isinstance(exc, ne.CypherSyntaxError):
         msg = f"Cypher syntax error: {_one_line(exc.message or '')}"
     elif isinstance(exc, ne.ServiceUnavailable):

@@ -4,10 +4,17 @@ Why: no Neo4j server runs here. Tests and the benchmark use this to see exactly 
 parameter rows the loader sends, how many round trips it makes, and that the retraction logic deletes
 exactly what the store no longer has. It models kg's MERGE-on-id + `kg_hash` semantics, not Cypher:
 what Neo4j itself does with the statements is covered by the linter and the NEO4J_URI integration tests.
+
+Faults: `faults` maps a round-trip number (0-based, counting attempts) to an exception raised instead of
+running it (nothing of it is applied, as in a rolled-back transaction); `down_from` makes every round trip
+from that number on fail as a lost connection. Managed transactions are retried as the driver retries
+them (errors whose `is_retryable()` is true), so a deadlock costs an attempt, not a batch. `agent` is what
+`get_server_info()` reports. Calls are serialised by a lock, so two loads can share one fake.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -96,22 +103,48 @@ class FakeSession:
     def __exit__(self, *exc: object) -> None:
         return None
 
+    def _managed(self, mode: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Like the driver's managed transactions: a retryable error means another attempt."""
+        for _attempt in range(self.driver.max_retries + 1):
+            try:
+                return fn(FakeTx(self.driver, mode), *args, **kwargs)
+            except Exception as exc:
+                if not getattr(exc, "is_retryable", lambda: False)():
+                    raise
+                last = exc
+        raise last
+
     def execute_write(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        return fn(FakeTx(self.driver, "write"), *args, **kwargs)
+        return self._managed("write", fn, *args, **kwargs)
 
     def execute_read(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        return fn(FakeTx(self.driver, "read"), *args, **kwargs)
+        return self._managed("read", fn, *args, **kwargs)
 
 
 class FakeDriver:
     """Records every call; keeps a tiny model of the kg-managed graph so loads can be repeated."""
 
-    def __init__(self, state: FakeState | None = None, *, record: bool = True) -> None:
+    def __init__(
+        self,
+        state: FakeState | None = None,
+        *,
+        record: bool = True,
+        faults: dict[int, BaseException] | None = None,
+        down_from: int | None = None,
+        agent: str = "Neo4j/5.26.0",
+        max_retries: int = 3,
+    ) -> None:
         """`record=False` keeps each call's kind but not its rows (benchmarks of huge loads)."""
         self.state = state or FakeState()
         self.record = record
         self.calls: list[Call] = []
         self.sessions: list[str | None] = []
+        self.faults = dict(faults or {})
+        self.down_from = down_from
+        self.agent = agent
+        self.max_retries = max_retries
+        self.attempts = 0  # round trips tried, failed ones included
+        self._lock = threading.Lock()
         self._kinds = {s.cypher: s.kind for s in cypher.all_loader_statements()}
 
     def session(self, database: str | None = None, **_: Any) -> FakeSession:
@@ -124,9 +157,23 @@ class FakeDriver:
     def verify_connectivity(self) -> None:
         return None
 
+    def get_server_info(self) -> Any:
+        return SimpleNamespace(agent=self.agent, address=("fake", 7687), protocol_version=(5, 0))
+
     # ------------------------------------------------------------------ statement semantics
 
     def _execute(self, mode: str, query: str, params: dict[str, Any]) -> FakeResult:
+        with self._lock:
+            attempt, self.attempts = self.attempts, self.attempts + 1
+            if attempt in self.faults:
+                raise self.faults.pop(attempt)
+            if self.down_from is not None and attempt >= self.down_from:
+                from neo4j.exceptions import ServiceUnavailable
+
+                raise ServiceUnavailable("Failed to read from defunct connection (connection lost)")
+            return self._apply(mode, query, params)
+
+    def _apply(self, mode: str, query: str, params: dict[str, Any]) -> FakeResult:
         kind = self._kinds.get(query)
         if kind is None:
             raise AssertionError(f"statement not built by kg.neo4j.cypher:\n{query}")

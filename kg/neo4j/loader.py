@@ -10,37 +10,57 @@ Design (see cypher/README.md):
   is deleted in batches. Round trips = schema statements + sum over statements of ceil(rows / batch) + 4.
 
 `prepare_load`/`write_graph` work on an in-memory Graph (tests, benchmarks); `kg load` and its --dry-run
-go through kg.neo4j.stream, which sends the same rows while reading the store a chunk at a time.
+go through kg.neo4j.stream, which sends the same rows while reading the store a chunk at a time. Rows,
+batches and their accounting, shared by both, live in kg.neo4j.rows.
+
+Faults: a load that stops midway (connection lost, server restarted) leaves what it committed; the error
+says so, and running `kg load` again completes it (MERGE on ids, hash-guarded SETs, then retraction), so
+the graph equals a clean load. Two loads at once cannot duplicate an element: the uniqueness constraints
+exist before any MERGE, and deadlocks between them are transient errors the driver retries.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
-from kg.models import Graph, GraphArticle, GraphEntity, GraphRelation
+from kg.errors import Neo4jError
+from kg.models import Graph
 from kg.neo4j import cypher
 from kg.neo4j.cypher import Statement
-from kg.ontology import RELATION_PROPERTY_KEYS, EntityType, RelationType
+from kg.neo4j.rows import (
+    DEFAULT_BATCH_SIZE,
+    LoadSummary,
+    ProgressFn,
+    Step,
+    article_row,
+    counted_plan_as_dict,
+    entity_row,
+    mention_row,
+    read_managed,
+    relation_row,
+    run_steps,
+    step_parameters,
+    write_schema,
+)
+from kg.neo4j.stream import dry_run_streaming, write_store
+from kg.ontology import EntityType, RelationType
 
-DEFAULT_BATCH_SIZE = 2000
-
-ProgressFn = Callable[[str, int], None]
-
-
-@dataclass
-class Step:
-    """One statement and its parameter rows, cut into batches at run time."""
-
-    statement: Statement
-    rows: list[dict[str, Any]]
-
-    def batches(self, batch_size: int) -> list[list[dict[str, Any]]]:
-        return [self.rows[i : i + batch_size] for i in range(0, len(self.rows), batch_size)]
+__all__ = [
+    "DEFAULT_BATCH_SIZE",
+    "LoadPlan",
+    "LoadSummary",
+    "dry_run_store",
+    "load_store",
+    "plan_as_dict",
+    "prepare_load",
+    "retraction_steps",
+    "step_parameters",
+    "write_graph",
+]
 
 
 @dataclass
@@ -54,76 +74,6 @@ class LoadPlan:
     @property
     def upsert_round_trips(self) -> int:
         return sum(math.ceil(len(s.rows) / self.batch_size) for s in self.upserts)
-
-
-@dataclass
-class KindSummary:
-    created: int = 0
-    updated: int = 0
-    deleted: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return {"created": self.created, "updated": self.updated, "deleted": self.deleted}
-
-
-@dataclass
-class LoadSummary:
-    articles: KindSummary = field(default_factory=KindSummary)
-    entities: KindSummary = field(default_factory=KindSummary)
-    mentions: KindSummary = field(default_factory=KindSummary)
-    relations: KindSummary = field(default_factory=KindSummary)
-    properties_set: int = 0
-    labels_added: int = 0
-    labels_removed: int = 0
-    round_trips: int = 0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "articles": self.articles.as_dict(),
-            "entities": self.entities.as_dict(),
-            "mentions": self.mentions.as_dict(),
-            "relations": self.relations.as_dict(),
-            "properties_set": self.properties_set,
-            "labels_added": self.labels_added,
-            "labels_removed": self.labels_removed,
-            "round_trips": self.round_trips,
-        }
-
-
-# --------------------------------------------------------------------------- rows
-
-
-def _hash(row: dict[str, Any]) -> str:
-    payload = json.dumps(row, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:24]
-
-
-def _with_hash(row: dict[str, Any]) -> dict[str, Any]:
-    row["hash"] = _hash(row)
-    return row
-
-
-def article_row(a: GraphArticle) -> dict[str, Any]:
-    return _with_hash({"id": a.id, "title": a.title, "date": a.date, "url": a.url})
-
-
-def entity_row(e: GraphEntity) -> dict[str, Any]:
-    return _with_hash({"id": e.id, "name": e.name, "type": e.type.value, "aliases": list(e.aliases)})
-
-
-def mention_row(article_id: str, entity_id: str) -> dict[str, Any]:
-    return _with_hash({"article": article_id, "entity": entity_id})
-
-
-def relation_row(rel: GraphRelation) -> dict[str, Any]:
-    """The parameter row of one relation: ontology properties (None = absent), article ids, sentences."""
-    props = rel.properties.model_dump()
-    row: dict[str, Any] = {"id": rel.id, "source": rel.source, "target": rel.target}
-    for key in RELATION_PROPERTY_KEYS:
-        row[key] = props.get(key)
-    row["article_ids"] = rel.article_ids
-    row["evidence"] = list(dict.fromkeys(ev.text for ev in rel.evidence))
-    return _with_hash(row)
 
 
 def prepare_load(graph: Graph, batch_size: int = DEFAULT_BATCH_SIZE) -> LoadPlan:
@@ -195,71 +145,7 @@ def retraction_steps(plan: LoadPlan, existing: dict[str, Any]) -> list[Step]:
     return steps
 
 
-def step_parameters(step: Step, batch: list[dict[str, Any]]) -> dict[str, Any]:
-    """Delete-by-id statements take `$ids` (a list of strings); everything else takes `$rows`."""
-    return statement_parameters(step.statement, batch)
-
-
-def statement_parameters(statement: Statement, batch: list[dict[str, Any]]) -> dict[str, Any]:
-    if "$ids" in statement.cypher:
-        return {"ids": [r["id"] for r in batch]}
-    return {"rows": batch}
-
-
 # --------------------------------------------------------------------------- running
-
-
-def _run_batch(tx: Any, query: str, parameters: dict[str, Any]) -> tuple[int, dict[str, int]]:
-    """Transaction function: may be retried by the driver, so it only returns values."""
-    result = tx.run(query, parameters)
-    changed = 0
-    for record in result:
-        changed = int(record["changed"]) if "changed" in record.keys() else 0  # noqa: SIM118 (Record)
-    c = result.consume().counters
-    return changed, {
-        "nodes_created": c.nodes_created,
-        "nodes_deleted": c.nodes_deleted,
-        "relationships_created": c.relationships_created,
-        "relationships_deleted": c.relationships_deleted,
-        "properties_set": c.properties_set,
-        "labels_added": c.labels_added,
-        "labels_removed": c.labels_removed,
-    }
-
-
-def _run_read(tx: Any, query: str) -> list[Any]:
-    record = tx.run(query).single()
-    return list(record[0]) if record is not None and record[0] is not None else []
-
-
-def _account(summary: LoadSummary, kind: str, changed: int, counters: dict[str, int]) -> None:
-    summary.properties_set += counters["properties_set"]
-    summary.labels_added += counters["labels_added"]
-    summary.labels_removed += counters["labels_removed"]
-    base = kind.split(":")[0]
-    if base == "delete":
-        what = kind.split(":")[1]
-        target = {
-            "entities": summary.entities,
-            "articles": summary.articles,
-            "mentions": summary.mentions,
-        }.get(what, summary.relations)
-        if what in ("entities", "articles"):
-            target.deleted += counters["nodes_deleted"]
-        else:
-            target.deleted += counters["relationships_deleted"]
-        return
-    target = {
-        "articles": summary.articles,
-        "entities": summary.entities,
-        "mentions": summary.mentions,
-        "relations": summary.relations,
-    }[base]
-    created = (
-        counters["nodes_created"] if base in ("articles", "entities") else counters["relationships_created"]
-    )
-    target.created += created
-    target.updated += max(changed - created, 0)
 
 
 def write_graph(
@@ -269,35 +155,18 @@ def write_graph(
     database: str | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: ProgressFn | None = None,
+    summary: LoadSummary | None = None,
 ) -> LoadSummary:
-    """Load `graph` into Neo4j so that its kg-managed part equals the graph afterwards."""
+    """Load `graph` into Neo4j so that its kg-managed part equals the graph afterwards.
+    `summary` (filled as batches commit) tells a caller how far a failed load got."""
     plan = prepare_load(graph, batch_size)
-    summary = LoadSummary()
+    summary = summary if summary is not None else LoadSummary()
     with driver.session(database=database) as session:
-        for stmt in plan.schema:
-            session.execute_write(_run_batch, stmt.cypher, {})
-            summary.round_trips += 1
-        _run_steps(session, plan.upserts, batch_size, summary, progress)
-        existing: dict[str, Any] = {}
-        for key, stmt in zip(("relations", "mentions", "entities", "articles"), cypher.read_statements()):
-            existing[key] = session.execute_read(_run_read, stmt.cypher)
-            summary.round_trips += 1
-        _run_steps(session, retraction_steps(plan, existing), batch_size, summary, progress)
+        write_schema(session, plan.schema, summary)
+        run_steps(session, plan.upserts, batch_size, summary, progress)
+        existing = read_managed(session, summary)
+        run_steps(session, retraction_steps(plan, existing), batch_size, summary, progress)
     return summary
-
-
-def _run_steps(
-    session: Any, steps: Iterable[Step], batch_size: int, summary: LoadSummary, progress: ProgressFn | None
-) -> None:
-    for step in steps:
-        for batch in step.batches(batch_size):
-            changed, counters = session.execute_write(
-                _run_batch, step.statement.cypher, step_parameters(step, batch)
-            )
-            summary.round_trips += 1
-            _account(summary, step.statement.kind, changed, counters)
-            if progress is not None:
-                progress(step.statement.kind, len(batch))
 
 
 def plan_as_dict(plan: LoadPlan) -> dict[str, Any]:
@@ -307,40 +176,29 @@ def plan_as_dict(plan: LoadPlan) -> dict[str, Any]:
     )
 
 
-def counted_plan_as_dict(
-    schema: list[Statement], upserts: list[tuple[Statement, int]], batch_size: int
-) -> dict[str, Any]:
-    """plan_as_dict from row counts alone (the streaming path counts in SQL instead of building rows)."""
-    steps = [{"kind": s.kind, "cypher": s.cypher, "rows": 0, "batches": 1} for s in schema]
-    steps += [
-        {"kind": st.kind, "cypher": st.cypher, "rows": n, "batches": math.ceil(n / batch_size)}
-        for st, n in upserts
-    ]
-    reads = [{"kind": s.kind, "cypher": s.cypher} for s in cypher.read_statements()]
-    upsert_trips = sum(math.ceil(n / batch_size) for _, n in upserts)
-    return {
-        "batch_size": batch_size,
-        "statements": steps,
-        "retraction_reads": reads,
-        "round_trips_without_retractions": len(schema) + upsert_trips + len(reads),
-    }
-
-
 # --------------------------------------------------------------------------- store entry points
-
-
-def read_store_graph(db_path: str) -> Graph:
-    """The store's graph (kg.store owns the file format; a missing store is a StoreError there)."""
-    from kg.store import read_graph
-
-    return read_graph(db_path)
 
 
 def dry_run_store(db_path: str, batch_size: int = DEFAULT_BATCH_SIZE) -> dict[str, Any]:
     """`kg load --dry-run`: the plan for the store, without connecting (row counts come from SQL)."""
-    from kg.neo4j.stream import dry_run_streaming
-
     return dry_run_streaming(db_path, batch_size)
+
+
+@contextmanager
+def _load_errors(settings: Any, summary: LoadSummary) -> Iterator[None]:
+    """Driver errors as one redacted line; after the first commit, also how to finish the load."""
+    from kg.neo4j.connection import neo4j_errors
+
+    try:
+        with neo4j_errors(settings):
+            yield
+    except Neo4jError as exc:
+        if summary.round_trips == 0:
+            raise
+        raise Neo4jError(
+            f"{exc} (the load stopped after {summary.round_trips} round trips; what was written stays: "
+            "run `kg load` again to complete it)"
+        ) from None
 
 
 def load_store(
@@ -356,12 +214,13 @@ def load_store(
 
     The store is read in id-ordered chunks (kg.neo4j.stream), so memory stays at a few batches whatever
     its size; passing `graph` uses the in-memory path instead (write_graph), for tests and benchmarks.
-    `on_connected(total_rows)` runs once the server answered (the CLI starts its progress bar there, so a
-    connection error is not interleaved with a bar).
+    The server must be Neo4j 5 or newer (checked first, reported by version). `on_connected(total_rows)`
+    runs once the server answered (the CLI starts its progress bar there, so a connection error is not
+    interleaved with a bar).
     """
-    from kg.neo4j.connection import neo4j_errors, open_driver
-    from kg.neo4j.stream import write_store
+    from kg.neo4j.connection import check_server_version, open_driver
 
+    summary = LoadSummary()
     if graph is None:
         from kg.store.read import open_store_readonly
         from kg.store.schema import store_errors
@@ -371,7 +230,8 @@ def load_store(
             with store_errors(db_path):
                 driver = open_driver(settings)
                 try:
-                    with neo4j_errors(settings):
+                    with _load_errors(settings, summary):
+                        check_server_version(driver, settings)
                         return write_store(
                             driver,
                             conn,
@@ -379,18 +239,25 @@ def load_store(
                             batch_size=batch_size,
                             progress=progress,
                             on_connected=on_connected,
+                            summary=summary,
                         )
                 finally:
                     driver.close()
         finally:
             conn.close()
     driver = open_driver(settings)
-    if on_connected is not None:
-        on_connected(sum(len(s.rows) for s in prepare_load(graph, batch_size).upserts))
     try:
-        with neo4j_errors(settings):
+        with _load_errors(settings, summary):
+            check_server_version(driver, settings)
+            if on_connected is not None:
+                on_connected(sum(len(s.rows) for s in prepare_load(graph, batch_size).upserts))
             return write_graph(
-                driver, graph, database=settings.database, batch_size=batch_size, progress=progress
+                driver,
+                graph,
+                database=settings.database,
+                batch_size=batch_size,
+                progress=progress,
+                summary=summary,
             )
     finally:
         driver.close()

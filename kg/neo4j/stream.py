@@ -17,21 +17,20 @@ from typing import Any
 
 from kg.neo4j import cypher
 from kg.neo4j.cypher import Statement
-from kg.neo4j.loader import (
+from kg.neo4j.rows import (
     DEFAULT_BATCH_SIZE,
     LoadSummary,
     ProgressFn,
     Step,
-    _account,
-    _run_batch,
-    _run_read,
-    _run_steps,
     article_row,
     counted_plan_as_dict,
     entity_row,
     mention_row,
+    read_managed,
     relation_row,
-    statement_parameters,
+    run_steps,
+    write_batch,
+    write_schema,
 )
 from kg.ontology import EntityType, RelationType
 from kg.store import read as store_read
@@ -123,7 +122,7 @@ def plan_store(conn: sqlite3.Connection, batch_size: int = DEFAULT_BATCH_SIZE) -
 def store_retraction_steps(conn: sqlite3.Connection, existing: dict[str, Any]) -> list[Step]:
     """retraction_steps with the store as the wanted side, checked in SQL a chunk at a time.
 
-    `existing` is what the four reads returned (see loader.retraction_steps); the result is the same
+    `existing` is what the four reads returned (see kg.neo4j.loader.retraction_steps); the result is the same
     steps in the same order with the same (sorted, de-duplicated) rows.
     """
     steps: list[Step] = []
@@ -167,32 +166,23 @@ def write_store(
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: ProgressFn | None = None,
     on_connected: Callable[[int], None] | None = None,
+    summary: LoadSummary | None = None,
 ) -> LoadSummary:
-    """write_graph for the store behind `conn`, streaming: holds one chunk of models and one batch."""
+    """write_graph for the store behind `conn`, streaming: holds one chunk of models and one batch.
+    `summary` (filled as batches commit) tells a caller how far a failed load got."""
     plan = plan_store(conn, batch_size)
     if on_connected is not None:
         on_connected(plan.total_rows)
-    summary = LoadSummary()
+    summary = summary if summary is not None else LoadSummary()
     with driver.session(database=database) as session:
-        for stmt in plan.schema:
-            session.execute_write(_run_batch, stmt.cypher, {})
-            summary.round_trips += 1
+        write_schema(session, plan.schema, summary)
         for step in plan.upserts:
             for batch in batched(step.rows(), batch_size):
-                changed, counters = session.execute_write(
-                    _run_batch, step.statement.cypher, statement_parameters(step.statement, batch)
-                )
-                summary.round_trips += 1
-                _account(summary, step.statement.kind, changed, counters)
-                if progress is not None:
-                    progress(step.statement.kind, len(batch))
-        existing: dict[str, Any] = {}
-        for key, stmt in zip(("relations", "mentions", "entities", "articles"), cypher.read_statements()):
-            existing[key] = session.execute_read(_run_read, stmt.cypher)
-            summary.round_trips += 1
+                write_batch(session, step.statement, batch, summary, progress)
+        existing = read_managed(session, summary)
         steps = store_retraction_steps(conn, existing)
         del existing
-        _run_steps(session, steps, batch_size, summary, progress)
+        run_steps(session, steps, batch_size, summary, progress)
     return summary
 
 

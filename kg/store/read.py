@@ -310,17 +310,17 @@ def open_store_readonly(db_path: str | Path) -> sqlite3.Connection:
     derivation first (read_graph does the same), so both doors see the same graph.
     """
     from kg.errors import StoreError
-    from kg.store.schema import _check_version
+    from kg.store.schema import _check_version, describe_sqlite_error, readonly_uri
 
     path = Path(db_path)
     if not path.is_file():
         raise StoreError(f"{path}: no such store (run `kg build` first)")
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        conn = sqlite3.connect(readonly_uri(path), uri=True, timeout=30)
         _check_version(conn, path)
         dirty = get_meta(conn, "dirty", "0")
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: not a kg store ({exc})") from None
+        raise StoreError(describe_sqlite_error(path, exc)) from None
     if dirty == "1":
         conn.close()
         return open_store(path)
@@ -383,29 +383,34 @@ def iter_entities(conn: sqlite3.Connection, etype: str, chunk: int = 2000) -> It
     is ~7x faster than walking the id index and looking up every row's type, once per type."""
     cur = conn.execute("SELECT id, name, type FROM entities NOT INDEXED WHERE type = ? ORDER BY id", (etype,))
     for rows in _fetch_chunks(cur, chunk):
-        ids = [r[0] for r in rows]
-        aliases = _grouped(
-            conn,
-            "SELECT entity_id, alias FROM aliases WHERE entity_id IN (SELECT value FROM json_each(?)) "
-            "ORDER BY entity_id, alias",
-            ids,
+        yield entity_models(conn, rows)
+
+
+def entity_models(conn: sqlite3.Connection, rows: list[tuple]) -> list[GraphEntity]:
+    """(id, name, type) rows -> GraphEntity models with aliases and article ids, in the rows' order."""
+    ids = [r[0] for r in rows]
+    aliases = _grouped(
+        conn,
+        "SELECT entity_id, alias FROM aliases WHERE entity_id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY entity_id, alias",
+        ids,
+    )
+    arts = _grouped(
+        conn,
+        "SELECT DISTINCT entity_id, article_id FROM article_entities "
+        "WHERE entity_id IN (SELECT value FROM json_each(?)) ORDER BY entity_id, article_id",
+        ids,
+    )
+    return [
+        GraphEntity(
+            id=eid,
+            name=name,
+            type=t,
+            aliases=[a[0] for a in aliases.get(eid, [])],
+            article_ids=[a[0] for a in arts.get(eid, [])],
         )
-        arts = _grouped(
-            conn,
-            "SELECT DISTINCT entity_id, article_id FROM article_entities "
-            "WHERE entity_id IN (SELECT value FROM json_each(?)) ORDER BY entity_id, article_id",
-            ids,
-        )
-        yield [
-            GraphEntity(
-                id=eid,
-                name=name,
-                type=t,
-                aliases=[a[0] for a in aliases.get(eid, [])],
-                article_ids=[a[0] for a in arts.get(eid, [])],
-            )
-            for eid, name, t in rows
-        ]
+        for eid, name, t in rows
+    ]
 
 
 def iter_relations(conn: sqlite3.Connection, rtype: str, chunk: int = 2000) -> Iterator[list[GraphRelation]]:
@@ -415,14 +420,19 @@ def iter_relations(conn: sqlite3.Connection, rtype: str, chunk: int = 2000) -> I
         (rtype,),
     )
     for rows in _fetch_chunks(cur, chunk):
-        evidence = _grouped(
-            conn,
-            'SELECT relation_id, article_id, sentence, start, "end" FROM evidence '
-            "WHERE relation_id IN (SELECT value FROM json_each(?)) "
-            'ORDER BY relation_id, article_id, start, "end"',
-            [r[0] for r in rows],
-        )
-        yield [_relation_model(row, evidence.get(row[0], [])) for row in rows]
+        yield relation_models(conn, rows)
+
+
+def relation_models(conn: sqlite3.Connection, rows: list[tuple]) -> list[GraphRelation]:
+    """(id, type, source, target, properties) rows -> GraphRelation models with evidence, in order."""
+    evidence = _grouped(
+        conn,
+        'SELECT relation_id, article_id, sentence, start, "end" FROM evidence '
+        "WHERE relation_id IN (SELECT value FROM json_each(?)) "
+        'ORDER BY relation_id, article_id, start, "end"',
+        [r[0] for r in rows],
+    )
+    return [_relation_model(row, evidence.get(row[0], [])) for row in rows]
 
 
 def missing_ids(conn: sqlite3.Connection, table: str, ids: list[str]) -> list[str]:

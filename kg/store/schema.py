@@ -7,8 +7,9 @@ evidence) is derived from all facts by `kg.store.derive` so it never depends on 
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -117,39 +118,101 @@ CREATE TRIGGER IF NOT EXISTS evidence_removed AFTER DELETE ON evidence
 """
 
 
+def _writable(path: Path) -> bool:
+    """Can this process write the store file and its folder (WAL needs its -wal and -shm files there)?"""
+    folder = path.parent if str(path.parent) else Path(".")
+    return os.access(folder, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def readonly_uri(path: Path) -> str:
+    """The URI that opens a store for reading only. A store we cannot write is opened `immutable`: in WAL
+    mode SQLite would otherwise need to create its -shm file next to it, and fail."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    return uri if _writable(path) else uri + "&immutable=1"
+
+
 def connect(db_path: str | Path, *, create: bool = False) -> sqlite3.Connection:
-    """Open the store (WAL, foreign keys on); with create=False a missing file is a StoreError."""
+    """Open the store (WAL, foreign keys on); with create=False a missing file is a StoreError.
+
+    Nothing is written to a file before it is known to be a kg store of this schema version (or a new,
+    empty file): another program's SQLite database, or a store written by a newer kg, is refused as it is.
+    A store this process cannot write opens read-only for reading, and is refused for writing."""
     path = Path(db_path)
+    if path.exists() and not path.is_file():
+        raise StoreError(f"{path}: is a directory, not a store file")
     if not create and not path.is_file():
         raise StoreError(f"{path}: no such store (run `kg build` first)")
+    writable = _writable(path)
     if create:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot create the store's folder ({exc.strerror or exc})") from None
+        if not _writable(path):
+            raise StoreError(f"{path}: the store is read-only (no permission to write it or its folder)")
+    fresh = create and (not path.exists() or path.stat().st_size == 0)
+    conn = None
     try:
-        conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+        if writable:
+            conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+        else:
+            conn = sqlite3.connect(readonly_uri(path), uri=True, isolation_level=None, timeout=30)
+        if not fresh:
+            _check_version(conn, path)
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
+        if writable:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
         if create:
             conn.executescript(SCHEMA)
             row = conn.execute("SELECT version FROM schema_version").fetchone()
             if row is None:
                 conn.execute("INSERT INTO schema_version(version) VALUES (?)", (SCHEMA_VERSION,))
-        _check_version(conn, path)
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: not a kg store ({exc})") from None
+    except (sqlite3.Error, StoreError) as exc:
+        if conn is not None:
+            conn.close()
+        if isinstance(exc, StoreError):
+            raise
+        raise StoreError(describe_sqlite_error(path, exc)) from None
     return conn
 
 
 def _check_version(conn: sqlite3.Connection, path: Path) -> None:
     try:
         row = conn.execute("SELECT version FROM schema_version").fetchone()
-    except sqlite3.OperationalError:
-        raise StoreError(f"{path}: not a kg store (no schema_version table)") from None
-    if row is None or row[0] != SCHEMA_VERSION:
-        found = None if row is None else row[0]
+    except sqlite3.OperationalError as exc:
+        if "no such table" not in str(exc):
+            raise
         raise StoreError(
-            f"{path}: store schema version {found}, this kg needs {SCHEMA_VERSION} (delete it and run `kg build` again)"
+            f"{path}: not a kg store (an SQLite database without kg's schema_version table; left as it is)"
+        ) from None
+    found = None if row is None else row[0]
+    if found == SCHEMA_VERSION:
+        return
+    if isinstance(found, int) and found > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: store schema version {found} is newer than this kg's ({SCHEMA_VERSION}): "
+            "written by a newer kg; upgrade kg to use it (the store is left as it is)"
         )
+    raise StoreError(
+        f"{path}: store schema version {found}, this kg needs {SCHEMA_VERSION} "
+        "(delete it and run `kg build` again)"
+    )
+
+
+def describe_sqlite_error(path: str | Path, exc: sqlite3.Error) -> str:
+    """One line naming the store and what went wrong, in words a user can act on."""
+    text = str(exc)
+    if "file is not a database" in text:
+        return f"{path}: not a kg store (file is not a database)"
+    if "readonly" in text or "read-only" in text:
+        return f"{path}: the store is read-only (no permission to write it or its folder)"
+    if "disk is full" in text or "database or disk is full" in text:
+        return (
+            f"{path}: disk full: the batch being written was not stored; what was stored before is intact "
+            "(free some space, then run the command again to finish)"
+        )
+    return f"{path}: {text}"
 
 
 @contextmanager
@@ -158,7 +221,44 @@ def store_errors(db_path: str | Path) -> Iterator[None]:
     try:
         yield
     except sqlite3.Error as exc:
-        raise StoreError(f"{db_path}: {exc}") from None
+        raise StoreError(describe_sqlite_error(db_path, exc)) from None
+
+
+@contextmanager
+def store_lock(db_path: str | Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold the store's writer lock (an advisory flock on the store file, released by the kernel even if
+    the process is killed): a second `kg build` or `kg forget` on the same store waits for the first
+    instead of interleaving with it. `on_wait` is called once if it has to wait. SQLite's own locks,
+    fcntl locks on the same file, are independent of it."""
+    path = Path(db_path)
+    created = not path.exists()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        if not _writable(path):
+            raise StoreError(
+                f"{path}: the store is read-only (no permission to write it or its folder)"
+            ) from None
+        raise StoreError(f"{path}: cannot open the store ({exc.strerror or exc})") from None
+    try:
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: SQLite's own locking still keeps each transaction whole
+            yield
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # after the caller closed its SQLite connection (closing releases this process's locks)
+        wal = Path(f"{path}-wal")
+        if created and path.stat().st_size == 0 and not (wal.exists() and wal.stat().st_size):
+            path.unlink(missing_ok=True)  # created for the lock, never written: leave no empty store
 
 
 def get_meta(conn: sqlite3.Connection, key: str, default: str | None = None) -> str | None:

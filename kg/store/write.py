@@ -40,14 +40,29 @@ def article_status(conn: sqlite3.Connection, path: str, article_id: str, chash: 
 
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception (so a batch is all-or-nothing)."""
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception (so a batch is all-or-nothing).
+
+    After some errors (a full disk) SQLite has already rolled the transaction back; then there is nothing
+    to roll back, and the original error is the one reported."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # the first error says what happened; the rollback failing adds nothing
         raise
-    conn.execute("COMMIT")
+    try:
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+        raise
 
 
 def check_extraction(extraction: Extraction) -> None:
