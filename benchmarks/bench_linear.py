@@ -53,8 +53,10 @@ def main() -> None:
     extract_article(arts[0])  # lexicons loaded before anything is timed
     best = min(_round(arts) for _ in range(args.rounds))
     chars = sum(len(a.text) for a in arts)
-    print(f"real articles: {len(arts)} ({chars / len(arts):.0f} chars each): {len(arts) / best:.0f} articles/s, "
-          f"{chars / best / 1e3:.0f} kchar/s on one core")
+    print(
+        f"real articles: {len(arts)} ({chars / len(arts):.0f} chars each): {len(arts) / best:.0f} articles/s, "
+        f"{chars / best / 1e3:.0f} kchar/s on one core"
+    )
     paragraphs = "\n\n".join(p for a in arts for p in a.text.split("\n\n") if p.strip()) + "\n\n"
     base = args.base_kb * 1000
     print(f"{'text':12}{'chars':>12}{'seconds':>10}{'kchar/s':>10}")

@@ -78,7 +78,10 @@ def _measure_here(spec: dict) -> dict:
 KG = [sys.executable, "-m", "kg.cli"]
 
 
-def bench_exports(stores: dict[str, Path], baseline: str | None, cap_gb: float, work: Path) -> list[dict]:
+def bench_exports(
+    stores: dict[str, Path], baseline: str | None, cap_gb: float, work: Path, base_stores: dict[str, Path]
+) -> list[dict]:
+    """base_stores: the same stores in the baseline's schema version, where it differs from this code's."""
     rows = []
     for label, store in stores.items():
         for fmt in ("json", "graphml", "csv"):
@@ -88,7 +91,7 @@ def bench_exports(stores: dict[str, Path], baseline: str | None, cap_gb: float, 
             if baseline:
                 base_out = work / f"export_{label}_base.{fmt}"
                 row["base"] = run_child(
-                    KG + ["export", fmt, "--db", str(store), "-o", str(base_out)],
+                    KG + ["export", fmt, "--db", str(base_stores.get(label) or store), "-o", str(base_out)],
                     pythonpath=baseline,
                     cap_gb=cap_gb,
                 )
@@ -235,6 +238,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--store10k", type=Path)
     ap.add_argument("--store100k", type=Path)
+    ap.add_argument(
+        "--baseline-store10k", type=Path, help="the 10k store for the baseline, if its schema differs"
+    )
+    ap.add_argument("--baseline-store100k", type=Path)
     ap.add_argument("--corpus10k", type=Path, help="generated articles (make_corpus.py .../articles)")
     ap.add_argument("--dev", type=Path, default=ROOT.parent / "shared" / "corpus" / "dev")
     ap.add_argument("--baseline", help="checkout of the code before this work, run via PYTHONPATH")
@@ -272,7 +279,12 @@ def main() -> None:
     }
     if "exports" not in skip:
         stores = {k: v for k, v in (("10k", args.store10k), ("100k", args.store100k)) if v}
-        results["exports"] = bench_exports(stores, args.baseline, args.baseline_cap_gb, args.work)
+        base_stores = {
+            k: v for k, v in (("10k", args.baseline_store10k), ("100k", args.baseline_store100k)) if v
+        }
+        results["exports"] = bench_exports(
+            stores, args.baseline, args.baseline_cap_gb, args.work, base_stores
+        )
     if "builds" not in skip and args.corpus10k:
         results["builds"] = bench_builds(args.corpus10k, args.baseline, args.repeat, args.work)
     if "monster" not in skip:
