@@ -233,3 +233,52 @@ def test_a_syndicate_that_signs_with_its_borrower() -> None:
 def test_a_count_of_banks_is_no_bank() -> None:
     ex = run("瑞安市国投集团与7家参团银行分别签订银团组团协议，银团总计授信132亿元。")
     assert not any("参团银行" in n for n in ents(ex))
+
+
+def test_regulators_are_government_bodies_also_when_written_bare() -> None:
+    ex = run("经证监会核准，公司拟向国家金融监督管理总局报备，并获得国务院国资委批准。")
+    assert {"证监会", "国家金融监督管理总局", "国务院国资委"} <= {
+        n for n, t in ents(ex).items() if t == "GovernmentBody"
+    }
+    # the longest known form wins over the short one inside it
+    assert "中国证监会" in ents(run("中国证监会发布公告。")) and "证监会" not in ents(
+        run("中国证监会发布公告。")
+    )
+
+
+def test_an_office_named_before_a_title_is_typed_by_its_last_head_word() -> None:
+    ex = run("市政府金融办主任李四表示，将支持企业上市。")
+    assert ents(ex)["市政府金融办"] == "GovernmentBody"
+    assert ("李四", "EXECUTIVE_OF", "市政府金融办") in rels(ex)
+
+
+def test_a_seller_holds_the_stake_it_sells() -> None:
+    ex = run("中融信托拟转让所持中融基金全部51%的股权。")
+    assert "中融基金" in ents(ex) and "持中融基金" not in ents(ex)  # 所持 is no part of the name
+    assert props(ex, "中融信托", "INVESTED_IN", "中融基金")["stake"] == "51%"
+    ex = run("董事长陈一鸣将向华信精密股份有限公司转让其所持苏州微纳光电科技有限公司35%股权。")
+    assert ("陈一鸣", "INVESTED_IN", "苏州微纳光电科技有限公司") in rels(ex)
+    # the buyer after 向 is no seller
+    assert ("华信精密股份有限公司", "INVESTED_IN", "苏州微纳光电科技有限公司") not in rels(ex)
+    ex = run("证监会核准了国开证券将其持有的国开泰富基金公司66.7%股权转让给北京国有资本运营管理有限公司。")
+    assert ents(ex)["国开泰富基金公司"] == "Company"  # a fund management company keeps its 公司
+    assert ("国开证券", "INVESTED_IN", "国开泰富基金公司") in rels(ex)
+    assert ("北京国有资本运营管理有限公司", "ACQUIRED", "国开泰富基金公司") in rels(ex)
+
+
+def test_a_time_word_before_a_head_word_names_nothing() -> None:
+    assert ents(run("年内基金公司股权转让再添新例，各地银行积极支持。")) == {}
+
+
+def test_a_bank_founding_a_unit_in_a_zone_opens_there() -> None:
+    ex = run("重庆农村商业银行今年将在平潭综合实验区发起设立村镇银行。")
+    assert ("重庆农村商业银行", "OPENED_IN", "平潭综合实验区") in rels(ex)
+
+
+def test_the_company_before_tong_guo_borrows_across_the_border_not_its_parent() -> None:
+    ex = run(
+        "海润集团旗下在香港注册的全资子公司海润国际（香港）有限公司，也在上月通过汇丰银行（中国）有限公司厦门分行"
+        "搭建了本外币一体化跨境资金池。"
+    )
+    xb = {(s, t) for s, r, t in rels(ex) if r == "CROSS_BORDER_FINANCING"}
+    assert xb == {("海润国际（香港）有限公司", "汇丰银行（中国）有限公司厦门分行")}

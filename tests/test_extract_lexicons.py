@@ -100,3 +100,9 @@ def test_recognition_view_keeps_every_offset() -> None:
     assert len(view) == len(text)
     assert view.startswith("6月21日，交行（江苏）省分行：") and "1,000万元 10:30" in view
     assert "“协议”" in view and "http://x.cn" in view and "123%" in view and "千金药业｜公告" in view
+
+
+def test_known_names_are_data_with_a_type_each() -> None:
+    assert lx.KNOWN_ORGS["证监会"] == "GovernmentBody" and lx.KNOWN_ORGS["工行"] == "Bank"
+    assert set(lx.KNOWN_ORGS.values()) <= {"GovernmentBody", "Bank", "Company"}
+    assert all(CJK.match(n) for n in lx.KNOWN_ORGS)

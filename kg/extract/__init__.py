@@ -26,7 +26,7 @@ __all__ = ["EXTRACTOR_VERSION", "extract_article"]
 
 # Bump whenever a change alters what is extracted: `kg build` re-extracts stored articles whose facts were
 # produced by another version, so a store never mixes the output of two extractors silently.
-EXTRACTOR_VERSION = "8"
+EXTRACTOR_VERSION = "9"
 
 
 def _as_written(view: str, text: str, surface: str) -> str:

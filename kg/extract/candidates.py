@@ -89,6 +89,9 @@ def article_memo(text: str) -> dict:
     return memo[1]
 
 
+_SUO_VERB_RE = re.compile(r"持有|持|属|辖|在")
+
+
 def left_edge(text: str, pos: int, limit: int = 22) -> int:
     """Start of the name ending at `pos`: back over name characters, then after the last cue word."""
     n = len(text)
@@ -104,7 +107,15 @@ def left_edge(text: str, pos: int, limit: int = 22) -> int:
     cut = memo.get(run)
     if cut is None:
         cut = memo[run] = _run_cut(run)
-    return i + cut
+    start = i + cut
+    if start < pos and text[start] == "所":
+        start += 1
+    if 0 < start < pos and text[start - 1] == "所":
+        # 所持中融基金 / 所属…: 所 makes the verb after it a noun phrase; the name starts after the verb
+        v = _SUO_VERB_RE.match(text, start, pos)
+        if v and pos - v.end() >= 2:
+            start = v.end()
+    return start
 
 
 _INDUSTRY_CUES = frozenset(lx.INDUSTRY_WORDS)
@@ -350,6 +361,8 @@ def valid_org_body(body: str, weak: bool, bank: bool = False) -> bool:
     masked = _mask(body)
     if len(body) < 2 or _STOP_RE.search(masked) or _DIGIT_OR_QUANT.search(body):
         return False
+    if lex.word_tag(body) in _TIME_OR_PRONOUN_TAGS:
+        return False  # 年内基金公司 / 各地银行: a time word or pronoun before the head word names nothing
     brand = bank and (body in lx.BANK_BRANDS or _two_char_brand(body))
     if _generic(body) and not brand:
         return False  # 建设银行 / 交通银行 are names although 建设 / 交通 are common words; 合作银行 is not
@@ -363,6 +376,7 @@ def valid_org_body(body: str, weak: bool, bank: bool = False) -> bool:
 
 
 _KNOWN_RE = re.compile(_sorted_alt(lx.KNOWN_ORGS))
+_TIME_OR_PRONOUN_TAGS = frozenset({"t", "tg", "r", "rr", "rz", "m"})
 
 
 _FUND_WORD_RE = re.compile(r"产业|投资|引导|创投|创业|发展|成长|专项|母|子|天使|并购|纾困|双创|科创|股权")

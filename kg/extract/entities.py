@@ -369,7 +369,10 @@ def build_entities(text: str) -> EntityTable:
                 continue  # 商用车事业部总经理: a division of the company named before, not an organisation
             if 2 <= len(org) <= 20 and cd.valid_org_body(org, weak=False):
                 etype = "Company"
-                sm = cd.ORG_SUFFIX_RE.search(org)
+                # the last head word decides (市政府金融办 is a government office, not a company)
+                sm = None
+                for sm in cd.ORG_SUFFIX_RE.finditer(org):
+                    pass
                 if sm and sm.end() == len(org) and sm.group("suf"):
                     etype = cd._ORG_SUFFIX_TYPE[sm.group("suf")]
                 if re.search(r"区|市|省|县", org[-1:]) or cd.REGION_SUFFIX_RE.fullmatch(org):

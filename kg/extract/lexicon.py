@@ -377,27 +377,8 @@ EVENT_SUFFIXES = _words(
     """
 )
 
-# Well-known short bank names that carry no suffix grammar (support list).
-KNOWN_ORGS = {
-    "央行": "GovernmentBody",
-    "人民银行": "GovernmentBody",
-    "外汇局": "GovernmentBody",
-    "工行": "Bank",
-    "农行": "Bank",
-    "中行": "Bank",
-    "建行": "Bank",
-    "交行": "Bank",
-    "招行": "Bank",
-    "中银香港": "Bank",
-    "宁德时代": "Company",
-    "比亚迪": "Company",
-    "腾讯": "Company",
-    "阿里巴巴": "Company",
-    "华为": "Company",
-    "中国平安": "Company",
-    "蚂蚁集团": "Company",
-    "京东": "Company",
-}
+# Well-known names without suffix grammar (organisations.yaml `known`), name -> entity type.
+KNOWN_ORGS = {name: etype for etype, block in _ORGS["known"].items() for name in _words(block)}
 
 # A government word right after a place suffix (青浦区人民政府, 宿迁市委).
 GOV_SUFFIX_AFTER_RE = re.compile(r"人民政府|政府|委员会|管委会|区委|市委|县委|委|长|人大|政协")

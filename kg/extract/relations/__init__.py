@@ -35,6 +35,7 @@ from kg.extract.relations.holdings import (
     rule_holds_after_acquisition,
     rule_ranked_holder,
     rule_stake_purchase,
+    rule_stake_sale,
 )
 from kg.extract.relations.money import (
     rule_acquired,
@@ -79,6 +80,7 @@ RULES = (
     rule_purpose_financing,
     rule_ranked_holder,
     rule_stake_purchase,
+    rule_stake_sale,
     rule_executive,
     rule_attended,
     rule_subsidiary,

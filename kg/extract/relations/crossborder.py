@@ -55,7 +55,8 @@ def rule_cross_border(ctx: Ctx, s: int, e: int, ms) -> None:
         kx = _first_after(ctx, ms, s + served.end(), 0)
         if bank is not None and kx is not None and ctx.etype(ms[kx][2]) != "Bank":
             borrower, channels = ms[kx][2], [bank]
-    else:
+    elif not via or borrower is None or not channels:
+        # no 通过, or a 通过 that names no borrower and bank around it (通过该资金池): read the whole sentence
         orgs = _orgs(ctx, ms)
         non_banks = [o for o in orgs if ctx.etype(o) != "Bank"]
         borrower = non_banks[0] if non_banks else None

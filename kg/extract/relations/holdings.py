@@ -14,6 +14,10 @@ _RANKED_HOLDER_RE = re.compile(r"的?(?:第[一二三]大|主要|最大|单一�
 _PURCHASE_RE = re.compile(r"(?:购买|受让|收购|购入)(?=[^，。；]{2,60}?(?:合计|共同)?(?:所)?持有?的?)")
 _HELD_OF_RE = re.compile(r"(?:合计|共同|分别)?(?:所)?持有?的?")
 _STAKE_AFTER_RE = re.compile(r"(?P<stake>\d+(?:\.\d+)?%)?(?:的)?(?:股权|股份|权益)")
+# A拟转让所持中融基金51%的股权 / 将其持有的X 66.7%股权转让给B: what a seller sells, it holds
+_SALE_RE = re.compile(
+    r"(?:出售|转让|挂牌转让|公开挂牌转让|减持)(?:其)?(?:所)?持有?的?|将其?(?:所)?持有?的?(?=[^，。；]{2,40}?转让给)"
+)
 _SUBJECT_WORD_RE = re.compile(r"(?:^|[，。；])(?:本公司|公司|上市公司)")
 _SEPARATORS = ("、", "和", "及", "与", "以及")
 
@@ -62,6 +66,41 @@ def rule_stake_purchase(ctx: Ctx, s: int, e: int, ms) -> None:
         for seller in sellers:
             if seller != buyer:
                 ctx.add("INVESTED_IN", seller, target, {}, (s, e))
+
+
+def rule_stake_sale(ctx: Ctx, s: int, e: int, ms) -> None:
+    """中融信托拟转让所持中融基金51%的股权: the seller (the clause's subject) holds T (INVESTED_IN); who buys
+    is left to the acquisition rules."""
+    text = ctx.text
+    for m in _SALE_RE.finditer(text, s, e):
+        k = _first_after(ctx, ms, m.end(), 0)
+        if k is None or ms[k][0] != m.end():
+            continue
+        pos = ms[k][1]
+        if text.startswith("全部", pos):
+            pos += 2
+        sm = _STAKE_AFTER_RE.match(text, pos)
+        if not sm:
+            continue
+        target = ms[k][2]
+        seller = _seller(ctx, s, m.start(), ms, m.group(0).startswith("将"))
+        if seller is not None and seller != target:
+            ctx.add("INVESTED_IN", seller, target, {"stake": sm.group("stake")}, (s, e))
+
+
+def _seller(ctx: Ctx, s: int, pos: int, ms, before_jiang: bool) -> int | None:
+    """The clause's subject: its first organisation or person not introduced by 向/给 (陈一鸣将向华信精密转让:
+    the buyer after 向 is no seller); none when absent."""
+    cs = _clause_start(ctx.text, s, pos)
+    for a, b, i in ms:
+        if before_jiang and b == pos and ctx.etype(i) in ORG_TYPES | {"Person"}:
+            return i  # 核准了国开证券将其持有的…: the holder right before 将
+    for a, b, i in ms:
+        if cs <= a and b <= pos and ctx.etype(i) in ORG_TYPES | {"Person"}:
+            if ctx.text[max(cs, a - 1) : a] in ("向", "给"):
+                return None
+            return i
+    return None
 
 
 def _skip_group_words(text: str, pos: int) -> int:

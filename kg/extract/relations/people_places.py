@@ -23,7 +23,8 @@ from kg.extract.relations.officials import drop_places_beside_bodies, official_t
 # 出席 / 参加 / 参与(签约仪式): the attendees before, the event after
 _ATTENDS_RE = re.compile(r"出席|参加|参与")
 # (在武汉)正式 / 成功 / nothing (落户): all that may part place and verb
-_OPTIONALLY_OFFICIAL_RE = re.compile(r"(?:正式|成功)?")
+# 在R(正式|发起|全资)设立: how it is founded may stand between the place and the cue
+_OPTIONALLY_OFFICIAL_RE = re.compile(r"(?:正式|成功)?(?:发起|注册|全资|独资)?")
 # 在 / 于 / 落户 / 入驻(正式): the word right before the place
 _AT_OR_SETTLES_IN_RE = re.compile(r"(?:在|于|落户|入驻)(?:正式)?$")
 # (在武汉)隆重举行了(揭牌仪式): 举行 between the place and the ceremony
