@@ -65,8 +65,8 @@ def _parties_before(ctx: Ctx, s: int, vpos: int, ms) -> list[int]:
         if t == "Person" and ctx.table.person_groups.get((ms_, me_)):
             # an official signing for an organisation: the organisation is the party (…与徐州市邹徐文常务副市长
             # 签订: the city's government, which rule_executive found for him)
-            for r in ctx.rels:
-                if r.type == "EXECUTIVE_OF" and r.src == mi and r.tgt not in out and r.ev[0] == s:
+            for r in ctx.executive_at.get((mi, s), ()):
+                if r.tgt not in out:
                     out.append(r.tgt)
                     ctx.proxies[r.tgt] = (ms_, me_)  # the body stands where its official is named
             continue

@@ -92,6 +92,9 @@ class Ctx:
     _regions: list[tuple[str, int]] | None = None
     _funds: list[tuple[int, int, int]] | None = None
     implied: dict[str | None, int | None] = field(default_factory=dict)  # level -> the article's place
+    # (person, sentence start) -> its EXECUTIVE_OF relations: read per signing official without a scan of all
+    executive_at: dict[tuple[int, int], list] = field(default_factory=dict)
+    bodies: dict[tuple, int | None] = field(default_factory=dict)  # (place, level, kind) -> its body
 
     def etype(self, i: int) -> str:
         return self.table.entities[i].type
@@ -136,7 +139,10 @@ class Ctx:
         if EntityType(self.etype(src)) not in st or EntityType(self.etype(tgt)) not in tt:
             return
         props = {k: v for k, v in props.items() if v is not None}
-        self.rels.append(Rel(rtype, src, tgt, props, ev, conf, **extra))
+        rel = Rel(rtype, src, tgt, props, ev, conf, **extra)
+        self.rels.append(rel)
+        if rtype == "EXECUTIVE_OF":
+            self.executive_at.setdefault((src, ev[0]), []).append(rel)
 
 
 def _clause_start(text: str, s: int, pos: int) -> int:

@@ -21,7 +21,15 @@ def implied(ctx: Ctx, level: str) -> int | None:
 
 
 def _body_of(ctx: Ctx, place: int | None, level: str | None, kind: str) -> int | None:
-    """The article's GovernmentBody of that kind for the place (or, with no place, the bare 州政府 kind)."""
+    """The article's GovernmentBody of that kind for the place (or, with no place, the bare 州政府 kind);
+    computed once per article and question (the entities do not change while relations are read)."""
+    key = (place, level, kind)
+    if key not in ctx.bodies:
+        ctx.bodies[key] = _find_body(ctx, place, level, kind)
+    return ctx.bodies[key]
+
+
+def _find_body(ctx: Ctx, place: int | None, level: str | None, kind: str) -> int | None:
     ents = ctx.table.entities
     words = _BODY_WORDS[kind]
     stems: set[str] = set()

@@ -114,8 +114,9 @@ def syndicate_pass(ctx: Ctx) -> None:
     if not synd:
         return
     member_sents = list(synd)
+    synd_set = set(synd)  # a set: a long article has thousands of sentences and hundreds of loan sentences
     for a, b in sents:
-        if (a, b) in synd:
+        if (a, b) in synd_set:
             continue
         banks_here = [x for x in ctx.mentions(a, b) if ctx.etype(x[2]) == "Bank"]
         if len({x[2] for x in banks_here}) >= 3 or (
