@@ -282,3 +282,43 @@ def test_the_company_before_tong_guo_borrows_across_the_border_not_its_parent() 
     )
     xb = {(s, t) for s, r, t in rels(ex) if r == "CROSS_BORDER_FINANCING"}
     assert xb == {("海润国际（香港）有限公司", "汇丰银行（中国）有限公司厦门分行")}
+
+
+def test_role_nouns_descriptions_and_amounts_name_no_organisation() -> None:
+    ex = run(
+        "作为试点银行，工商银行率先开展业务。该公司是知名物流集团。项目总投资50亿元，其中固定资产投资40亿元。"
+    )
+    assert ents(ex) == {"工商银行": "Bank"}
+
+
+def test_foreign_names_with_middle_dots_are_whole_persons() -> None:
+    assert ents(run("约翰·史密斯担任汇丰中国行长。")).get("约翰·史密斯") == "Person"
+    ex = run("新开发银行行长马可斯·特罗伊若出席。")
+    assert "马可斯·特罗伊若" in ents(ex) and not any("出席" in n for n in ents(ex))
+    ex = run("新疆天山能源集团有限公司总经理由艾力·买买提担任。")
+    assert ("艾力·买买提", "EXECUTIVE_OF", "新疆天山能源集团有限公司") in rels(ex)
+    assert not any(n.startswith("总经理") for n in ents(ex))
+
+
+def test_a_town_party_secretary_serves_the_town_not_a_company() -> None:
+    ex = run("昆山市花桥镇党委副书记、镇长李强出席。")
+    assert ents(ex) == {"昆山市": "Region", "花桥镇": "Region", "李强": "Person"}
+    assert ("李强", "EXECUTIVE_OF", "花桥镇") in rels(ex)
+
+
+def test_a_bureau_word_inside_a_company_name_is_no_bureau() -> None:
+    assert ents(run("确保招商局集团在湾区的投资项目顺利落地。")) == {"招商局集团": "Company"}
+
+
+def test_lists_closed_by_their_kind_name_state_groups_and_big_banks() -> None:
+    ex = run("中远海运、招商局等央企负责人出席，工行、农行等国有大行加大投放。")
+    assert {"中远海运": "Company", "招商局": "Company", "工行": "Bank", "农行": "Bank"}.items() <= ents(
+        ex
+    ).items()
+
+
+def test_business_districts_are_places() -> None:
+    assert ents(run("企业入驻陆家嘴金融贸易区和虹桥商务区。")) == {
+        "陆家嘴金融贸易区": "Region",
+        "虹桥商务区": "Region",
+    }

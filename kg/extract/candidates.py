@@ -376,6 +376,7 @@ def valid_org_body(body: str, weak: bool, bank: bool = False) -> bool:
 
 
 _KNOWN_RE = re.compile(_sorted_alt(lx.KNOWN_ORGS))
+_COMPANY_AFTER_RE = re.compile(r"集团|(?:股份)?有限(?:责任)?公司|控股|股份")
 _TIME_OR_PRONOUN_TAGS = frozenset({"t", "tg", "r", "rr", "rz", "m"})
 
 
@@ -395,6 +396,10 @@ def find_org_candidates(text: str) -> list[Cand]:
             etype, weak = _ORG_SUFFIX_TYPE[suf], suf in _WEAK
         if weak and _WEAK_NEXT.match(text, m.end()):
             continue
+        if etype == "GovernmentBody" and _COMPANY_AFTER_RE.match(text, m.end()):
+            continue  # 招商局集团 / 港务局有限公司: the bureau word is part of a company's name
+        if suf == "产投" and text.startswith("资", m.end()):
+            continue  # 固定资产投资: 资产|投资 read across, no company named …产投
         if suf == "银行" and text.startswith(("间", "业", "卡", "账户"), m.end()):
             continue  # 银行间债券市场 / 银行业: not a bank's name
         if suf == "控股" and text.startswith("的", m.end()):
@@ -542,9 +547,42 @@ _SUBJECT_PERSON_RE = re.compile(
 )
 
 
+# 约翰·史密斯担任… / 、莫纳莱·拉特索马表示: a transliterated name with middle dots opening a clause or an item
+_DOTTED_SUBJECT_RE = re.compile(
+    r"(?:^|(?<=[\n，,。；;：:、“\"（(]))([\u4e00-\u9fff]{1,6}(?:·[\u4e00-\u9fff]{1,8}){1,3})"
+)
+_AFTER_DOTTED_RE = re.compile(
+    r"(?:女士|先生|博士|教授)?(?:担任|出任|兼任|任|为|是|表示|指出|介绍|透露|认为|称|说|出席|参加|会见|见证|"
+    r"[、，,。；;）)”\"和与及等])"
+)
+
+
+_TITLE_WORDS_LONG = tuple(t for t in lx.TITLES if len(t) >= 2)
+
+
+def find_dotted_person_candidates(text: str) -> list[Cand]:
+    """A foreign name written with middle dots where a person stands: before 担任/表示/出席 or punctuation; a
+    dotted name followed by more name characters (欧尚·乐华梅兰超市) is left to the organisation rules."""
+    from kg.extract.persons import trim_dotted
+
+    out = []
+    for m in _DOTTED_SUBJECT_RE.finditer(text):
+        name = trim_dotted(m.group(1))
+        end = m.start(1) + len(name)
+        if name.endswith("·") or not _AFTER_DOTTED_RE.match(text, end):
+            continue
+        first = name.split("·", 1)[0]
+        if any(t in first for t in _TITLE_WORDS_LONG) or any(c in "由为是任" for c in first):
+            continue  # 总经理由艾力·买买提担任: a title and a copula before the name (the title rules read it)
+        if _STOP_RE.search(name) or _SUFFIX_END_RE.search(name) or REGION_SUFFIX_END_RE.search(name):
+            continue
+        out.append(Cand(m.start(1), end, name, "Person", "subject"))
+    return out
+
+
 def find_subject_person_candidates(text: str) -> list[Cand]:
     """A bare 2-3 character name opening a clause before 持有/出资/表示 is a person (许文杰直接持有…)."""
-    out = []
+    out = find_dotted_person_candidates(text)
     for m in _SUBJECT_PERSON_RE.finditer(text):
         name = m.group(1)
         surname = name[0] in lx.SURNAMES_1 or name[:2] in lx.SURNAMES_2
@@ -655,23 +693,12 @@ def find_project_candidates(text: str) -> list[Cand]:
 
 
 # X、Y和Z等(N家)?商业银行 / 等企业 / 等N家机构: the closing noun says what the listed names are
+_CLOSED_TYPES = {noun: etype for etype, block in lx.LIST_KINDS.items() for noun in block.split()}
 _CLOSED_LIST_RE = re.compile(
     r"((?:[\u4e00-\u9fffA-Za-z]{2,12}、)+[\u4e00-\u9fffA-Za-z]{2,12}?)(?:(?:和|及|以及)([\u4e00-\u9fffA-Za-z]{2,12}?))?"
     r"等(?:[\d一二两三四五六七八九十几多]+[家个所])?(?:[\u4e00-\u9fff]{0,4}?)"
-    r"(?P<noun>商业银行|股份制银行|银行|金融机构|企业|公司|集团|机构|单位|基金)"
+    r"(?P<noun>" + _sorted_alt(_CLOSED_TYPES) + ")"
 )
-_CLOSED_TYPES = {
-    "商业银行": "Bank",
-    "股份制银行": "Bank",
-    "银行": "Bank",
-    "金融机构": "Company",
-    "企业": "Company",
-    "公司": "Company",
-    "集团": "Company",
-    "机构": "Company",
-    "单位": "Company",
-    "基金": "Fund",
-}
 
 
 def find_closed_list_candidates(text: str, blocked: list[tuple[int, int]]) -> list[Cand]:

@@ -73,6 +73,8 @@ _TITLE_RE = re.compile(r"《[^《》\n]{1,80}》")
 _DEPARTMENT_RE = re.compile(
     r"(管理局|管委会|委员会|人民政府|政府|局|厅|银行|分行|支行|集团|公司)[\u4e00-\u9fff]{2,6}(?:处|科|室|部|办公室|中心|组)$"
 )
+# a political title that opens with its level (镇党委书记, 乡长, 县委副书记): what stands before it is a place
+_PLACE_TITLE_RE = re.compile(r"[镇乡县区市省州旗](?:党委|党工委|委|长|人大|政协|人民政府|政府)")
 _PLACE_END_RE = re.compile("(?:" + lx._first_char_trie(list(lx.PLACES)) + ")$")
 _PARTY_OF_RE = re.compile(r"^([\u4e00-\u9fff]{2,20}(?:管理委员会|管委会|人民政府|政府))(?:党工委|党委|党组)$")
 _BODY_END = r"(?:管理委员会|管委会)$"
@@ -367,6 +369,8 @@ def build_entities(text: str) -> EntityTable:
                 continue  # 公司总经理兼产业基金负责人: two roles, the words between them name no organisation
             if org.endswith(("事业部", "事业群", "部门")):
                 continue  # 商用车事业部总经理: a division of the company named before, not an organisation
+            if _PLACE_TITLE_RE.match(g.role) and text[g.org_end : g.org_end + 1] == g.role[:1]:
+                continue  # 昆山市花桥|镇党委副书记: the title's level character ends a place, not a company
             if 2 <= len(org) <= 20 and cd.valid_org_body(org, weak=False):
                 etype = "Company"
                 # the last head word decides (市政府金融办 is a government office, not a company)
