@@ -322,3 +322,29 @@ def test_business_districts_are_places() -> None:
         "陆家嘴金融贸易区": "Region",
         "虹桥商务区": "Region",
     }
+
+
+def test_a_brand_the_article_names_in_full_makes_its_bare_company_a_name() -> None:
+    ex = run("安徽海螺水泥股份有限公司旗下芜湖海螺公司与当地政府签约。")
+    assert ("芜湖海螺公司", "SUBSIDIARY_OF", "安徽海螺水泥股份有限公司") in rels(ex)
+    assert ents(run("北京上市公司协会与辖区上市公司座谈。")) == {"北京上市公司协会": "Company"}
+    assert ents(run("公募基金和一些中小基金加快布局。")) == {}
+
+
+def test_the_company_after_dui_raises_the_round() -> None:
+    ex = run("红杉资本中国基金领投，高瓴资本跟投，完成对北京字节跳动科技有限公司的B轮融资。")
+    assert {s for s, r, t in rels(ex) if r == "INVESTED_IN" and t == "北京字节跳动科技有限公司"} == {
+        "红杉资本中国基金",
+        "高瓴资本",
+    }
+
+
+def test_a_named_borrower_is_financed_not_the_city_its_loan_supports() -> None:
+    ex = run("国家开发银行四川省分行向成都轨道交通集团有限公司发放贷款50亿元，支持成都地铁建设。")
+    fin = {(s, t) for s, r, t in rels(ex) if r == "PROVIDED_FINANCING_TO"}
+    assert fin == {("国家开发银行四川省分行", "成都轨道交通集团有限公司")}
+
+
+def test_one_character_after_a_place_opens_the_brand() -> None:
+    ex = run("三方合资成立北京普莱德新能源电池科技有限公司。")
+    assert "北京普莱德新能源电池科技有限公司" in ents(ex)

@@ -242,7 +242,9 @@ def _word_cut(run: str, cut: int) -> int:
                 # otherwise it is likely part of a word the dictionary does not know (自|贸区, 维他|奶); and
                 # no boundary follows a place (杭州|高新: the place opens the name)
                 after_place = k > 0 and lex.word_tag(words[k - 1]) == "ns"
-                if (len(w) >= 2 and not after_place) or _opens_name(run, end, nxt):
+                if after_place and len(w) == 1:
+                    pass  # 北京|普|莱德: one character after a place is the brand's first, not a boundary
+                elif (len(w) >= 2 and not after_place) or _opens_name(run, end, nxt):
                     best = end
             elif tag in _VERB_TAGS and len(w) >= 2 and _opens_name(run, end, nxt):
                 best = end
@@ -377,7 +379,7 @@ def valid_org_body(body: str, weak: bool, bank: bool = False) -> bool:
 
 _KNOWN_RE = re.compile(_sorted_alt(lx.KNOWN_ORGS))
 _COMPANY_AFTER_RE = re.compile(r"集团|(?:股份)?有限(?:责任)?公司|控股|股份")
-_TIME_OR_PRONOUN_TAGS = frozenset({"t", "tg", "r", "rr", "rz", "m"})
+_TIME_OR_PRONOUN_TAGS = frozenset({"t", "tg", "r", "rr", "rz", "m", "f", "b"})
 
 
 _FUND_WORD_RE = re.compile(r"产业|投资|引导|创投|创业|发展|成长|专项|母|子|天使|并购|纾困|双创|科创|股权")
@@ -438,6 +440,45 @@ def find_org_candidates(text: str) -> list[Cand]:
     # known short names (support list only)
     for km in _KNOWN_RE.finditer(text):
         out.append(Cand(km.start(), km.end(), km.group(0), lx.KNOWN_ORGS[km.group(0)], "known"))
+    return out
+
+
+_VERB_OR_FUNCTION_TAGS = frozenset({"v", "vn", "vd", "vi", "d", "p", "c", "u", "r", "m", "f", "t"})
+_BARE_COMPANY_RE = re.compile(r"(?<![有限分总团金份合子])公司(?![法债章制])")
+
+
+def find_brand_company_candidates(text: str, orgs: list[Cand]) -> list[Cand]:
+    """X公司 with no legal form (芜湖海螺公司, 维他奶公司) where the article names X's brand in a full name too
+    (安徽海螺水泥股份有限公司): the brand, not a dictionary, says that X is a name."""
+    brands = set()
+    for c in orgs:
+        if c.type not in ("Company", "Bank") or c.kind not in ("suffix", "known"):
+            continue
+        core = _strip_place(c.text)
+        core = _NAME_TAIL_RE.sub("", core) or core
+        for n in range(2, min(4, len(core)) + 1):  # 海螺水泥 -> 海螺, 海螺水, 海螺水泥
+            brand = core[:n]
+            if (
+                not _generic(brand)
+                and not _STOP_RE.search(brand)
+                and not lx.PLACE_RE.fullmatch(brand)
+                and lex.word_tag(brand) not in _VERB_OR_FUNCTION_TAGS  # 上市 (北京上市公司协会) is no brand
+            ):
+                brands.add(brand)
+    if not brands:
+        return []
+    out: list[Cand] = []
+    for m in _BARE_COMPANY_RE.finditer(text):
+        start = left_edge(text, m.start(), limit=10)
+        body = text[start : m.start()]
+        for brand in brands:
+            if body.endswith(brand):
+                head = body[: len(body) - len(brand)]
+                if head and _strip_place(head + brand) != brand:
+                    head = ""  # only a place may stand before the brand (芜湖|海螺)
+                    start = m.start() - len(brand)
+                out.append(Cand(start, m.end(), text[start : m.end()], "Company", "suffix"))
+                break
     return out
 
 

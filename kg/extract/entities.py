@@ -383,6 +383,7 @@ def build_entities(text: str) -> EntityTable:
                     continue
                 title_orgs.append(cd.Cand(g.org_start, g.org_end, org, etype, "title_org"))
 
+    orgs += cd.find_brand_company_candidates(text, orgs)
     base = orgs + title_orgs + announcers + [p.cand for p in persons] + events
     base += find_committee_candidates(text, regions) + find_bare_bodies(text)
     # 成都市委书记李春城 / 省人大常委会主任: a party committee or congress named only as part of a title is no

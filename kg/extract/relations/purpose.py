@@ -30,11 +30,19 @@ def rule_purpose_financing(ctx: Ctx, s: int, e: int, ms) -> None:
     pm = _PURPOSE_RE.search(text, lm.end(), e)
     if not pm:
         return
+    # 向成都轨道交通集团有限公司发放贷款…，支持成都地铁建设: the borrower is named; the place is the purpose
+    direct = any(lenders[-1][1] <= x[0] and x[1] <= lm.start() and ctx.etype(x[2]) in _BORROWERS for x in ms)
     borrowers = []
     for x in ms:
         if x[0] >= pm.end() and ctx.etype(x[2]) in _BORROWERS and x[2] not in borrowers:
             borrowers.append(x[2])
-        elif x[0] == pm.end() and ctx.etype(x[2]) == "Region" and not borrowers and pm.group(0) != "用于":
+        elif (
+            x[0] == pm.end()
+            and ctx.etype(x[2]) == "Region"
+            and not borrowers
+            and not direct
+            and pm.group(0) != "用于"
+        ):
             borrowers.append(x[2])  # 提供3000亿元综合授信，支持湖北省交通…: the place is financed
     if not borrowers:
         return

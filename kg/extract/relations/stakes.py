@@ -68,6 +68,9 @@ _LEADS_RE = re.compile(r"(?:领投|跟投|参投|联合领投|独家投资|独�
 
 
 _GETS_RE = re.compile(r"获得了?|完成了?|获(?!批)")
+_ROUND_OF_RE = re.compile(
+    r"(?:完成|参与|领投|投资)?对(?=[^，,。；;]{2,40}?的[^，,。；;]{0,12}?(?:融资|投资))"
+)
 _RAISES_RE = re.compile(r"(?:宣布)?(?:已|正式|成功)?(?:完成|获得|获)[^，,。；;]{0,14}?融资")
 
 
@@ -85,6 +88,13 @@ def rule_round_investors(ctx: Ctx, s: int, e: int, ms) -> None:
         investors += [
             x[2] for x in ms if x[0] >= cs and x[1] <= m.start() and ctx.etype(x[2]) in _HOLDER_TYPES
         ]
+    if target is None or target in investors:
+        # A领投，B跟投，完成对X的B轮融资: the company after 对 raises
+        for om in _ROUND_OF_RE.finditer(text, s, e):
+            k = _first_after(ctx, ms, om.end(), 0)
+            if k is not None and text.startswith("的", ms[k][1]) and ms[k][2] not in investors:
+                target = ms[k][2]
+                break
     if target is None or target in investors:
         # 由A领投，B跟投 opening the sentence: the company raising is the one that 完成/获得…融资 before
         raised = [rm for rm in _RAISES_RE.finditer(text, 0, e)]
