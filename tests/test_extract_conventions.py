@@ -348,3 +348,23 @@ def test_a_named_borrower_is_financed_not_the_city_its_loan_supports() -> None:
 def test_one_character_after_a_place_opens_the_brand() -> None:
     ex = run("三方合资成立北京普莱德新能源电池科技有限公司。")
     assert "北京普莱德新能源电池科技有限公司" in ents(ex)
+
+
+def test_state_groups_and_brands_known_by_short_name_only_as_whole_words() -> None:
+    ex = run("中国中铁与肯尼亚政府签署合作协议。")
+    assert ("中国中铁", "SIGNED_AGREEMENT_WITH", "肯尼亚政府") in rels(ex)
+    assert ents(run("这是一个完美的方案，施工行业持续回暖。")) == {}  # 美的 and 工行 inside other words
+    assert ents(run("美的集团与格力电器竞争。")) == {"美的集团": "Company", "格力电器": "Company"}
+
+
+def test_a_bare_city_government_after_a_preposition_is_a_party() -> None:
+    ex = run("比亚迪、宁德时代、华为分别与市政府签订投资协议。")
+    assert {s for s, r, t in rels(ex) if r == "SIGNED_AGREEMENT_WITH" and t == "市政府"} == {
+        "比亚迪",
+        "宁德时代",
+        "华为",
+    }
+
+
+def test_zones_whose_name_opens_with_a_place_word() -> None:
+    assert ents(run("项目落户虹桥国际中央商务区。")) == {"虹桥国际中央商务区": "Region"}

@@ -378,6 +378,21 @@ def valid_org_body(body: str, weak: bool, bank: bool = False) -> bool:
 
 
 _KNOWN_RE = re.compile(_sorted_alt(lx.KNOWN_ORGS))
+
+
+def _on_word_bounds(text: str, start: int, end: int) -> bool:
+    """Do start and end fall between words when the text around them is segmented (a known name read inside
+    美的 of 完美的 does not)?"""
+    a = max(0, start - 4)
+    b = min(len(text), end + 4)
+    bounds = {a}
+    pos = a
+    for w in lex.segment(text[a:b]):
+        pos += len(w)
+        bounds.add(pos)
+    return start in bounds and end in bounds
+
+
 _COMPANY_AFTER_RE = re.compile(r"集团|(?:股份)?有限(?:责任)?公司|控股|股份")
 _TIME_OR_PRONOUN_TAGS = frozenset({"t", "tg", "r", "rr", "rz", "m", "f", "b"})
 
@@ -439,6 +454,8 @@ def find_org_candidates(text: str) -> list[Cand]:
         out.append(Cand(start, end, text[start:end], etype, "suffix"))
     # known short names (support list only)
     for km in _KNOWN_RE.finditer(text):
+        if not _on_word_bounds(text, km.start(), km.end()):
+            continue  # 完美的 / 施工行业 / 中国建筑业: the known name is part of another word
         out.append(Cand(km.start(), km.end(), km.group(0), lx.KNOWN_ORGS[km.group(0)], "known"))
     return out
 

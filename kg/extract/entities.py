@@ -95,7 +95,8 @@ _TITLE_ONLY_RE = re.compile(
     r"(?:[省市区县州镇乡旗]委|党委|党工委|党组|人大常委会|人大|政协)$|^[省市区县州](?:人民)?政府$"
 )
 _TITLE_AFTER_RE = re.compile(lx.TITLE_CHAIN)
-_BARE_BODY_RE = re.compile(r"(?<![\u4e00-\u9fff、])(?:[省市州区县](?:人民)?政府)")
+# 州政府与… / 分别与市政府签订: a bare government after punctuation or a preposition, not inside 广州市政府
+_BARE_BODY_RE = re.compile(r"(?:(?<![\u4e00-\u9fff、])|(?<=[与和同向及对由为]))(?:[省市州区县](?:人民)?政府)")
 _BARE_AFTER_BODY_RE = re.compile(r"(?:委|政府|管委会)[、和及与]$")
 
 

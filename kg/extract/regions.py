@@ -12,6 +12,7 @@ from kg.extract.candidates import (
     _DIGIT_OR_QUANT,
     _MULTI_ZONE,
     _NAME_TAIL_RE,
+    REGION_SUFFIX_END_RE,
     REGION_SUFFIX_RE,
     Cand,
     _generic,
@@ -93,7 +94,14 @@ def find_region_candidates(text: str) -> list[Cand]:
                 body = body[inner.start() :]
                 place = inner
             ethnic = suf.startswith("自治") and body.endswith("族")  # 恩施土家族苗族自治州
-            if not (place or len(body) <= 3 or ethnic) or _generic(body):
+            # 虹桥国际中央商务区 / 长三角生态绿色一体化发展示范区: a place word (jieba ns) opens a longer body
+            # (not a zone's part: 江北新区核心区 describes an area of a zone already named)
+            opens = (
+                len(body) <= 14
+                and lex.word_tag(lex.segment(body)[0]) == "ns"
+                and not REGION_SUFFIX_END_RE.search(body)
+            )
+            if not (place or len(body) <= 3 or ethnic or opens) or _generic(body):
                 continue
         else:
             # 北京市 / 青浦区人民政府: a gazetteer place, or a 2-char body governed by a government word
