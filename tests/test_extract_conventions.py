@@ -368,3 +368,32 @@ def test_a_bare_city_government_after_a_preposition_is_a_party() -> None:
 
 def test_zones_whose_name_opens_with_a_place_word() -> None:
     assert ents(run("项目落户虹桥国际中央商务区。")) == {"虹桥国际中央商务区": "Region"}
+
+
+def test_a_cue_word_inside_a_name_is_no_boundary() -> None:
+    ex = run(
+        "中国信达资产管理股份有限公司、中国华融资产管理股份有限公司联合受让恒丰银行股份有限公司40%股份。"
+    )
+    buyers = {s for s, r, t in rels(ex) if t == "恒丰银行股份有限公司"}
+    assert buyers == {
+        "中国信达资产管理股份有限公司",
+        "中国华融资产管理股份有限公司",
+    }  # 华融资产 keeps its 融资
+
+
+def test_a_bare_title_in_a_list_serves_the_organisation_before_it() -> None:
+    ex = run("青岛港国际股份有限公司董事长苏建光、总经理张保华出席。")
+    assert {s for s, r, t in rels(ex) if r == "EXECUTIVE_OF"} == {"苏建光", "张保华"}
+
+
+def test_holders_of_an_unnamed_joint_venture_are_its_partners() -> None:
+    ex = run("浙江吉利控股集团有限公司和沃尔沃汽车（中国）投资有限公司分别持有合资公司50%股权。")
+    assert props(ex, "浙江吉利控股集团有限公司", "INVESTED_IN", "合资公司")["stake"] == "50%"
+    assert ("沃尔沃汽车（中国）投资有限公司", "INVESTED_IN", "合资公司") in rels(ex)
+    assert {("浙江吉利控股集团有限公司", "沃尔沃汽车（中国）投资有限公司")} == {
+        (s, t) for s, r, t in rels(ex) if r == "JOINT_VENTURE_WITH"
+    }
+    ex = run(
+        "上海国际港务（集团）股份有限公司、中远海运控股股份有限公司分别持有上海港航股权投资有限公司60%和40%的股份。"
+    )
+    assert props(ex, "中远海运控股股份有限公司", "INVESTED_IN", "上海港航股权投资有限公司")["stake"] == "40%"

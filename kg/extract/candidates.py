@@ -136,6 +136,8 @@ def _run_cut(run: str) -> int:
             m.end() not in bounds or (m.start() not in bounds and _name_word_at(run, m.start()))
         ):
             continue  # 跟进 / 华为 are one word each: their 跟 / 为 is no preposition
+        if len(m.group(0)) >= 2 and _cue_overlaps_protected(run, m.start(), m.end()):
+            continue  # 华融资产: a cue (融资) whose last character opens a name word (资产) is no cue
         if not lx.is_kept_cue(m.group(0)):
             if m.group(0) == "和" and _he_in_name(run, cut, m.start()):
                 continue
@@ -201,6 +203,11 @@ def _opens_name(run: str, at: int, word: str | None) -> bool:
 
 
 _TITLE_WORDS = frozenset(lx.TITLES)
+
+
+def _cue_overlaps_protected(run: str, start: int, end: int) -> bool:
+    pm = _PROTECTED_RE.match(run, end - 1)
+    return pm is not None and pm.end() > end and end - 1 > start
 
 
 def _name_word_at(run: str, pos: int) -> bool:

@@ -323,6 +323,8 @@ _GOV_END_RE = re.compile("(?:" + lx.word_alternation(lx.GOV_SUFFIXES) + ")$")
 
 _UNNAMED_JV_CUE_RE = re.compile(
     r"(?:共同|联合|合资)(?:出资|投资)?(?:设立|成立|组建)(?:一家)?(?:合资公司|项目公司|特殊目的公司)"
+    # 分别持有合资公司50%股权 / 合资公司注册资本10亿元，其中A出资…: its holdings are stated
+    r"|(?:持有|持股)(?:合资公司|项目公司)|(?:合资公司|项目公司)(?:的)?(?:注册资本|股权结构|股比)"
 )
 _PLACEHOLDER_NOUNS = ("合资公司", "项目公司", "特殊目的公司")
 

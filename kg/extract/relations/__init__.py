@@ -32,6 +32,7 @@ from kg.extract.relations.holders import (
     rule_subscribes,
 )
 from kg.extract.relations.holdings import (
+    rule_each_holds,
     rule_holds_after_acquisition,
     rule_ranked_holder,
     rule_stake_purchase,
@@ -81,6 +82,7 @@ RULES = (
     rule_ranked_holder,
     rule_stake_purchase,
     rule_stake_sale,
+    rule_each_holds,
     rule_executive,
     rule_attended,
     rule_subsidiary,

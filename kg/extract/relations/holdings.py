@@ -6,7 +6,14 @@ import re
 
 from kg.extract.entities import ORG_TYPES
 from kg.extract.normalize import find_date
-from kg.extract.relations.base import Ctx, _clause_start, _first_after, _mention_before
+from kg.extract.relations.base import (
+    Ctx,
+    _clause_end,
+    _clause_start,
+    _first_after,
+    _last_before,
+    _mention_before,
+)
 
 # 金保利新能源有限公司第一大股东招商新能源集团 / X的主要股东为Y
 _RANKED_HOLDER_RE = re.compile(r"的?(?:第[一二三]大|主要|最大|单一最大|大)股东(?:为|是)?")
@@ -18,6 +25,9 @@ _STAKE_AFTER_RE = re.compile(r"(?P<stake>\d+(?:\.\d+)?%)?(?:的)?(?:股权|股�
 _SALE_RE = re.compile(
     r"(?:出售|转让|挂牌转让|公开挂牌转让|减持)(?:其)?(?:所)?持有?的?|将其?(?:所)?持有?的?(?=[^，。；]{2,40}?转让给)"
 )
+# A和B分别持有合资公司50%股权 / A、B分别持有T 60%、40%的股份: each holder of the list holds T
+_EACH_HOLDS_RE = re.compile(r"分别(?:持有|持股|拥有)")
+_STAKES_RE = re.compile(r"\d+(?:\.\d+)?%")
 _SUBJECT_WORD_RE = re.compile(r"(?:^|[，。；])(?:本公司|公司|上市公司)")
 _SEPARATORS = ("、", "和", "及", "与", "以及")
 
@@ -101,6 +111,35 @@ def _seller(ctx: Ctx, s: int, pos: int, ms, before_jiang: bool) -> int | None:
                 return None
             return i
     return None
+
+
+def rule_each_holds(ctx: Ctx, s: int, e: int, ms) -> None:
+    """A和B分别持有T 50%股权: each listed holder INVESTED_IN T (stakes in order when several are written);
+    holders of an unnamed joint venture (合资公司) are its partners (JOINT_VENTURE_WITH)."""
+    text = ctx.text
+    for m in _EACH_HOLDS_RE.finditer(text, s, e):
+        k = _last_before(ctx, ms, m.start(), 0, ORG_TYPES | {"Person"})
+        kt = _first_after(ctx, ms, m.end(), 0)
+        if k is None or kt is None:
+            continue
+        holders = [ms[k][2]]
+        while k > 0 and text[ms[k - 1][1] : ms[k][0]] in _SEPARATORS:
+            k -= 1
+            holders.insert(0, ms[k][2])
+        if len(holders) < 2:
+            continue
+        target = ms[kt][2]
+        seg = text[ms[kt][1] : _clause_end(text, ms[kt][1], e)]
+        if not _STAKE_AFTER_RE.search(seg):
+            continue
+        stakes = _STAKES_RE.findall(seg)
+        for n, h in enumerate(holders):
+            stake = stakes[n] if len(stakes) == len(holders) else (stakes[0] if len(stakes) == 1 else None)
+            ctx.add("INVESTED_IN", h, target, {"stake": stake}, (s, e))
+        if ctx.table.entities[target].name in ("合资公司", "项目公司"):
+            for i, a in enumerate(holders):
+                for b in holders[i + 1 :]:
+                    ctx.add("JOINT_VENTURE_WITH", a, b, {}, (s, e))
 
 
 def _skip_group_words(text: str, pos: int) -> int:

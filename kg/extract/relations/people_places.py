@@ -112,7 +112,8 @@ def rule_executive(ctx: Ctx, s: int, e: int, ms) -> None:
                 org = _government_of(ctx, chunk, g.role)
             if org is None and chunk in ("公司", "本公司", "该公司", "集团", "集团公司"):
                 org = ctx.focal
-            if org is None and not chunk.strip() and ctx.text[g.org_start - 1 : g.org_start] in "，,":
+            if org is None and not chunk.strip() and ctx.text[g.org_start - 1 : g.org_start] in "，,、":
+                # 董事长苏建光、总经理张保华: a bare title in a list serves the organisation of the one before
                 org = prev_org
                 if org is None and ms and ctx.text.startswith("为", ps - 1):
                     # X（下称Y）总部设在R，董事长为王启航: a bare title + 为 names the sentence's organisation

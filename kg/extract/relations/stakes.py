@@ -128,6 +128,17 @@ def rule_founds(ctx: Ctx, s: int, e: int, ms) -> None:
         ctx.last_established, ctx.established_at = ms[k2][2], s
 
 
+def _coordinated_buyers(ctx: Ctx, ms, cs: int, pos: int) -> list[int]:
+    """The holder right before the verb and those joined to it (A、B联合受让: both buy)."""
+    bl = [x for x in ms if x[0] >= cs and x[1] <= pos and ctx.etype(x[2]) in _HOLDER_TYPES]
+    out = [bl[-1][2]]
+    for prev, cur in zip(reversed(bl[:-1]), reversed(bl[1:])):
+        if ctx.text[prev[1] : cur[0]] not in ("、", "和", "与", "及", "以及"):
+            break
+        out.append(prev[2])
+    return out
+
+
 def rule_takes_stake(ctx: Ctx, s: int, e: int, ms) -> None:
     """A受让(B持有的)C 20%股权 -> A ACQUIRED C (股份: INVESTED_IN, as for 转让); A成为C(的)股东 -> A INVESTED_IN C,
     A成为C的控股股东 -> C SUBSIDIARY_OF A."""
@@ -156,7 +167,8 @@ def rule_takes_stake(ctx: Ctx, s: int, e: int, ms) -> None:
         amt = parse_amount(text[s:e])
         if amt:
             props.update(amount=amt[0], currency=amt[1], amount_text=amt[2])
-        ctx.add(kind, before[-1], ms[k][2], props, (s, e), transfer=True)
+        for buyer in _coordinated_buyers(ctx, ms, cs, pos):
+            ctx.add(kind, buyer, ms[k][2], dict(props), (s, e), transfer=True)
     for m in _BECOMES_RE.finditer(sent) if "股东" in sent else ():
         pos = s + m.start()
         k = _first_after(ctx, ms, s + m.end(), 0)
