@@ -495,8 +495,8 @@ def find_brand_company_candidates(text: str, orgs: list[Cand]) -> list[Cand]:
     for m in _BARE_COMPANY_RE.finditer(text):
         start = left_edge(text, m.start(), limit=10)
         body = text[start : m.start()]
-        for brand in brands:
-            if body.endswith(brand):
+        for brand in (body[-n:] for n in (4, 3, 2) if len(body) >= n):
+            if brand in brands:
                 head = body[: len(body) - len(brand)]
                 if head and _strip_place(head + brand) != brand:
                     head = ""  # only a place may stand before the brand (芜湖|海螺)
