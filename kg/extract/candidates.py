@@ -612,6 +612,34 @@ _SUBJECT_PERSON_RE = re.compile(
 )
 
 
+_AFTER_NAME_RE = re.compile(
+    "|".join(
+        sorted(
+            {w for w in lx.AFTER_NAME if len(w) >= 2} | {"担任", "出任", "兼任", "先生", "女士"},
+            key=len,
+            reverse=True,
+        )
+    )
+)
+_DOT_STOPS = frozenset(lx.STOP_CHARS) | frozenset("等及和与")
+
+
+def trim_dotted(name: str) -> str:
+    """A foreign name read greedily up to 8 characters after its last dot ends before a word that follows
+    names (马可斯·特罗伊若出席 -> 马可斯·特罗伊若) or a function character."""
+    dot = name.rfind("·")
+    tail = name[dot + 1 :]
+    cut = len(tail)
+    am = _AFTER_NAME_RE.search(tail, 1)
+    if am:
+        cut = am.start()
+    for i, ch in enumerate(tail[1:cut], 1):
+        if ch in _DOT_STOPS:
+            cut = i
+            break
+    return name[: dot + 1 + cut]
+
+
 # 约翰·史密斯担任… / 、莫纳莱·拉特索马表示: a transliterated name with middle dots opening a clause or an item
 _DOTTED_SUBJECT_RE = re.compile(
     r"(?:^|(?<=[\n，,。；;：:、“\"（(]))([\u4e00-\u9fff]{1,6}(?:·[\u4e00-\u9fff]{1,8}){1,3})"
@@ -628,8 +656,6 @@ _TITLE_WORDS_LONG = tuple(t for t in lx.TITLES if len(t) >= 2)
 def find_dotted_person_candidates(text: str) -> list[Cand]:
     """A foreign name written with middle dots where a person stands: before 担任/表示/出席 or punctuation; a
     dotted name followed by more name characters (欧尚·乐华梅兰超市) is left to the organisation rules."""
-    from kg.extract.persons import trim_dotted
-
     out = []
     for m in _DOTTED_SUBJECT_RE.finditer(text):
         name = trim_dotted(m.group(1))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from kg.extract import lexical as lex
 from kg.extract import lexicon as lx
 from kg.extract.candidates import _SUFFIX_END_RE as ORG_SUFFIX_END_RE
-from kg.extract.candidates import REGION_SUFFIX_END_RE, Cand, is_cjk, left_edge
+from kg.extract.candidates import REGION_SUFFIX_END_RE, Cand, is_cjk, left_edge, trim_dotted
 
 _SOFT_STOPS = frozenset("强代主会提参致")
 _SOFT_VERBS = frozenset(
@@ -50,34 +50,6 @@ _LATIN_NAME_RE = re.compile(r"[A-Z][a-z]+(?:[ ·.-][A-Z][a-z]+){1,2}(?![A-Za-z])
 
 
 _FOREIGN_NAME_RE = re.compile(r"[\u4e00-\u9fff]{1,6}(?:·[\u4e00-\u9fff]{1,8}){1,3}")
-
-
-_AFTER_NAME_RE = re.compile(
-    "|".join(
-        sorted(
-            {w for w in lx.AFTER_NAME if len(w) >= 2} | {"担任", "出任", "兼任", "先生", "女士"},
-            key=len,
-            reverse=True,
-        )
-    )
-)
-_DOT_STOPS = frozenset(lx.STOP_CHARS) | frozenset("等及和与")
-
-
-def trim_dotted(name: str) -> str:
-    """A foreign name read greedily up to 8 characters after its last dot ends before a word that follows
-    names (马可斯·特罗伊若出席 -> 马可斯·特罗伊若) or a function character."""
-    dot = name.rfind("·")
-    tail = name[dot + 1 :]
-    cut = len(tail)
-    am = _AFTER_NAME_RE.search(tail, 1)
-    if am:
-        cut = am.start()
-    for i, ch in enumerate(tail[1:cut], 1):
-        if ch in _DOT_STOPS:
-            cut = i
-            break
-    return name[: dot + 1 + cut]
 
 
 def _name_after(text: str, pos: int) -> str | None:
