@@ -397,3 +397,17 @@ def test_holders_of_an_unnamed_joint_venture_are_its_partners() -> None:
         "上海国际港务（集团）股份有限公司、中远海运控股股份有限公司分别持有上海港航股权投资有限公司60%和40%的股份。"
     )
     assert props(ex, "中远海运控股股份有限公司", "INVESTED_IN", "上海港航股权投资有限公司")["stake"] == "40%"
+
+
+def test_partners_that_each_put_in_half_found_a_joint_venture() -> None:
+    ex = run("广州汽车集团股份有限公司与日本丰田汽车公司各出资50%成立广汽丰田汽车有限公司。")
+    assert ("广州汽车集团股份有限公司", "JOINT_VENTURE_WITH", "日本丰田汽车公司") in rels(ex)
+    assert ("日本丰田汽车公司", "INVESTED_IN", "广汽丰田汽车有限公司") in rels(ex)
+
+
+def test_foreign_brands_spelled_in_transliteration_are_names() -> None:
+    assert ("浙江吉利控股集团有限公司", "ACQUIRED", "沃尔沃汽车公司") in rels(
+        run("浙江吉利控股集团有限公司收购沃尔沃汽车公司。")
+    )
+    assert ents(run("霍尼韦尔公司与苏州工业园区签约。"))["霍尼韦尔公司"] == "Company"
+    assert ents(run("巴西公司和新能源汽车公司参与竞标。")) == {}  # a country's or an industry's companies

@@ -387,6 +387,19 @@ def valid_org_body(body: str, weak: bool, bank: bool = False) -> bool:
 _KNOWN_RE = re.compile(_sorted_alt(lx.KNOWN_ORGS))
 
 
+def _foreign_brand(body: str) -> bool:
+    """A foreign brand (沃尔沃, 丰田 …): 2-5 characters spelled with transliteration characters, or one word the
+    dictionary knows as a foreign name (nrt/nz/nt) or not at all; nothing generic."""
+    if not 2 <= len(body) <= 5 or _generic(body) or _STOP_RE.search(body):
+        return False
+    if lx.FOREIGN_PLACE_RE.fullmatch(body) or lx.PLACE_RE.fullmatch(body):
+        return False  # 巴西公司 / 德国公司: a company of a country, unnamed
+    if sum(c in lx.TRANSLITERATION_CHARS for c in body) >= len(body) - (len(body) > 3):
+        return True  # 沃尔沃 / 霍尼韦尔: spelled with the characters of foreign names
+    words = lex.segment(body)
+    return len(words) == 1 and lex.word_tag(words[0]) in (None, "nrt", "nz", "nt")
+
+
 def _on_word_bounds(text: str, start: int, end: int) -> bool:
     """Do start and end fall between words when the text around them is segmented (a known name read inside
     美的 of 完美的 does not)?"""
@@ -418,7 +431,13 @@ def find_org_candidates(text: str) -> list[Cand]:
             etype, weak = "Company", False
         else:
             etype, weak = _ORG_SUFFIX_TYPE[suf], suf in _WEAK
-        if weak and _WEAK_NEXT.match(text, m.end()):
+        with_gongsi = False
+        if weak and text.startswith("公司", m.end()):
+            # 丰田汽车公司 / 沃尔沃汽车公司: a known or foreign brand before the industry word makes 公司 its form
+            b0 = left_edge(text, m.start(), limit=8)
+            brand = _strip_place(text[b0 : m.start()])
+            with_gongsi = brand in lx.KNOWN_ORGS or _foreign_brand(brand)
+        if weak and not with_gongsi and _WEAK_NEXT.match(text, m.end()):
             continue
         if etype == "GovernmentBody" and _COMPANY_AFTER_RE.match(text, m.end()):
             continue  # 招商局集团 / 港务局有限公司: the bureau word is part of a company's name
@@ -455,7 +474,7 @@ def find_org_candidates(text: str) -> list[Cand]:
             continue  # 由华储能源控股: "controlled by", not a company named …控股
         if weak and not _strip_place(body) and start > 0 and text[start - 1] in "在于到赴向从来":
             continue  # 在北京投资 is a verb phrase, 北京投资 after a boundary is a name
-        end = m.end()
+        end = m.end() + (2 if with_gongsi else 0)
         if etype == "Fund" and _FUND_PHASE_RE.match(text, end):
             end += 2  # 国家中小企业发展基金一期: the phase is part of the fund's name
         out.append(Cand(start, end, text[start:end], etype, "suffix"))
@@ -472,8 +491,9 @@ _BARE_COMPANY_RE = re.compile(r"(?<![有限分总团金份合子])公司(?![法�
 
 
 def find_brand_company_candidates(text: str, orgs: list[Cand]) -> list[Cand]:
-    """X公司 with no legal form (芜湖海螺公司, 维他奶公司) where the article names X's brand in a full name too
-    (安徽海螺水泥股份有限公司): the brand, not a dictionary, says that X is a name."""
+    """X公司 with no legal form where the article names X's brand in a full name too (芜湖海螺公司 beside
+    安徽海螺水泥股份有限公司: the brand, not a dictionary, says that X is a name), or X is spelled as a
+    foreign name (霍尼韦尔公司)."""
     brands = set()
     for c in orgs:
         if c.type not in ("Company", "Bank") or c.kind not in ("suffix", "known"):
@@ -489,12 +509,14 @@ def find_brand_company_candidates(text: str, orgs: list[Cand]) -> list[Cand]:
                 and lex.word_tag(brand) not in _VERB_OR_FUNCTION_TAGS  # 上市 (北京上市公司协会) is no brand
             ):
                 brands.add(brand)
-    if not brands:
-        return []
     out: list[Cand] = []
     for m in _BARE_COMPANY_RE.finditer(text):
         start = left_edge(text, m.start(), limit=10)
         body = text[start : m.start()]
+        core = _strip_place(body)
+        if core and _foreign_brand(core) and core not in lx.KNOWN_ORGS:
+            out.append(Cand(start, m.end(), text[start : m.end()], "Company", "suffix"))  # 霍尼韦尔公司
+            continue
         for brand in (body[-n:] for n in (4, 3, 2) if len(body) >= n):
             if brand in brands:
                 head = body[: len(body) - len(brand)]

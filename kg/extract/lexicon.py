@@ -52,7 +52,10 @@ STRONG_COMPANY_SUFFIXES = _words(_ORGS["company_strong"])
 WEAK_COMPANY_SUFFIXES = _words(_ORGS["company_weak"])
 SYNDICATE_ROLES = _words(_ORGS["syndicate_roles"])
 SYNDICATE_DEFAULT_ROLE: str = _ORGS["syndicate_default_role"]
-LIST_KINDS: dict[str, str] = _ORGS["list_kinds"]  # entity type -> the nouns that close a list of its names
+LIST_KINDS: dict[str, str] = _ORGS["list_kinds"]
+TRANSLITERATION_CHARS = frozenset(
+    "".join(_words(_ORGS["transliteration_chars"]))
+)  # entity type -> the nouns that close a list of its names
 
 # A legal tail that may follow a name: used to link 旭升集团 to 宁波旭升集团股份有限公司.
 LEGAL_TAIL = re.compile(

@@ -216,7 +216,10 @@ def rule_strategic(ctx: Ctx, s: int, e: int, ms) -> None:
         _pairs(ctx, "STRATEGIC_PARTNER_OF", parties, {"date": find_date(sent, ctx.date)}, (s, e), conf)
 
 
-_JV_RE = re.compile(r"(?:共同|联合|合资)(?:出资|投资)?(?:设立|成立|组建|创立)|合资(?:设立|成立)")
+_JV_RE = re.compile(
+    r"(?:共同|联合|合资)(?:出资|投资)?(?:设立|成立|组建|创立)|合资(?:设立|成立)"
+    r"|各(?:出资|持股)\d+(?:\.\d+)?%(?:的股比)?(?:设立|成立|组建)"  # A与B各出资50%成立C
+)
 
 
 def rule_joint_venture(ctx: Ctx, s: int, e: int, ms) -> None:
