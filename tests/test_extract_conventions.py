@@ -411,3 +411,14 @@ def test_foreign_brands_spelled_in_transliteration_are_names() -> None:
     )
     assert ents(run("霍尼韦尔公司与苏州工业园区签约。"))["霍尼韦尔公司"] == "Company"
     assert ents(run("巴西公司和新能源汽车公司参与竞标。")) == {}  # a country's or an industry's companies
+
+
+def test_an_official_speaking_for_the_bare_city_government_serves_it() -> None:
+    ex = run("签约仪式由市政府副秘书长赵刚主持，市委常委、副市长孙丽代表市政府致辞。")
+    assert {s for s, r, t in rels(ex) if r == "EXECUTIVE_OF" and t == "市政府"} == {"赵刚", "孙丽"}
+
+
+def test_signatories_without_titles_are_persons_but_no_parties() -> None:
+    ex = run("双方代表王小明和李大伟签署协议，中国工商银行董事长廖林见证。")
+    assert {"王小明", "李大伟"} <= {n for n, t in ents(ex).items() if t == "Person"}
+    assert not {x for x in rels(ex) if x[1] == "SIGNED_AGREEMENT_WITH"}

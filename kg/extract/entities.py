@@ -96,7 +96,9 @@ _TITLE_ONLY_RE = re.compile(
 )
 _TITLE_AFTER_RE = re.compile(lx.TITLE_CHAIN)
 # 州政府与… / 分别与市政府签订: a bare government after punctuation or a preposition, not inside 广州市政府
-_BARE_BODY_RE = re.compile(r"(?:(?<![\u4e00-\u9fff、])|(?<=[与和同向及对由为]))(?:[省市州区县](?:人民)?政府)")
+_BARE_BODY_RE = re.compile(
+    r"(?:(?<![\u4e00-\u9fff、])|(?<=[与和同向及对由为])|(?<=代表))(?:[省市州区县](?:人民)?政府)"
+)
 _BARE_AFTER_BODY_RE = re.compile(r"(?:委|政府|管委会)[、和及与]$")
 
 
@@ -348,7 +350,11 @@ def build_entities(text: str) -> EntityTable:
     persons = pc.find_person_candidates(text)
     regions = rg.find_region_candidates(text)
     events = cd.find_event_candidates(text) + cd.find_project_candidates(text)
-    announcers = cd.find_announcer_candidates(text) + cd.find_subject_person_candidates(text)
+    announcers = (
+        cd.find_announcer_candidates(text)
+        + cd.find_subject_person_candidates(text)
+        + pc.find_signatory_candidates(text)
+    )
 
     # organisations named only by the title chain in front of a person (平安金服党委书记 ...)
     title_orgs = []

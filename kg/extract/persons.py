@@ -201,6 +201,27 @@ def _plain_name(name: str) -> bool:
     return lx.PLACE_RE.fullmatch(name) is None
 
 
+# 双方代表王小明和李大伟签署协议: names of signatories after 代表, joined by 和/、, before the signing verb
+_SIGNATORIES_RE = re.compile(
+    r"(?<=代表)((?:[\u4e00-\u9fff]{2,3}[和、与及])*[\u4e00-\u9fff]{2,3}?)(?:分别|共同)?(?:签署|签订|签约|签字|在协议上签字)"
+)
+_NAME_JOINERS_RE = re.compile(r"[和、与及]")
+
+
+def find_signatory_candidates(text: str) -> list[Cand]:
+    """Signatories named without a title: each a plain personal name (surname, no other kind of word)."""
+    out: list[Cand] = []
+    for m in _SIGNATORIES_RE.finditer(text):
+        pos = m.start(1)
+        names = _NAME_JOINERS_RE.split(m.group(1))
+        if not all(_plain_name(n) for n in names):
+            continue
+        for n in names:
+            out.append(Cand(pos, pos + len(n), n, "Person", "subject"))
+            pos += len(n) + 1
+    return out
+
+
 def _after_title_ok(text: str, end: int) -> bool:
     if end >= len(text):
         return True
