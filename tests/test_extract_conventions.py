@@ -422,3 +422,11 @@ def test_signatories_without_titles_are_persons_but_no_parties() -> None:
     ex = run("双方代表王小明和李大伟签署协议，中国工商银行董事长廖林见证。")
     assert {"王小明", "李大伟"} <= {n for n, t in ents(ex).items() if t == "Person"}
     assert not {x for x in rels(ex) if x[1] == "SIGNED_AGREEMENT_WITH"}
+
+
+def test_a_loan_agreement_a_bank_signs_is_the_financing() -> None:
+    ex = run("国家开发银行与巴基斯坦财政部签署100亿元人民币贷款协议。")
+    assert rels(ex) == {("国家开发银行", "PROVIDED_FINANCING_TO", "巴基斯坦财政部")}
+    assert props(ex, "国家开发银行", "PROVIDED_FINANCING_TO", "巴基斯坦财政部")["amount"] == 1e10
+    ex = run("中国进出口银行与埃及政府签署了贷款协议。")  # a country's name keeps its 及
+    assert rels(ex) == {("中国进出口银行", "PROVIDED_FINANCING_TO", "埃及政府")}

@@ -302,6 +302,9 @@ def _mask(body: str) -> str:
     masked = _PROTECTED_RE.sub(lambda pm: "〇" * len(pm.group(0)), body)
     if _STOP_BRAND_RE is not None:
         masked = _STOP_BRAND_RE.sub(lambda pm: "〇" * len(pm.group(0)), masked)  # 华为: a brand keeps its 为
+    if any(c in lx.STOP_CHARS for c in masked):
+        # 埃及政府 / 中国埃及商会: a country's name keeps its 及
+        masked = lx.FOREIGN_PLACE_RE.sub(lambda pm: "〇" * len(pm.group(0)), masked)
     if "和" not in masked:
         return masked
     out = list(masked)

@@ -7,7 +7,7 @@ from itertools import pairwise
 
 from kg.extract import lexicon as lx
 from kg.extract.entities import ORG_TYPES
-from kg.extract.normalize import find_date
+from kg.extract.normalize import find_date, parse_amount
 from kg.extract.relations.base import (
     Ctx,
     _clause_end,
@@ -43,8 +43,11 @@ _BY_RE = re.compile(r"由")
 _CONTROLS_RE = re.compile(r"(?:绝对|相对)?控股")
 
 _AGREEMENT_RE = re.compile(
-    r"(?:了|的)?(?:正式)?(?P<a>《[^》]{1,80}》|[\u4e00-\u9fff]{0,14}?(?:框架协议|合作协议|协议书|协议|备忘录|意向书|合同|协定))"
+    r"(?:了|的)?(?:正式)?(?P<amount>\d+(?:\.\d+)?[万亿]*(?:元|美元|欧元|港元|日元)(?:人民币)?(?:的)?)?"
+    r"(?P<a>《[^》]{1,80}》|[\u4e00-\u9fff]{0,14}?(?:框架协议|合作协议|协议书|协议|备忘录|意向书|合同|协定))"
 )
+# a loan agreement signed by a bank is the financing itself (dev-wide conventions): 贷款协议 / 借款合同
+_LOAN_AGREEMENT_RE = re.compile(r"贷款|借款")
 
 
 _JOINT_AGREEMENT_RE = re.compile(r"合资|联营|出资|发起|股东")
@@ -170,6 +173,23 @@ def rule_signed(ctx: Ctx, s: int, e: int, ms) -> None:
             if len(parties) >= 3 and len(sides) == len(parties) * (len(parties) - 1) // 2
             else None
         )
+        if (
+            agreement
+            and _LOAN_AGREEMENT_RE.search(agreement)
+            and "战略" not in agreement
+            and len(parties) == 2
+        ):
+            banks = [p for p in parties if ctx.etype(p) == "Bank"]
+            if len(banks) == 1:
+                # 国家开发银行与巴基斯坦财政部签署100亿元人民币贷款协议: the bank lends to the other party
+                other = parties[1] if parties[0] == banks[0] else parties[0]
+                props = {"date": date}
+                amt = parse_amount(ctx.text[s:e])
+                if amt:
+                    props.update(amount=amt[0], currency=amt[1], amount_text=amt[2])
+                ctx.add("PROVIDED_FINANCING_TO", banks[0], other, props, (s, e))
+                ctx.last_pair = parties
+                continue
         for a, b in sides:
             ctx.add(
                 "SIGNED_AGREEMENT_WITH", a, b, {"date": date, "agreement": agreement}, (s, e), group=group
