@@ -430,3 +430,22 @@ def test_a_loan_agreement_a_bank_signs_is_the_financing() -> None:
     assert props(ex, "国家开发银行", "PROVIDED_FINANCING_TO", "巴基斯坦财政部")["amount"] == 1e10
     ex = run("中国进出口银行与埃及政府签署了贷款协议。")  # a country's name keeps its 及
     assert rels(ex) == {("中国进出口银行", "PROVIDED_FINANCING_TO", "埃及政府")}
+
+
+def test_cross_border_wordings_guarantees_bonds_and_pools() -> None:
+    cases = {
+        "中国银行新加坡分行为江苏交通控股有限公司提供内保外贷2亿美元。": (
+            "江苏交通控股有限公司",
+            "中国银行新加坡分行",
+        ),
+        "在建设银行上海分行的协助下，上海电气集团股份有限公司成功发行5亿欧元境外绿色债券。": (
+            "上海电气集团股份有限公司",
+            "建设银行上海分行",
+        ),
+        "汇丰银行（中国）有限公司为宁波舟山港集团有限公司搭建跨境双向人民币资金池。": (
+            "宁波舟山港集团有限公司",
+            "汇丰银行（中国）有限公司",
+        ),
+    }
+    for text, (borrower, bank) in cases.items():
+        assert (borrower, "CROSS_BORDER_FINANCING", bank) in rels(run(text)), text

@@ -16,7 +16,8 @@ _FROM_PARENT_RE = re.compile(r"从其?([^，,。；;]{0,8}?)母公司")
 _NEGATED_RE = re.compile(r"并未|未参与|没有参与|未能|尚未参与|不参与")
 
 _XB_RE = re.compile(
-    r"境外(?:银团)?融资|跨境融资|跨境资金池|外债|境外资金|跨境(?:人民币)?贷款|境外(?:银团)?贷款|跨境(?:股东)?借款"
+    r"境外(?:银团)?融资|跨境融资|跨境[^，,。；;]{0,8}?资金池|外债|境外资金|跨境(?:人民币)?贷款|境外(?:银团)?贷款"
+    r"|跨境(?:股东)?借款|内保外贷|境外[^，,。；;]{0,6}?债券"
 )
 # 资金由招商银行香港分行提供 / 资金来自X / 借入境外关联公司X提供的…: the foreign source lends
 _XB_SOURCE_RE = re.compile(r"(?:资金|款项)(?:由|来自|来源于)|借入(?:境外)?(?:关联公司|关联方|母公司|股东)?")
@@ -27,7 +28,11 @@ _XB_LENDS_RE = re.compile(
 )
 
 
-_SERVES_RE = re.compile(r"为(?=[^，。；]{2,40}?(?:办理|实现|完成)[^，。；]{0,12}?(?:境外|跨境|外债))")
+_SERVES_RE = re.compile(
+    r"为(?=[^，。；]{2,40}?(?:办理|实现|完成|提供|搭建|发放)[^，。；]{0,12}?(?:境外|跨境|外债|内保外贷))"
+)
+# 在建设银行上海分行的协助下，X成功发行…境外债券: the bank that helped is the channel
+_HELPED_BY_RE = re.compile(r"在(?=[^，。；]{2,30}?的(?:协助|帮助|支持|牵头)下)")
 
 
 def _bank_before(ctx: Ctx, ms, pos: int) -> int | None:
@@ -42,6 +47,22 @@ def rule_cross_border(ctx: Ctx, s: int, e: int, ms) -> None:
         return
     via = _VIA_RE.search(sent)
     borrower, channels = None, []
+    hm = _HELPED_BY_RE.search(sent)
+    if hm and not via:
+        k = _first_after(ctx, ms, s + hm.end(), 0)
+        kb = _first_after(ctx, ms, s + sent.index("下", hm.end()) + 1, 2)
+        if (
+            k is not None
+            and kb is not None
+            and ctx.etype(ms[k][2]) == "Bank"
+            and ctx.etype(ms[kb][2]) != "Bank"
+        ):
+            props = {"date": find_date(sent, ctx.date)}
+            amt = parse_amount(sent)
+            if amt:
+                props.update(amount=amt[0], currency=amt[1], amount_text=amt[2])
+            ctx.add("CROSS_BORDER_FINANCING", ms[kb][2], ms[k][2], props, (s, e))
+            return
     served = _SERVES_RE.search(sent)
     if via:
         k = _last_before(ctx, ms, s + via.start(), 6)
