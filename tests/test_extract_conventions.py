@@ -449,3 +449,14 @@ def test_cross_border_wordings_guarantees_bonds_and_pools() -> None:
     }
     for text, (borrower, bank) in cases.items():
         assert (borrower, "CROSS_BORDER_FINANCING", bank) in rels(run(text)), text
+
+
+def test_verbs_and_prepositions_before_a_name_are_no_part_of_it() -> None:
+    for text, name in {
+        "经中国人民银行批准，该行正式开业。": "中国人民银行",
+        "本次发行已审议通过，并经江苏省政府国有资产监督管理委员会批准。": "江苏省政府国有资产监督管理委员会",
+        "他投身浙江大学科研工作多年。": "浙江大学",
+        "这标志着中国进出口银行与广西壮族自治区的合作进入新阶段。": "中国进出口银行",
+    }.items():
+        assert name in ents(run(text)), text
+    assert "长沙经开区管委会" in ents(run("长沙经开区管委会与企业签约。"))  # 经 inside a name stays

@@ -125,8 +125,12 @@ _INDUSTRY_CUES = frozenset(lx.INDUSTRY_WORDS)
 def _run_cut(run: str) -> int:
     """Offset in a run of name characters after its last boundary word (与/旗下/签署 …, 三家)."""
     cut = 0
-    if len(run) > 3 and run[0] in "经据" and lx.PLACE_RE.match(run, 1):
-        cut = 1  # 经江苏省政府…批准 / 据上海市…: a preposition before a place-led name
+    if (
+        len(run) >= 3
+        and run[0] in "经据"
+        and (lx.PLACE_RE.match(run, 1) or run.startswith(("中国", "国家"), 1))
+    ):
+        cut = 1  # 经江苏省政府…批准 / 据上海市… / 经中国人民银行批准: a preposition before a place-led name
     pm = lx.PLACE_RE.match(run)
     if pm and run.startswith("企业", pm.end()) and len(run) - pm.end() >= 4:
         cut = pm.end() + 2  # 苏州企业恒辉智能科技有限公司: the place describes the company, not its name
@@ -146,7 +150,14 @@ def _run_cut(run: str) -> int:
             cut = max(cut, m.end())
     for m in _QUANT_RE.finditer(run):
         cut = max(cut, m.end())
-    return max(cut, _word_cut(run, cut))
+    cut = max(cut, _word_cut(run, cut))
+    if (
+        cut + 3 <= len(run)
+        and run[cut] in "经据"
+        and (lx.PLACE_RE.match(run, cut + 1) or run.startswith(("中国", "国家"), cut + 1))
+    ):
+        cut += 1  # 并经江苏省政府…批准: the preposition after a cut word
+    return cut
 
 
 # Parts of speech that never open or continue a name: prepositions, conjunctions, pronouns, particles,
