@@ -460,3 +460,17 @@ def test_verbs_and_prepositions_before_a_name_are_no_part_of_it() -> None:
     }.items():
         assert name in ents(run(text)), text
     assert "长沙经开区管委会" in ents(run("长沙经开区管委会与企业签约。"))  # 经 inside a name stays
+
+
+def test_titles_with_former_and_advisory_words() -> None:
+    ex = run("国家开发银行高级顾问李吉平出席，中国工商银行北京市分行原行长赵东平致辞。")
+    assert ("李吉平", "EXECUTIVE_OF", "国家开发银行") in rels(ex)
+    assert ("赵东平", "EXECUTIVE_OF", "中国工商银行北京市分行") in rels(ex)
+    assert ents(run("小米集团创始人、董事长兼CEO雷军发表演讲。")).get("雷军") == "Person"
+
+
+def test_witnesses_named_alone_are_persons_and_no_parties() -> None:
+    ex = run("会上，王建国见证了中国建设银行与市政府的签约。")
+    assert ents(ex)["王建国"] == "Person"
+    assert rels(ex) == {("中国建设银行", "SIGNED_AGREEMENT_WITH", "市政府")}
+    assert {"刘伟平", "陈志宏"} <= set(ents(run("刘伟平、陈志宏共同见证签约。")))

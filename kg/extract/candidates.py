@@ -646,6 +646,12 @@ def find_list_candidates(
 _SUBJECT_PERSON_RE = re.compile(
     r"(?:^|(?<=[\n，,。；;：:]))([\u4e00-\u9fff]{2,3}?)(?:女士|先生)?(?:直接|间接|合计|累计)?(?:持有|出资|认缴|表示|指出|介绍|透露|坦言)"
 )
+# 王建国见证了… / 刘伟平、陈志宏共同见证签约: names opening a clause before a verb of attending
+_SUBJECT_ATTENDS_RE = re.compile(
+    r"(?:^|(?<=[\n，,。；;：:]))((?:[\u4e00-\u9fff]{2,3}、)*[\u4e00-\u9fff]{2,3}?)(?:共同|一同|一起)?"
+    r"(?:见证|出席|致辞|主持|会见)"
+)
+_NAME_TAGS_PERSON = frozenset({"nr", "nrfg", "nrt"})
 
 
 _AFTER_NAME_RE = re.compile(
@@ -708,8 +714,26 @@ def find_dotted_person_candidates(text: str) -> list[Cand]:
 
 
 def find_subject_person_candidates(text: str) -> list[Cand]:
-    """A bare 2-3 character name opening a clause before 持有/出资/表示 is a person (许文杰直接持有…)."""
+    """A bare 2-3 character name opening a clause before 持有/出资/表示 is a person (许文杰直接持有…), and so is
+    each of a list of names before 见证/出席 that the dictionary knows as nothing else."""
     out = find_dotted_person_candidates(text)
+    for m in _SUBJECT_ATTENDS_RE.finditer(text):
+        names = m.group(1).split("、")
+        pos = m.start(1)
+        spans = []
+        for name in names:
+            spans.append((pos, name))
+            pos += len(name) + 1
+        ok = all(
+            (n[0] in lx.SURNAMES_1 or n[:2] in lx.SURNAMES_2)
+            and not any(c in lx.STOP_CHARS for c in n)
+            and lex.word_tag(n) in (None, *_NAME_TAGS_PERSON)
+            and not _generic(n)
+            and not lx.PLACE_RE.match(n)
+            for n in names
+        )
+        if ok:
+            out += [Cand(p, p + len(n), n, "Person", "subject") for p, n in spans]
     for m in _SUBJECT_PERSON_RE.finditer(text):
         name = m.group(1)
         surname = name[0] in lx.SURNAMES_1 or name[:2] in lx.SURNAMES_2

@@ -52,6 +52,7 @@ _LOAN_AGREEMENT_RE = re.compile(r"贷款|借款")
 
 _JOINT_AGREEMENT_RE = re.compile(r"合资|联营|出资|发起|股东")
 _NOT_SIGNED_RE = re.compile(r"(?:尚未|未|没有|不再|拟不|无法)$")
+_WITNESSES_RE = re.compile(r"(?:、[\u4e00-\u9fff]{2,3})*(?:共同|一同|一起)?(?:见证|出席|主持)")
 _REPRESENTS_RE = re.compile(r"代表(?:[\u4e00-\u9fff]{2,3}[和、与及])*$")
 _ALL_PARTIES_RE = re.compile(r"双方|各方|[三四五六七八]方")
 _SHORT_AGREEMENT_RE = re.compile(r"[(（](?:以下|下)?简称[“\"]?(《[^》]+》)[”\"]?[)）]")
@@ -76,6 +77,8 @@ def _parties_before(ctx: Ctx, s: int, vpos: int, ms) -> list[int]:
             continue
         if t == "Person" and _REPRESENTS_RE.search(ctx.text, max(cs, ms_ - 12), ms_):
             continue  # 双方代表王小明和李大伟签署: signatories sign for their organisations, not as parties
+        if t == "Person" and _WITNESSES_RE.match(ctx.text, me_):
+            continue  # 王建国见证了A与B的签约: a witness is no party
         if (t in ORG_TYPES or t == "Person") and mi not in out:
             out.append(mi)
         elif (
