@@ -474,3 +474,14 @@ def test_witnesses_named_alone_are_persons_and_no_parties() -> None:
     assert ents(ex)["王建国"] == "Person"
     assert rels(ex) == {("中国建设银行", "SIGNED_AGREEMENT_WITH", "市政府")}
     assert {"刘伟平", "陈志宏"} <= set(ents(run("刘伟平、陈志宏共同见证签约。")))
+
+
+def test_a_list_of_bare_government_offices_names_each_office() -> None:
+    ex = run("市政府金融办、财政局、国土资源局、交通运输局,常州银监分局的领导也参加了。")
+    assert ents(ex) == {
+        "市政府金融办": "GovernmentBody",
+        "财政局": "GovernmentBody",
+        "国土资源局": "GovernmentBody",
+        "交通运输局": "GovernmentBody",
+        "常州银监分局": "GovernmentBody",
+    }

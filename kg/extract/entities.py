@@ -136,6 +136,24 @@ def find_bare_bodies(text: str) -> list[cd.Cand]:
     return out
 
 
+_GOV_WORD = "(?:[省市区县](?:人民)?(?:政府)?)?(?:" + cd._sorted_alt(lx.GOV_SUFFIXES) + ")"
+# 市政府金融办、财政局、国土资源局、交通运输局: offices of the article's place listed by their bare names
+_BARE_OFFICE_LIST_RE = re.compile(rf"(?<![\u4e00-\u9fff]){_GOV_WORD}(?:、{_GOV_WORD})+(?![\u4e00-\u9fff])")
+_BARE_OFFICE_RE = re.compile(_GOV_WORD)
+
+
+def find_bare_office_lists(text: str) -> list[cd.Cand]:
+    """Each office of a list of two or more bare government offices (财政局、国土资源局) is a GovernmentBody."""
+    out = []
+    for m in _BARE_OFFICE_LIST_RE.finditer(text):
+        pos = m.start()
+        for item in m.group(0).split("、"):
+            if _BARE_OFFICE_RE.fullmatch(item) and item not in ("政府", "委员会", "办公室", "服务中心"):
+                out.append(cd.Cand(pos, pos + len(item), item, "GovernmentBody", "list"))
+            pos += len(item) + 1
+    return out
+
+
 _SHORT_BRANCH_RE = re.compile(
     "(?:" + lx._first_char_trie(list(lx.PLACES)) + r")(?:省|市|区)?(?:分行|支行|省分行|市分行)"
 )
@@ -394,7 +412,7 @@ def build_entities(text: str) -> EntityTable:
 
     orgs += cd.find_brand_company_candidates(text, orgs)
     base = orgs + title_orgs + announcers + [p.cand for p in persons] + events
-    base += find_committee_candidates(text, regions) + find_bare_bodies(text)
+    base += find_committee_candidates(text, regions) + find_bare_bodies(text) + find_bare_office_lists(text)
     # 成都市委书记李春城 / 省人大常委会主任: a party committee or congress named only as part of a title is no
     # entity of its own (the official serves the place; see officials.py); named elsewhere, it is one
     base = [c for c in base if not _title_only_body(text, c)]
