@@ -485,3 +485,9 @@ def test_a_list_of_bare_government_offices_names_each_office() -> None:
         "交通运输局": "GovernmentBody",
         "常州银监分局": "GovernmentBody",
     }
+
+
+def test_a_village_leader_serves_the_village_after_its_town() -> None:
+    ex = run("南沙区黄阁镇亭角村党支部书记张鉴华视频致辞。")
+    assert ents(ex) == {"南沙区": "Region", "黄阁镇": "Region", "亭角村": "Region", "张鉴华": "Person"}
+    assert ("张鉴华", "EXECUTIVE_OF", "亭角村") in rels(ex)

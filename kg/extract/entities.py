@@ -73,6 +73,8 @@ _TITLE_RE = re.compile(r"《[^《》\n]{1,80}》")
 _DEPARTMENT_RE = re.compile(
     r"(管理局|管委会|委员会|人民政府|政府|局|厅|银行|分行|支行|集团|公司)[\u4e00-\u9fff]{2,6}(?:处|科|室|部|办公室|中心|组)$"
 )
+# …镇亭角村 / …街道翠竹社区: the village or community at the end of a place chain (after its town)
+_VILLAGE_END_RE = re.compile(r"((?:(?![镇乡区市县道])[\u4e00-\u9fff]){2,4}(?:村|社区))$")
 # a political title that opens with its level (镇党委书记, 乡长, 县委副书记): what stands before it is a place
 _PLACE_TITLE_RE = re.compile(r"[镇乡县区市省州旗](?:党委|党工委|委|长|人大|政协|人民政府|政府)")
 _PLACE_END_RE = re.compile("(?:" + lx._first_char_trie(list(lx.PLACES)) + ")$")
@@ -376,6 +378,7 @@ def build_entities(text: str) -> EntityTable:
 
     # organisations named only by the title chain in front of a person (平安金服党委书记 ...)
     title_orgs = []
+    village_starts: list[tuple[int, int]] = []
     for p in persons:
         for gi, g in enumerate(p.groups):
             org = text[g.org_start : g.org_end]
@@ -398,6 +401,11 @@ def build_entities(text: str) -> EntityTable:
                 continue  # 商用车事业部总经理: a division of the company named before, not an organisation
             if _PLACE_TITLE_RE.match(g.role) and text[g.org_end : g.org_end + 1] == g.role[:1]:
                 continue  # 昆山市花桥|镇党委副书记: the title's level character ends a place, not a company
+            vm = _VILLAGE_END_RE.search(org)
+            if vm:
+                # 南沙区黄阁镇亭角村党支部书记: a village (or community) is a place; it serves the village
+                village_starts.append((g.org_start + vm.start(1), g.org_end))
+                continue
             if 2 <= len(org) <= 20 and cd.valid_org_body(org, weak=False):
                 etype = "Company"
                 # the last head word decides (市政府金融办 is a government office, not a company)
@@ -411,6 +419,7 @@ def build_entities(text: str) -> EntityTable:
                 title_orgs.append(cd.Cand(g.org_start, g.org_end, org, etype, "title_org"))
 
     orgs += cd.find_brand_company_candidates(text, orgs)
+    regions += [cd.Cand(a, b, text[a:b], "Region", "suffix") for a, b in village_starts]
     base = orgs + title_orgs + announcers + [p.cand for p in persons] + events
     base += find_committee_candidates(text, regions) + find_bare_bodies(text) + find_bare_office_lists(text)
     # 成都市委书记李春城 / 省人大常委会主任: a party committee or congress named only as part of a title is no

@@ -110,6 +110,8 @@ def rule_executive(ctx: Ctx, s: int, e: int, ms) -> None:
                 continue
             if org is None and place is not None:
                 org = _government_of(ctx, chunk, g.role)
+                if org is None and ctx.table.entities[place].name.endswith(("村", "社区")):
+                    org = place  # 亭角村党支部书记: a village's leader serves the village (no body named)
             if org is None and chunk in ("公司", "本公司", "该公司", "集团", "集团公司"):
                 org = ctx.focal
             if org is None and not chunk.strip() and ctx.text[g.org_start - 1 : g.org_start] in "，,、":
