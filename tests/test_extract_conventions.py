@@ -491,3 +491,8 @@ def test_a_village_leader_serves_the_village_after_its_town() -> None:
     ex = run("南沙区黄阁镇亭角村党支部书记张鉴华视频致辞。")
     assert ents(ex) == {"南沙区": "Region", "黄阁镇": "Region", "亭角村": "Region", "张鉴华": "Person"}
     assert ("张鉴华", "EXECUTIVE_OF", "亭角村") in rels(ex)
+
+
+def test_an_industry_word_inside_a_project_name_names_no_company() -> None:
+    ex = run("此次集中签约的项目包括：比亚迪新能源汽车零部件项目、宁德时代储能电池项目等。")
+    assert ents(ex) == {"比亚迪": "Company", "宁德时代": "Company"}

@@ -60,6 +60,7 @@ ORG_SUFFIX_RE = re.compile(
 _WEAK_NEXT = re.compile(
     r"入|建设|兴业|化|大|小|多|少|规模|额|金额|者|人|方|机构|主体|平台|协议|枢纽|需求|环境|力度|进度|子公司|孙公司|发展|合作|方面|产业|行业|领域|企业|产品|板块|市场|技术|赛道|服务|公司|业务|工厂|项目|集群|供应|能力|资源|园区|股东|报|网|类|等|相关|型"
 )
+_PROJECT_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,6}?项目")
 _QUANT_RE = re.compile(r"[一二两三四五六七八九十几多数]+余?(?:[家个名位只项条笔年]|个?月)")
 _DIGIT_OR_QUANT = re.compile(r"\d")
 
@@ -453,6 +454,8 @@ def find_org_candidates(text: str) -> list[Cand]:
             with_gongsi = brand in lx.KNOWN_ORGS or _foreign_brand(brand)
         if weak and not with_gongsi and _WEAK_NEXT.match(text, m.end()):
             continue
+        if weak and _PROJECT_AFTER_RE.match(text, m.end()):
+            continue  # 比亚迪新能源汽车零部件项目: an industry word inside a project's name, no company
         if etype == "GovernmentBody" and _COMPANY_AFTER_RE.match(text, m.end()):
             continue  # 招商局集团 / 港务局有限公司: the bureau word is part of a company's name
         if suf == "产投" and text.startswith("资", m.end()):
