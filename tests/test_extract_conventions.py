@@ -496,3 +496,8 @@ def test_a_village_leader_serves_the_village_after_its_town() -> None:
 def test_an_industry_word_inside_a_project_name_names_no_company() -> None:
     ex = run("此次集中签约的项目包括：比亚迪新能源汽车零部件项目、宁德时代储能电池项目等。")
     assert ents(ex) == {"比亚迪": "Company", "宁德时代": "Company"}
+
+
+def test_a_fund_in_company_form_is_named_by_its_legal_form() -> None:
+    ex = run("国家绿色发展基金股份有限公司与浙江省签署合作协议。")
+    assert ents(ex)["国家绿色发展基金股份有限公司"] == "Fund"

@@ -478,8 +478,9 @@ def find_org_candidates(text: str) -> list[Cand]:
             etype = "Fund"  # 国家集成电路产业投资基金二期股份有限公司: a fund in company form
         if not valid_org_body(body, weak, bank=suf == "银行"):
             continue
-        if etype == "Fund" and not _name_like(body, brand_chars=True):
-            continue  # 公募基金 / 年内基金 / 一些中小基金: kinds of fund, no names
+        legal = m.group("paren") or suf in ("股份有限公司", "有限责任公司", "有限公司", "股份公司")
+        if etype == "Fund" and not legal and not _name_like(body, brand_chars=True):
+            continue  # 公募基金 / 年内基金 / 一些中小基金: kinds of fund, no names (a legal form names one)
         no_place = _strip_place(body) == body
         if suf == "基金" and 2 <= len(body) <= 4 and no_place and not _FUND_WORD_RE.search(body):
             etype = "Company"  # 诺安基金 / 中融基金: a fund manager known by its brand
