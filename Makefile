@@ -29,6 +29,7 @@ $(LINT_DIR)/node_modules/.installed: $(LINT_DIR)/package.json $(LINT_DIR)/packag
 
 demo: venv
 	mkdir -p $(OUT)
+	rm -f $(OUT)/kg.db $(OUT)/kg.db-wal $(OUT)/kg.db-shm  # a fresh store: one left by an older kg has another schema
 	$(BIN)/kg build examples/articles --db $(OUT)/kg.db
 	$(BIN)/kg view --db $(OUT)/kg.db -o $(OUT)/graph.html
 
