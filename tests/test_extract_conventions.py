@@ -501,3 +501,13 @@ def test_an_industry_word_inside_a_project_name_names_no_company() -> None:
 def test_a_fund_in_company_form_is_named_by_its_legal_form() -> None:
     ex = run("国家绿色发展基金股份有限公司与浙江省签署合作协议。")
     assert ents(ex)["国家绿色发展基金股份有限公司"] == "Fund"
+
+
+def test_taking_over_is_an_acquisition_and_the_one_it_is_taken_from_held_it() -> None:
+    ex = run("2012年2月大恒科技从时任股东的北京中关村科学城建设股份有限公司接手诺安基金20%股权。")
+    assert ("大恒科技", "ACQUIRED", "诺安基金") in rels(ex)
+    assert ("北京中关村科学城建设股份有限公司", "INVESTED_IN", "诺安基金") in rels(ex)
+    assert ("北京中关村科学城建设股份有限公司", "ACQUIRED", "诺安基金") not in rels(ex)
+    assert ("中国平安", "ACQUIRED", "深圳发展银行股份有限公司") in rels(
+        run("中国平安入主深圳发展银行股份有限公司。")
+    )

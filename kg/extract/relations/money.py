@@ -71,7 +71,8 @@ _ITS_HOLDING_RE = re.compile(r"将其(?:所)?持有的")
 # 转让予 / 转让给B: the buyer follows
 _TRANSFERRED_TO_RE = re.compile(r"转让(?:予|给)")
 # 收购 / 并购 / 取得X控制权: the acquirer before, the acquired after
-_ACQUIRES_RE = re.compile(r"收购|并购|取得(?=[^，,。]{0,20}控制权)")
+# 入主 / 接手 (took over): an acquisition only with its taker named in the same clause
+_ACQUIRES_RE = re.compile(r"收购|并购|取得(?=[^，,。]{0,20}控制权)|入主|接手")
 # 公司 / 该公司(收购X): the article's company
 _THE_COMPANY_RE = re.compile(r"(?:公司|该公司)")
 
@@ -497,6 +498,11 @@ def rule_acquired(ctx: Ctx, s: int, e: int, ms) -> None:
             continue
         cs = _clause_start(text, s, pos)
         before = [x for x in ms if x[0] >= cs and x[1] <= pos and ctx.etype(x[2]) in ORG_TYPES | {"Person"}]
+        # 大恒科技从时任股东的X接手诺安基金20%股权: X after 从 sold (it held the stake), the subject bought
+        sellers = [x for i, x in enumerate(before) if "从" in text[(before[i - 1][1] if i else cs) : x[0]]]
+        before = [x for x in before if x not in sellers]
+        if not before and m.group(0) in ("入主", "接手"):
+            continue
         if not before:
             acq = None
             if _THE_COMPANY_RE.match(text[cs:pos].lstrip()):
@@ -513,3 +519,6 @@ def rule_acquired(ctx: Ctx, s: int, e: int, ms) -> None:
         if amt:
             props.update(amount=amt[0], currency=amt[1], amount_text=amt[2])
         ctx.add("ACQUIRED", before[-1][2], ms[k2][2], props, (s, e))
+        for x in sellers:
+            if props.get("stake"):
+                ctx.add("INVESTED_IN", x[2], ms[k2][2], {}, (s, e))
