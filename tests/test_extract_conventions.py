@@ -511,3 +511,13 @@ def test_taking_over_is_an_acquisition_and_the_one_it_is_taken_from_held_it() ->
     assert ("中国平安", "ACQUIRED", "深圳发展银行股份有限公司") in rels(
         run("中国平安入主深圳发展银行股份有限公司。")
     )
+
+
+def test_who_a_place_has_gathered_and_its_biggest_firm_stand_there() -> None:
+    ex = run("目前，张江科学城已集聚中芯国际集成电路制造有限公司、华虹半导体有限公司等企业。")
+    assert {s for s, r, t in rels(ex) if r == "LOCATED_IN" and t == "张江科学城"} == {
+        "中芯国际集成电路制造有限公司",
+        "华虹半导体有限公司",
+    }
+    ex = run("江西省最大的国有企业——江西省高速公路投资集团有限责任公司获得贷款。")
+    assert ("江西省高速公路投资集团有限责任公司", "LOCATED_IN", "江西省") in rels(ex)

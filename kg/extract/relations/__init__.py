@@ -52,6 +52,7 @@ from kg.extract.relations.people_places import (
     rule_attended,
     rule_executive,
     rule_located,
+    rule_located_lists,
     rule_opened,
     rule_project_investor,
     rule_unit_opened,
@@ -118,6 +119,7 @@ RULES = (
     rule_project_investor,
     rule_unit_opened,
     rule_located,
+    rule_located_lists,
 )
 
 

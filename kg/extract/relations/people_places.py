@@ -367,3 +367,36 @@ def rule_located(ctx: Ctx, s: int, e: int, ms) -> None:
 
 
 _REGISTERED_IN_RE = re.compile(r"在(?=[^，,。；;]{2,24}?注册)")
+# 张江科学城已集聚A、B等企业: who is already there stands in R (an arrival would be 落户/入驻: OPENED_IN)
+_GATHERED_RE = re.compile(r"(?:已|目前已|现已|共)?(?:集聚|聚集|汇聚|集中)了?")
+# 江西省最大的国有企业——X / 广西最大的地方法人银行X: the place that describes the organisation named next
+_PLACE_APPOSITION_RE = re.compile(
+    r"(?:最大|首家|唯一|第一|重要|龙头|骨干)?的?[\u4e00-\u9fff]{0,8}?(?:企业|公司|集团|银行|金融机构)(?:——|—|――|－|:|：)?"
+)
+
+
+def rule_located_lists(ctx: Ctx, s: int, e: int, ms) -> None:
+    """R已集聚A、B等企业 -> each LOCATED_IN R; R最大的国有企业——X -> X LOCATED_IN R."""
+    text = ctx.text
+    for k, x in enumerate(ms):
+        if ctx.etype(x[2]) != "Region":
+            continue
+        gm = _GATHERED_RE.match(text, x[1])
+        if gm and gm.group(0).strip("已目前现共了") and k + 1 < len(ms) and ms[k + 1][0] == gm.end():
+            j = k + 1
+            while j < len(ms) and ctx.etype(ms[j][2]) in ORG_TYPES:
+                ctx.add("LOCATED_IN", ms[j][2], x[2], {}, (s, e))
+                if j + 1 < len(ms) and text[ms[j][1] : ms[j + 1][0]] in ("、", "和", "及", "以及"):
+                    j += 1
+                    continue
+                break
+            continue
+        am = _PLACE_APPOSITION_RE.match(text, x[1])
+        if (
+            am
+            and am.group(0).startswith(("最大", "首家", "唯一", "第一", "重要", "龙头", "骨干"))
+            and k + 1 < len(ms)
+            and ms[k + 1][0] == am.end()
+            and ctx.etype(ms[k + 1][2]) in ORG_TYPES
+        ):
+            ctx.add("LOCATED_IN", ms[k + 1][2], x[2], {}, (s, e))
