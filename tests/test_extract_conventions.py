@@ -521,3 +521,10 @@ def test_who_a_place_has_gathered_and_its_biggest_firm_stand_there() -> None:
     }
     ex = run("江西省最大的国有企业——江西省高速公路投资集团有限责任公司获得贷款。")
     assert ("江西省高速公路投资集团有限责任公司", "LOCATED_IN", "江西省") in rels(ex)
+
+
+def test_the_subsidiary_is_the_holder_named_after_de_gudong() -> None:
+    ex = run("经纬纺机公告，其子公司中融基金的创始大股东中融信托拟转让所持中融基金51%的股权。")
+    assert ("中融信托", "SUBSIDIARY_OF", "经纬纺机") in rels(ex)
+    assert ("中融基金", "SUBSIDIARY_OF", "经纬纺机") not in rels(ex)
+    assert ("中融信托", "INVESTED_IN", "中融基金") in rels(ex)

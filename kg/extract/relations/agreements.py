@@ -53,6 +53,7 @@ _LOAN_AGREEMENT_RE = re.compile(r"贷款|借款")
 _JOINT_AGREEMENT_RE = re.compile(r"合资|联营|出资|发起|股东")
 _NOT_SIGNED_RE = re.compile(r"(?:尚未|未|没有|不再|拟不|无法)$")
 _WITNESSES_RE = re.compile(r"(?:、[\u4e00-\u9fff]{2,3})*(?:共同|一同|一起)?(?:见证|出席|主持)")
+_OWNER_OF_RE = re.compile(r"的(?:创始|原|现|第一|第二|主要|单一)?(?:大股东|控股股东|股东|母公司)")
 _REPRESENTS_RE = re.compile(r"代表(?:[\u4e00-\u9fff]{2,3}[和、与及])*$")
 _ALL_PARTIES_RE = re.compile(r"双方|各方|[三四五六七八]方")
 _SHORT_AGREEMENT_RE = re.compile(r"[(（](?:以下|下)?简称[“\"]?(《[^》]+》)[”\"]?[)）]")
@@ -366,6 +367,10 @@ def rule_subsidiary(ctx: Ctx, s: int, e: int, ms) -> None:
             subj = [x[2] for x in ms if x[1] <= m.start() and ctx.etype(x[2]) in ORG_TYPES - {"Bank"}]
             parent = subj[0] if subj else ctx.focal
         if parent is not None and k_child is not None:
+            om = _OWNER_OF_RE.match(text, ms[k_child][1])
+            if om and k_child + 1 < len(ms) and ms[k_child + 1][0] == om.end():
+                # 其子公司中融基金的创始大股东中融信托: the subsidiary is the holder named after 的…股东
+                k_child += 1
             # 中国平安集团旗下平安直通咨询有限公司 / 云帆智能”）全资子公司云帆智能（上海）有限公司; 旗下拥有A、B等
             kids = _list_from(ctx, ms, k_child)
             for prev, x in zip([None, *kids], kids, strict=False):
