@@ -528,3 +528,12 @@ def test_the_subsidiary_is_the_holder_named_after_de_gudong() -> None:
     assert ("中融信托", "SUBSIDIARY_OF", "经纬纺机") in rels(ex)
     assert ("中融基金", "SUBSIDIARY_OF", "经纬纺机") not in rels(ex)
     assert ("中融信托", "INVESTED_IN", "中融基金") in rels(ex)
+
+
+def test_an_agreement_named_with_a_quoted_slogan() -> None:
+    ex = run("中行与三峡工程开发总公司日前在北京签署了“走出去”发展战略合作协议。")
+    assert ("中行", "STRATEGIC_PARTNER_OF", "三峡工程开发总公司") in rels(ex)
+    assert (
+        props(ex, "中行", "SIGNED_AGREEMENT_WITH", "三峡工程开发总公司")["agreement"]
+        == "“走出去”发展战略合作协议"
+    )
