@@ -537,3 +537,14 @@ def test_an_agreement_named_with_a_quoted_slogan() -> None:
         props(ex, "中行", "SIGNED_AGREEMENT_WITH", "三峡工程开发总公司")["agreement"]
         == "“走出去”发展战略合作协议"
     )
+
+
+def test_a_bank_lending_to_a_list_of_companies_lends_to_each() -> None:
+    ex = run(
+        "会上，中国银行为上海电气集团股份有限公司、上海建工集团股份有限公司、上海城投（集团）有限公司"
+        "提供意向性授信共计300亿元。"
+    )
+    fin = {t for s, r, t in rels(ex) if r == "PROVIDED_FINANCING_TO" and s == "中国银行"}
+    assert fin == {"上海电气集团股份有限公司", "上海建工集团股份有限公司", "上海城投（集团）有限公司"}
+    # one total for three borrowers is nobody's own amount (summing by borrower must not triple it)
+    assert "amount" not in props(ex, "中国银行", "PROVIDED_FINANCING_TO", "上海建工集团股份有限公司")

@@ -107,6 +107,7 @@ def rule_financing(ctx: Ctx, s: int, e: int, ms) -> None:
         others = [i for i in _orgs(ctx, ms) if ctx.etype(i) in _BORROWER_TYPES]
         borrower = others[0] if others else None
     bm = _TO_BORROWER_RE.search(sent)
+    k_list = None
     for m in _TO_BORROWER_RE.finditer(sent):
         if borrower is not None:
             break
@@ -126,6 +127,7 @@ def rule_financing(ctx: Ctx, s: int, e: int, ms) -> None:
             rest = ctx.text[ms[k][1] : e]
             if _THEN_PROVIDES_RE.match(rest) or re.search(r"贷款|授信|信贷", rest[:50]):
                 borrower = ms[k][2]
+                k_list = k
                 break
     del bm
     if borrower is None and banks and _TO_IT_RE.search(sent):
@@ -210,13 +212,22 @@ def rule_financing(ctx: Ctx, s: int, e: int, ms) -> None:
         lead = ms[k][2] if k is not None else None
     date = find_date(sent, ctx.date)
     shares = find_lender_shares(ctx, s, e, ms, list(dict.fromkeys(banks)))
-    for b in dict.fromkeys(banks):
-        role = "牵头行" if b == lead else ("银团成员" if syndicated else None)
-        own = props
-        if b in shares:
-            a = shares[b]
-            own = {**props, "amount": a[0], "currency": a[1], "amount_text": a[2]}
-        ctx.add("PROVIDED_FINANCING_TO", b, borrower, {**own, "role": role, "date": date}, (s, e))
+    borrowers = [borrower]
+    if k_list is not None:
+        # 为A、B、C提供意向性授信共计300亿元: each listed company borrows; one total is no one's amount
+        borrowers = [
+            x[2] for x in _list_from(ctx, ms, k_list) if ctx.etype(x[2]) in _BORROWER_TYPES
+        ] or borrowers
+        if len(borrowers) > 1:
+            props = {}
+    for bor in borrowers:
+        for b in dict.fromkeys(banks):
+            role = "牵头行" if b == lead else ("银团成员" if syndicated else None)
+            own = props
+            if b in shares:
+                a = shares[b]
+                own = {**props, "amount": a[0], "currency": a[1], "amount_text": a[2]}
+            ctx.add("PROVIDED_FINANCING_TO", b, bor, {**own, "role": role, "date": date}, (s, e))
     ctx.last_fin = {"borrower": borrower, "props": props}
 
 
