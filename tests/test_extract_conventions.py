@@ -548,3 +548,12 @@ def test_a_bank_lending_to_a_list_of_companies_lends_to_each() -> None:
     assert fin == {"上海电气集团股份有限公司", "上海建工集团股份有限公司", "上海城投（集团）有限公司"}
     # one total for three borrowers is nobody's own amount (summing by borrower must not triple it)
     assert "amount" not in props(ex, "中国银行", "PROVIDED_FINANCING_TO", "上海建工集团股份有限公司")
+
+
+def test_a_branch_that_opens_opens_in_the_place_its_name_holds() -> None:
+    ex = run("雄安新区迎来新银行，招商银行雄安分行正式开业。")
+    assert ents(ex) == {"雄安新区": "Region", "招商银行雄安分行": "Bank"}
+    assert rels(ex) == {("招商银行雄安分行", "OPENED_IN", "雄安新区")}
+    ex = run("中国银行（香港）有限公司在越南胡志明市开设分行。")
+    assert ("中国银行（香港）有限公司", "OPENED_IN", "胡志明市") in rels(ex)
+    assert not any("开设" in n for n in ents(ex))

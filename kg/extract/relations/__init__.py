@@ -50,6 +50,7 @@ from kg.extract.relations.officials import implied
 from kg.extract.relations.owners import retarget_project_loans
 from kg.extract.relations.people_places import (
     rule_attended,
+    rule_branch_opened,
     rule_executive,
     rule_located,
     rule_located_lists,
@@ -116,6 +117,7 @@ RULES = (
     rule_shareholders,
     rule_acquired,
     rule_opened,
+    rule_branch_opened,
     rule_project_investor,
     rule_unit_opened,
     rule_located,

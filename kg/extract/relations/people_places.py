@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from kg.extract.candidates import REGION_SUFFIX_END_RE
 from kg.extract.entities import ORG_TYPES
 from kg.extract.lexicon import HONORIFICS, REGION_SUFFIXES, TITLE_CHAIN_RE
 from kg.extract.normalize import DATE_RE, find_date
@@ -195,13 +196,19 @@ def rule_opened(ctx: Ctx, s: int, e: int, ms) -> None:
     for m in cues:
         region, region_end = None, -1
         # 在R(正式)?落户 / 落户R
+        region_starts = {x[1]: x[0] for x in ms if ctx.etype(x[2]) == "Region"}
         for ms_, me_, mi in ms:
             if ctx.etype(mi) != "Region":
                 continue
+            lead = ms_
+            while lead in region_starts:
+                lead = region_starts[
+                    lead
+                ]  # 在越南|胡志明市开设分行: the places written together, the last one opens
             if (
                 me_ <= m.start()
                 and _OPTIONALLY_OFFICIAL_RE.fullmatch(text[me_ : m.start()])
-                and _AT_OR_SETTLES_IN_RE.search(text[max(s, ms_ - 4) : ms_])
+                and _AT_OR_SETTLES_IN_RE.search(text[max(s, lead - 4) : lead])
             ):
                 region = mi
             elif ms_ >= m.end() and ms_ - m.end() <= 1 and m.group(0) in ("落户", "入驻", "落地"):
@@ -345,8 +352,10 @@ def rule_located(ctx: Ctx, s: int, e: int, ms) -> None:
         subj = _clause_or_sentence_subject(ctx, s, pos, ms)
         # 位于前海合作区的德赛尔精密机械（深圳）有限公司: the place qualifies the name after it
         rk = [x for x in ms if x[2] == region and x[0] >= s + m.end()]
-        if rk and text.startswith("的", rk[0][1]):
-            k3 = _first_after(ctx, ms, rk[0][1] + 1, 0)
+        dm = _THEN_DE_RE.match(text, rk[0][1]) if rk else None
+        if dm:
+            # 位于平潭县城关派出所旁的招商银行…支行: a place and a spot in it qualify the name after 的
+            k3 = _first_after(ctx, ms, dm.end(), 0)
             if k3 is not None:
                 subj = ms[k3][2]
         ctx.add("LOCATED_IN", subj, region, {}, (s, e))
@@ -367,6 +376,36 @@ def rule_located(ctx: Ctx, s: int, e: int, ms) -> None:
 
 
 _REGISTERED_IN_RE = re.compile(r"在(?=[^，,。；;]{2,24}?注册)")
+_THEN_DE_RE = re.compile(r"[^，,。；;的]{0,8}的")
+# 招商银行雄安分行正式开业 / …平潭支行于2012年5月开业: a branch that opens opens in the place its name holds
+_BRANCH_OPENS_RE = re.compile(
+    r"(?:[于在][^，,。；;]{0,12}?)?(?:正式|顺利|隆重)?(?:开业|揭牌|开张|挂牌成立|揭牌成立|挂牌)"
+)
+
+
+def rule_branch_opened(ctx: Ctx, s: int, e: int, ms) -> None:
+    text = ctx.text
+    for x in ms:
+        name = ctx.table.entities[x[2]].name
+        if ctx.etype(x[2]) != "Bank" or not name.endswith(("分行", "支行")):
+            continue
+        if not _BRANCH_OPENS_RE.match(text, x[1]):
+            continue
+        # the last place of the article written inside the branch's name (福州分行平潭支行 -> 平潭)
+        best = None
+        for i, ent in enumerate(ctx.table.entities):
+            if ent.type != "Region":
+                continue
+            for surf in ent.surfaces:
+                core = REGION_SUFFIX_END_RE.sub("", surf)
+                for form in {surf, core} if len(core) >= 2 else {surf}:
+                    at = name.rfind(form)
+                    if at > 0 and (best is None or at > best[0]):
+                        best = (at, i)
+        if best is not None:
+            ctx.add("OPENED_IN", x[2], best[1], {"date": find_date(text[s:e], ctx.date)}, (s, e))
+
+
 # 张江科学城已集聚A、B等企业: who is already there stands in R (an arrival would be 落户/入驻: OPENED_IN)
 _GATHERED_RE = re.compile(r"(?:已|目前已|现已|共)?(?:集聚|聚集|汇聚|集中)了?")
 # 江西省最大的国有企业——X / 广西最大的地方法人银行X: the place that describes the organisation named next
