@@ -557,3 +557,24 @@ def test_a_branch_that_opens_opens_in_the_place_its_name_holds() -> None:
     ex = run("中国银行（香港）有限公司在越南胡志明市开设分行。")
     assert ("中国银行（香港）有限公司", "OPENED_IN", "胡志明市") in rels(ex)
     assert not any("开设" in n for n in ents(ex))
+
+
+SYNDICATE_ARTICLE = (
+    "近日，由国家开发银行浙江省分行牵头，中国进出口银行浙江省分行、中国农业银行浙江省分行、浙商银行股份有限公司"
+    "共同组建的银团，与浙江省交通投资集团有限公司签订杭绍甬高速公路项目银团贷款合同，贷款总额280亿元。"
+    "其中，国家开发银行浙江省分行承贷120亿元。"
+    "此前，浙江省交通投资集团有限公司还在境外成功发行5亿美元债券，由中国银行（香港）有限公司、汇丰银行担任联席全球协调人。"
+)
+
+
+def test_a_syndicate_formed_together_is_no_joint_venture_and_lends_to_the_company_that_signs() -> None:
+    ex = run(SYNDICATE_ARTICLE)
+    r = rels(ex)
+    assert not {x for x in r if x[1] in ("JOINT_VENTURE_WITH", "INVESTED_IN")}
+    lenders = {s for s, t, o in r if t == "PROVIDED_FINANCING_TO" and o == "浙江省交通投资集团有限公司"}
+    assert len(lenders) == 4
+    assert not {x for x in r if x[1] == "PROVIDED_FINANCING_TO" and x[2] == "杭绍甬高速公路项目"}
+    own = props(ex, "国家开发银行浙江省分行", "PROVIDED_FINANCING_TO", "浙江省交通投资集团有限公司")
+    assert own["amount_text"] == "120亿元" and "amount_scope" not in own
+    xb = {o for s, t, o in r if t == "CROSS_BORDER_FINANCING"}
+    assert xb == {"中国银行（香港）有限公司", "汇丰银行"}  # 联席全球协调人 underwrite the offshore bond

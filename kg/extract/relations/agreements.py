@@ -54,6 +54,7 @@ _LOAN_AGREEMENT_RE = re.compile(r"贷款|借款")
 _JOINT_AGREEMENT_RE = re.compile(r"合资|联营|出资|发起|股东")
 _NOT_SIGNED_RE = re.compile(r"(?:尚未|未|没有|不再|拟不|无法)$")
 _WITNESSES_RE = re.compile(r"(?:、[\u4e00-\u9fff]{2,3})*(?:共同|一同|一起)?(?:见证|出席|主持)")
+_SYNDICATE_AFTER_RE = re.compile(r"(?:了|的)?(?:一个|一家)?(?:[\u4e00-\u9fff]{0,6}?)?银团")
 _OWNER_OF_RE = re.compile(r"的(?:创始|原|现|第一|第二|主要|单一)?(?:大股东|控股股东|股东|母公司)")
 _REPRESENTS_RE = re.compile(r"代表(?:[\u4e00-\u9fff]{2,3}[和、与及])*$")
 _ALL_PARTIES_RE = re.compile(r"双方|各方|[三四五六七八]方")
@@ -254,6 +255,8 @@ def rule_joint_venture(ctx: Ctx, s: int, e: int, ms) -> None:
     m = _JV_RE.search(ctx.text, s, e)
     if not m:
         return
+    if _SYNDICATE_AFTER_RE.match(ctx.text, m.end()):
+        return  # 共同组建的银团: banks that form a syndicate lend together, they found no company
     cpos = m.start()
     cs = _clause_start(ctx.text, s, cpos)
     founders: list[int] = []

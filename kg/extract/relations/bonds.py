@@ -19,7 +19,9 @@ _CROSS_BORDER_BOND_RE = re.compile(
     r"境外(?:发行)?(?:中期)?票据|外债"
 )
 _ISSUE_RE = re.compile(r"发行")
-_UNDERWRITE_RE = re.compile(r"承销商|承销行|簿记管理人|簿记行|承销")
+_UNDERWRITE_RE = re.compile(
+    r"承销商|承销行|簿记管理人|簿记行|承销|全球协调人|协调人|牵头经办人|账簿管理人|簿记人"
+)
 _CLAUSE_END_RE = re.compile(r"[，。；]")
 _UNDERWRITER_TYPES = frozenset({"Bank", "Company"})
 

@@ -101,6 +101,11 @@ def _borrower(ctx: Ctx, sents: list[tuple[int, int]], banks: set[int]) -> int | 
                     votes[before[-1][2]] = votes.get(before[-1][2], 0) + 1
     if not votes:
         return None
+    named = {i: v for i, v in votes.items() if ctx.etype(i) != "Event"}
+    if named:
+        votes = (
+            named  # 与X签订杭绍甬高速公路项目银团贷款合同: the company borrows, the project is the purpose
+        )
     return max(votes, key=lambda i: (votes[i], -i))
 
 
@@ -154,6 +159,8 @@ def syndicate_pass(ctx: Ctx) -> None:
         inside = r.ev[0] in member_starts  # evidence is a whole sentence, starting where it starts
         if r.type == "PROVIDED_FINANCING_TO" and r.src in bank_ids and r.tgt == borrower:
             continue
+        if r.type == "PROVIDED_FINANCING_TO" and r.src in bank_ids and inside and ctx.etype(r.tgt) == "Event":
+            continue  # the project the syndicate finances is its purpose; the loan goes to the borrower
         if (
             r.type in ("SIGNED_AGREEMENT_WITH", "STRATEGIC_PARTNER_OF")
             and r.src in bank_ids
@@ -178,6 +185,10 @@ def syndicate_pass(ctx: Ctx) -> None:
     shares: dict[int, tuple] = {}
     for a, b in member_sents:
         shares.update(find_lender_shares(ctx, a, b, ctx.mentions(a, b), list(members)))
+    for a, b in sents:
+        if (a, b) not in synd_set and "其中" in text[a:b] and "承贷" in text[a:b]:
+            # …贷款总额280亿元。其中，国家开发银行浙江省分行承贷120亿元: a member's share stated next
+            shares.update(find_lender_shares(ctx, a, b, ctx.mentions(a, b), list(members)))
     for bank, role in members.items():
         if bank == borrower:
             continue
