@@ -578,3 +578,11 @@ def test_a_syndicate_formed_together_is_no_joint_venture_and_lends_to_the_compan
     assert own["amount_text"] == "120亿元" and "amount_scope" not in own
     xb = {o for s, t, o in r if t == "CROSS_BORDER_FINANCING"}
     assert xb == {"中国银行（香港）有限公司", "汇丰银行"}  # 联席全球协调人 underwrite the offshore bond
+
+
+def test_holders_together_and_a_grandchild_company() -> None:
+    ex = run("上海凯博投资管理合伙企业（有限合伙）和自然人王凯合计持有上海凯博生物科技有限公司100%股权。")
+    holders = {s for s, r, t in rels(ex) if r == "INVESTED_IN" and t == "上海凯博生物科技有限公司"}
+    assert holders == {"上海凯博投资管理合伙企业（有限合伙）", "王凯"}  # 王凯, not 王凯合
+    ex = run("本次交易完成后，上海凯博生物科技有限公司将成为华东医药股份有限公司控股孙公司。")
+    assert ("上海凯博生物科技有限公司", "SUBSIDIARY_OF", "华东医药股份有限公司") in rels(ex)

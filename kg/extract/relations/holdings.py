@@ -26,7 +26,8 @@ _SALE_RE = re.compile(
     r"(?:出售|转让|挂牌转让|公开挂牌转让|减持)(?:其)?(?:所)?持有?的?|将其?(?:所)?持有?的?(?=[^，。；]{2,40}?转让给)"
 )
 # A和B分别持有合资公司50%股权 / A、B分别持有T 60%、40%的股份: each holder of the list holds T
-_EACH_HOLDS_RE = re.compile(r"分别(?:持有|持股|拥有)")
+_EACH_HOLDS_RE = re.compile(r"(?P<how>分别|合计|共同)(?:持有|持股|拥有)")
+_HOLDER_SEP_RE = re.compile(r"(?:、|和|与|及|以及)(?:自然人|股东)?")
 _STAKES_RE = re.compile(r"\d+(?:\.\d+)?%")
 _SUBJECT_WORD_RE = re.compile(r"(?:^|[，。；])(?:本公司|公司|上市公司)")
 _SEPARATORS = ("、", "和", "及", "与", "以及")
@@ -123,7 +124,7 @@ def rule_each_holds(ctx: Ctx, s: int, e: int, ms) -> None:
         if k is None or kt is None:
             continue
         holders = [ms[k][2]]
-        while k > 0 and text[ms[k - 1][1] : ms[k][0]] in _SEPARATORS:
+        while k > 0 and _HOLDER_SEP_RE.fullmatch(text[ms[k - 1][1] : ms[k][0]]):
             k -= 1
             holders.insert(0, ms[k][2])
         if len(holders) < 2:
@@ -132,7 +133,7 @@ def rule_each_holds(ctx: Ctx, s: int, e: int, ms) -> None:
         seg = text[ms[kt][1] : _clause_end(text, ms[kt][1], e)]
         if not _STAKE_AFTER_RE.search(seg):
             continue
-        stakes = _STAKES_RE.findall(seg)
+        stakes = _STAKES_RE.findall(seg) if m.group("how") == "分别" else []  # 合计: one total, nobody's own
         for n, h in enumerate(holders):
             stake = stakes[n] if len(stakes) == len(holders) else (stakes[0] if len(stakes) == 1 else None)
             ctx.add("INVESTED_IN", h, target, {"stake": stake}, (s, e))
