@@ -586,3 +586,13 @@ def test_holders_together_and_a_grandchild_company() -> None:
     assert holders == {"上海凯博投资管理合伙企业（有限合伙）", "王凯"}  # 王凯, not 王凯合
     ex = run("本次交易完成后，上海凯博生物科技有限公司将成为华东医药股份有限公司控股孙公司。")
     assert ("上海凯博生物科技有限公司", "SUBSIDIARY_OF", "华东医药股份有限公司") in rels(ex)
+
+
+def test_a_dateline_ends_at_xun_but_a_brand_keeps_it() -> None:
+    assert ents(run("中广网12月1日讯中国银行与市政府签约。")) == {
+        "中国银行": "Bank",
+        "市政府": "GovernmentBody",
+    }
+    ex = run("其中，科大讯飞股份有限公司将在合肥高新区建设人工智能研究院。")
+    assert ents(ex) == {"科大讯飞股份有限公司": "Company", "合肥高新区": "Region"}
+    assert ("科大讯飞股份有限公司", "OPENED_IN", "合肥高新区") in rels(ex)

@@ -60,6 +60,9 @@ ORG_SUFFIX_RE = re.compile(
 _WEAK_NEXT = re.compile(
     r"入|建设|兴业|化|大|小|多|少|规模|额|金额|者|人|方|机构|主体|平台|协议|枢纽|需求|环境|力度|进度|子公司|孙公司|发展|合作|方面|产业|行业|领域|企业|产品|板块|市场|技术|赛道|服务|公司|业务|工厂|项目|集群|供应|能力|资源|园区|股东|报|网|类|等|相关|型"
 )
+_PLACE_THEN_BUILDS_RE = re.compile(
+    r"[\u4e00-\u9fff]{2,10}?(?:省|市|区|县|镇|园区|新区|开发区|高新区)(?:投资)?(?:建设|打造|设立|成立|新建|组建)"
+)
 _PROJECT_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,6}?项目")
 _QUANT_RE = re.compile(r"[一二两三四五六七八九十几多数]+余?(?:[家个名位只项条笔年]|个?月)")
 _DIGIT_OR_QUANT = re.compile(r"\d")
@@ -104,6 +107,8 @@ def left_edge(text: str, pos: int, limit: int = 22) -> int:
     # 2022年1月7日中国… / 7家参团银行: a date word or a measure word after a digit is a boundary, not a name
     if i < pos and i > 0 and text[i] in "年月日号家个位名项只笔期" and text[i - 1].isdigit():
         i += 1
+    if i < pos and i > 0 and text[i] == "讯" and text[i - 1] in "日电报网":
+        i += 1  # 12月1日讯中国银行…: the dateline's 讯
     run = text[i:pos]
     cut = memo.get(run)
     if cut is None:
@@ -136,6 +141,9 @@ def _run_cut(run: str) -> int:
     if pm and run.startswith("企业", pm.end()) and len(run) - pm.end() >= 4:
         cut = pm.end() + 2  # 苏州企业恒辉智能科技有限公司: the place describes the company, not its name
     bounds = _word_bounds(run)
+    dl = run.find("讯")
+    if dl > 0 and run[dl - 1] in "日电报网":
+        cut = max(cut, dl + 1)  # 12月1日讯中国银行… / 本报讯: a dateline's 讯 ends it (科大讯飞 keeps its 讯)
     for m in lx.LEFT_CUE_RE.finditer(run):
         if len(m.group(0)) == 1 and (
             m.end() not in bounds or (m.start() not in bounds and _name_word_at(run, m.start()))
@@ -468,6 +476,13 @@ def find_org_candidates(text: str) -> list[Cand]:
         body = text[start : m.start()]
         start += _inner_cut(body)
         body = text[start : m.start()]
+        if start > 0 and text[start - 1] == "在":
+            vm = _PLACE_THEN_BUILDS_RE.match(body)
+            if vm and vm.end() < len(body):
+                start += (
+                    vm.end()
+                )  # 在合肥高新区建设|人工智能研究院: the place and the verb are no part of the name
+                body = text[start : m.start()]
         if suf in ("支行", "分行") and body.endswith("分"):
             body = body[:-1]  # 分支行 is the generic word "branches": judge the body before it
         if m.group("paren") and "有限合伙" in m.group("paren"):
