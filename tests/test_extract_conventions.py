@@ -596,3 +596,10 @@ def test_a_dateline_ends_at_xun_but_a_brand_keeps_it() -> None:
     ex = run("其中，科大讯飞股份有限公司将在合肥高新区建设人工智能研究院。")
     assert ents(ex) == {"科大讯飞股份有限公司": "Company", "合肥高新区": "Region"}
     assert ("科大讯飞股份有限公司", "OPENED_IN", "合肥高新区") in rels(ex)
+
+
+def test_a_name_before_yu_and_unnamed_settlers() -> None:
+    ex = run("成都高新区党工委书记、管委会主任罗强与京东方执行副总裁刘晓东代表双方签约。")
+    assert {"罗强", "刘晓东"} <= {n for n, t in ents(ex).items() if t == "Person"}
+    ex = run("京东方科技集团股份有限公司成都基地已累计投资超过800亿元，带动上下游60余家配套企业落户成都。")
+    assert not {x for x in rels(ex) if x[1] == "OPENED_IN"}

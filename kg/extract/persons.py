@@ -15,7 +15,7 @@ _SOFT_STOPS = frozenset("强代主会提参致")
 _SOFT_VERBS = frozenset(
     ("强调", "主持", "代表", "会见", "提出", "提到", "参加", "参与", "致辞", "主任", "会长")
 )
-_NAME_END = frozenset('、，,。；;等（(）)”"：:')
+_NAME_END = frozenset('、，,。；;等（(）)”"：:与')
 # verbs of speaking or acting that may follow a name whose last character is a soft stop (王国强会见)
 _ACT_AFTER = frozenset(
     ("会见", "会谈", "表示", "指出", "介绍", "出席", "主持", "致辞", "代表", "参加", "会同")

@@ -231,7 +231,9 @@ def rule_opened(ctx: Ctx, s: int, e: int, ms) -> None:
             continue
         cs = _clause_start(text, s, m.start())
         subj, subj_k = None, -1
-        for lo in (cs, s):
+        # 带动上下游60余家配套企业落户成都: unnamed firms settle; the sentence's subject does not
+        los = (cs,) if _UNNAMED_SETTLERS_RE.search(text, cs, m.start()) else (cs, s)
+        for lo in los:
             for k, (ms_, me_, mi) in enumerate(ms):
                 if (
                     ms_ >= lo
@@ -376,6 +378,7 @@ def rule_located(ctx: Ctx, s: int, e: int, ms) -> None:
 
 
 _REGISTERED_IN_RE = re.compile(r"在(?=[^，,。；;]{2,24}?注册)")
+_UNNAMED_SETTLERS_RE = re.compile(r"(?:\d+|[一二两三四五六七八九十百几]+)余?家|多家|一批|众多|企业$")
 _THEN_DE_RE = re.compile(r"[^，,。；;的]{0,8}的")
 # 招商银行雄安分行正式开业 / …平潭支行于2012年5月开业: a branch that opens opens in the place its name holds
 _BRANCH_OPENS_RE = re.compile(
