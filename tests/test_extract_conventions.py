@@ -603,3 +603,13 @@ def test_a_name_before_yu_and_unnamed_settlers() -> None:
     assert {"罗强", "刘晓东"} <= {n for n, t in ents(ex).items() if t == "Person"}
     ex = run("京东方科技集团股份有限公司成都基地已累计投资超过800亿元，带动上下游60余家配套企业落户成都。")
     assert not {x for x in rels(ex) if x[1] == "OPENED_IN"}
+
+
+def test_an_announcers_own_unit_after_qixia_and_no_borrower_carried_over() -> None:
+    ex = run(
+        "汇丰控股有限公司宣布，旗下香港上海汇丰银行有限公司将向新鸿基地产发展有限公司提供50亿港元绿色贷款。"
+        "此外，渣打银行（香港）有限公司与中国银行（香港）有限公司联合为港铁公司安排80亿港元银团贷款。"
+    )
+    assert ("香港上海汇丰银行有限公司", "SUBSIDIARY_OF", "汇丰控股有限公司") in rels(ex)
+    lenders = {s for s, r, t in rels(ex) if r == "PROVIDED_FINANCING_TO" and t == "新鸿基地产发展有限公司"}
+    assert lenders == {"香港上海汇丰银行有限公司"}  # the second loan is another borrower's

@@ -364,7 +364,10 @@ def rule_subsidiary(ctx: Ctx, s: int, e: int, ms) -> None:
         if (
             parent is None
             and k_child is not None
-            and "子公司" in m.group(0)
+            and (
+                "子公司" in m.group(0)
+                or (m.group(0).startswith("旗下") and text[m.start() - 1 : m.start()] == "，")
+            )
             and not _COPULA_RE.search(text, s, m.start())
         ):
             # 华锐精密公告称，为满足全资子公司X…: the omitted owner is the sentence's subject (else the announcer)

@@ -185,8 +185,10 @@ def rule_financing(ctx: Ctx, s: int, e: int, ms) -> None:
                 break
     if borrower is None and projects:
         borrower = projects[0]
-    if borrower is None and syndicated and ctx.last_fin:
-        borrower = ctx.last_fin["borrower"]
+    if borrower is None and syndicated and ctx.last_fin and not _OWN_BORROWER_SLOT_RE.search(sent):
+        borrower = ctx.last_fin[
+            "borrower"
+        ]  # (not when the sentence names a borrower of its own: 为港铁公司安排)
     if borrower is None and syndicated and len(banks) >= 2:
         ctx.pending_banks = list(dict.fromkeys(banks))  # 由A牵头、B、C参与的…银团: the borrower comes later
     if borrower is not None and not banks and syndicated and ctx.pending_banks:
@@ -232,6 +234,7 @@ def rule_financing(ctx: Ctx, s: int, e: int, ms) -> None:
 
 
 _BORROWER_TYPES = ORG_TYPES - {"Bank"}
+_OWN_BORROWER_SLOT_RE = re.compile(r"(?:为|向)[\u4e00-\u9fffA-Za-z]{2,12}(?:安排|提供|发放|筹组)")
 _HOLDER_TYPES = ORG_TYPES | {"Person"}
 _LENDER_TYPES = frozenset({"Company", "Fund"})
 _LENDS_RE = re.compile(r"(?:为|向)[^，,。；;]{2,40}?提供[^，,。；;]{0,24}?(?:融资租赁|贷款|授信|融资|资金)")
