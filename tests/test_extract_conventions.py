@@ -613,3 +613,13 @@ def test_an_announcers_own_unit_after_qixia_and_no_borrower_carried_over() -> No
     assert ("香港上海汇丰银行有限公司", "SUBSIDIARY_OF", "汇丰控股有限公司") in rels(ex)
     lenders = {s for s, r, t in rels(ex) if r == "PROVIDED_FINANCING_TO" and t == "新鸿基地产发展有限公司"}
     assert lenders == {"香港上海汇丰银行有限公司"}  # the second loan is another borrower's
+
+
+def test_a_fund_that_contributes_is_no_investee_of_the_next_contributor() -> None:
+    ex = run(
+        "江苏省政府投资基金与南京扬子国资投资集团有限责任公司共同发起设立江苏江北新区集成电路产业投资基金，"
+        "基金总规模100亿元。其中，江苏省政府投资基金出资30亿元，南京扬子国资投资集团有限责任公司出资40亿元。"
+    )
+    assert ("南京扬子国资投资集团有限责任公司", "INVESTED_IN", "江苏省政府投资基金") not in rels(ex)
+    own = props(ex, "南京扬子国资投资集团有限责任公司", "INVESTED_IN", "江苏江北新区集成电路产业投资基金")
+    assert own["amount_text"] == "40亿元"

@@ -300,14 +300,17 @@ def _investee_ref(ctx: Ctx, s: int, pos: int, ms, investors: frozenset = frozens
     funds = ctx.fund_mentions()
     for k in range(bisect_left(funds, (pos, -1, -1)) - 1, -1, -1):  # the funds named before pos, last first
         m = funds[k]
-        if m[1] <= pos and m[2] not in investors:
-            last_fund = m
+        if m[1] <= pos and m[2] not in investors and not _CONTRIBUTES_AFTER_RE.match(ctx.text, m[1]):
+            last_fund = (
+                m  # (其中，A基金出资30亿元，B出资40亿元: a fund that contributes itself is no investee)
+            )
             break
     if ctx.last_established is not None and (last_fund is None or ctx.established_at > last_fund[0]):
         return ctx.last_established
     return last_fund[2] if last_fund else None
 
 
+_CONTRIBUTES_AFTER_RE = re.compile(r"(?:认缴|实缴)?出资|认缴")
 _HELD_RE = re.compile(r"持股(?:比例)?(?:为|约|达)?约?(\d+(?:\.\d+)?%)")
 
 
