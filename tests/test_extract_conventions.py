@@ -623,3 +623,12 @@ def test_a_fund_that_contributes_is_no_investee_of_the_next_contributor() -> Non
     assert ("南京扬子国资投资集团有限责任公司", "INVESTED_IN", "江苏省政府投资基金") not in rels(ex)
     own = props(ex, "南京扬子国资投资集团有限责任公司", "INVESTED_IN", "江苏江北新区集成电路产业投资基金")
     assert own["amount_text"] == "40亿元"
+
+
+def test_an_announcing_companys_controlling_holder_and_lender() -> None:
+    ex = run(
+        "海南机场设施股份有限公司发布公告称，公司控股股东海南机场集团有限公司拟转让股份。"
+        "同日，工商银行海南省分行将为公司提供不超过100亿元的综合授信。"
+    )
+    assert ("海南机场设施股份有限公司", "SUBSIDIARY_OF", "海南机场集团有限公司") in rels(ex)
+    assert ("工商银行海南省分行", "PROVIDED_FINANCING_TO", "海南机场设施股份有限公司") in rels(ex)

@@ -14,6 +14,7 @@ from itertools import pairwise
 
 from kg.extract.entities import ORG_TYPES, EntityTable
 from kg.extract.relations.agreements import (
+    rule_controlling_apposition,
     rule_controlling_holder,
     rule_joint_venture,
     rule_mother_company,
@@ -90,6 +91,7 @@ RULES = (
     rule_subsidiary,
     rule_mother_company,
     rule_controlling_holder,
+    rule_controlling_apposition,
     rule_signed,
     rule_signing_ceremony,
     rule_strategic,
@@ -155,7 +157,8 @@ def extract_relations(text: str, table: EntityTable, article_date: str | None) -
 
 # 该行 / 该分行 / 该公司 and a bare 公司 / 分行 opening a clause stand for an organisation named before
 _ANAPHOR_RE = re.compile(
-    r"该(?:分行|支行|行|公司|集团)|(?<![\u4e00-\u9fff])(?:本?公司|分行)(?![\u4e00-\u9fff]{0,2}(?:名称|章程|债券|股票))"
+    r"该(?:分行|支行|行|公司|集团)|(?:(?<![\u4e00-\u9fff])|(?<=[向与对给]))(?:本?公司|分行)"
+    r"(?![\u4e00-\u9fff]{0,2}(?:名称|章程|债券|股票))|(?<=为)公司(?=提供|办理|发放|安排)"
     r"|(?:我|本|该)(?:市|省|区|县|州)(?![长委民级属内外直])"
 )
 

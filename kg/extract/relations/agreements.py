@@ -341,6 +341,25 @@ def rule_controlling_holder(ctx: Ctx, s: int, e: int, ms) -> None:
             ctx.add("SUBSIDIARY_OF", child, holder, props, (s, e))
 
 
+# 公司控股股东海南机场集团有限公司 / X的控股股东Y / 控股股东仍为Y: the holder named right after the word
+_HOLDER_APPOSITION_RE = re.compile(r"(?:的)?控股股东(?:仍为|仍是)?")
+
+
+def rule_controlling_apposition(ctx: Ctx, s: int, e: int, ms) -> None:
+    text = ctx.text
+    if "控股股东" not in text[s:e]:
+        return
+    for m in _HOLDER_APPOSITION_RE.finditer(text, s, e):
+        k = _first_after(ctx, ms, m.end(), 0, ORG_TYPES)
+        if k is None or ms[k][0] != m.end():
+            continue
+        child = _mention_before(ctx, ms, m.start(), 0)
+        if child is None and text[max(s, m.start() - 2) : m.start()] == "公司":
+            child = ctx.focal  # 公司控股股东X: the announcing company
+        if child is not None and child != ms[k][2]:
+            ctx.add("SUBSIDIARY_OF", child, ms[k][2], {}, (s, e))
+
+
 def _sub_stake(m: re.Match) -> str | None:
     """持股60%的控股子公司 -> 60%; 全资子公司 -> 100%."""
     if m.group("st"):
