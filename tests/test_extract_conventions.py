@@ -632,3 +632,11 @@ def test_an_announcing_companys_controlling_holder_and_lender() -> None:
     )
     assert ("海南机场设施股份有限公司", "SUBSIDIARY_OF", "海南机场集团有限公司") in rels(ex)
     assert ("工商银行海南省分行", "PROVIDED_FINANCING_TO", "海南机场设施股份有限公司") in rels(ex)
+
+
+def test_a_holder_selling_part_of_the_announcing_company_holds_it() -> None:
+    ex = run(
+        "海南机场设施股份有限公司发布公告称，公司控股股东海南机场集团有限公司拟将其持有的公司15%股份"
+        "协议转让给海南省国有资本运营有限公司。"
+    )
+    assert props(ex, "海南机场集团有限公司", "INVESTED_IN", "海南机场设施股份有限公司")["stake"] == "15%"

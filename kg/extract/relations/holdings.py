@@ -85,15 +85,17 @@ def rule_stake_sale(ctx: Ctx, s: int, e: int, ms) -> None:
     text = ctx.text
     for m in _SALE_RE.finditer(text, s, e):
         k = _first_after(ctx, ms, m.end(), 0)
-        if k is None or ms[k][0] != m.end():
+        if k is not None and ms[k][0] == m.end():
+            pos, target = ms[k][1], ms[k][2]
+        elif text.startswith("公司", m.end()) and ctx.focal is not None:
+            pos, target = m.end() + 2, ctx.focal  # 将其持有的公司15%股份转让给…: the announcing company
+        else:
             continue
-        pos = ms[k][1]
         if text.startswith("全部", pos):
             pos += 2
         sm = _STAKE_AFTER_RE.match(text, pos)
         if not sm:
             continue
-        target = ms[k][2]
         seller = _seller(ctx, s, m.start(), ms, m.group(0).startswith("将"))
         if seller is not None and seller != target:
             ctx.add("INVESTED_IN", seller, target, {"stake": sm.group("stake")}, (s, e))
@@ -104,7 +106,11 @@ def _seller(ctx: Ctx, s: int, pos: int, ms, before_jiang: bool) -> int | None:
     the buyer after 向 is no seller); none when absent."""
     cs = _clause_start(ctx.text, s, pos)
     for a, b, i in ms:
-        if before_jiang and b == pos and ctx.etype(i) in ORG_TYPES | {"Person"}:
+        if (
+            before_jiang
+            and ctx.text[b:pos] in ("", "拟", "也", "还")
+            and ctx.etype(i) in ORG_TYPES | {"Person"}
+        ):
             return i  # 核准了国开证券将其持有的…: the holder right before 将
     for a, b, i in ms:
         if cs <= a and b <= pos and ctx.etype(i) in ORG_TYPES | {"Person"}:
