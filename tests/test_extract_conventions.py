@@ -640,3 +640,16 @@ def test_a_holder_selling_part_of_the_announcing_company_holds_it() -> None:
         "协议转让给海南省国有资本运营有限公司。"
     )
     assert props(ex, "海南机场集团有限公司", "INVESTED_IN", "海南机场设施股份有限公司")["stake"] == "15%"
+
+
+def test_a_list_of_attending_officials_of_named_bodies() -> None:
+    ex = run(
+        "出席活动的还有：中国人民银行上海总部副主任金鹏辉，国家外汇管理局上海市分局局长吴勇，"
+        "浦东新区区长杭迎伟，以及交通银行、浦发银行等金融机构负责人。"
+    )
+    assert {(s, t) for s, r, t in rels(ex) if r == "EXECUTIVE_OF"} == {
+        ("金鹏辉", "中国人民银行上海总部"),
+        ("吴勇", "国家外汇管理局上海市分局"),
+        ("杭迎伟", "浦东新区"),
+    }
+    assert "浦东新区区" not in ents(ex)

@@ -71,7 +71,7 @@ _INTERNAL_COMMITTEE_RE = re.compile(
 )
 _TITLE_RE = re.compile(r"《[^《》\n]{1,80}》")
 _DEPARTMENT_RE = re.compile(
-    r"(管理局|管委会|委员会|人民政府|政府|局|厅|银行|分行|支行|集团|公司)[\u4e00-\u9fff]{2,6}(?:处|科|室|部|办公室|中心|组)$"
+    r"(管理局|管委会|委员会|人民政府|政府|局|厅|银行|分行|支行|集团|公司)[\u4e00-\u9fff]{2,6}(?:处|科|室|(?<!总)部|办公室|中心|组)$"
 )
 # …镇亭角村 / …街道翠竹社区: the village or community at the end of a place chain (after its town)
 _VILLAGE_END_RE = re.compile(r"((?:(?![镇乡区市县道])[\u4e00-\u9fff]){2,4}(?:村|社区))$")

@@ -78,6 +78,12 @@ def find_region_candidates(text: str) -> list[Cand]:
             and not lx.GOV_SUFFIX_AFTER_RE.match(text, m.end())
         ):
             continue  # 市场 / 区域 / 市级: not a place
+        if (
+            suf in ("区", "市", "省", "县")
+            and text[m.start() - 1 : m.start()] == suf
+            and text.startswith(("长", "委"), m.end())
+        ):
+            continue  # 浦东新区|区长 / 南京市|市委: the level character opens the title, the place ends before it
         start = left_edge(text, m.start(), limit=12)
         body = text[start : m.start()]
         start += _inner_cut(body)
