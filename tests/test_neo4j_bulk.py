@@ -36,11 +36,16 @@ def stores(tmp_path_factory: pytest.TempPathFactory, examples_dir: Path) -> dict
     from kg.pipeline import build_store
 
     base = tmp_path_factory.mktemp("bulk")
-    out = {name: base / f"{name}.db" for name in ("examples", "generated", "hostile", "empty")}
+    out = {name: base / f"{name}.db" for name in ("examples", "generated", "hostile", "empty", "blank")}
     build_store([examples_dir / "articles"], out["examples"])
     write_graph_store(generate_graph(300, edges_per_entity=2.5, seed=5), out["generated"], seed=2)
     write_graph_store(hostile_graph(), out["hostile"])
     connect(out["empty"], create=True).close()
+    blank = Graph(  # an empty string is a value (quoted ""), a missing date or url is no property
+        articles=[GraphArticle(id="a1", title="", url="")],
+        entities=[GraphEntity(id="e1", name=" 甲 ", type="Company", aliases=["", "乙"])],
+    )
+    write_graph_store(blank, out["blank"])
     return out
 
 
@@ -89,7 +94,7 @@ def _import_and_schema_step(db: Path, out: Path) -> tuple[dict, PropertyGraph, F
     return report, imported, driver, added
 
 
-@pytest.mark.parametrize("store", ["examples", "generated", "hostile", "empty"])
+@pytest.mark.parametrize("store", ["examples", "generated", "hostile", "empty", "blank"])
 def test_the_csv_files_describe_the_graph_kg_load_writes(stores, tmp_path: Path, store: str) -> None:
     loader = FakeDriver()
     _load(stores[store], loader)
@@ -98,7 +103,11 @@ def test_the_csv_files_describe_the_graph_kg_load_writes(stores, tmp_path: Path,
     assert got.typed() == want.typed()
     assert len(got.nodes) == report["articles"] + report["entities"]
     assert len(got.rels) == report["mentions"] + report["relations"]
-    if store != "empty":
+    if store == "blank":
+        assert (
+            got.nodes[("Article", "a1")][1]["title"] == "" and "date" not in got.nodes[("Article", "a1")][1]
+        )
+    elif store != "empty":
         assert report["entities"] > 0 and report["mentions"] > 0 and report["relations"] > 0
     if store == "examples":
         # entities without aliases and the BRANCH_OF's empty lists: only the schema step can write them
@@ -176,7 +185,11 @@ def test_a_value_holding_the_array_delimiter_is_refused(tmp_path: Path) -> None:
     write_graph_store(graph, db)
     with pytest.raises(StoreError) as exc:
         bulk.export_csv(db, tmp_path / "csv")
-    assert str(exc.value) == "e1: a list element holds the array delimiter U+001F"
+    assert str(exc.value) == (
+        f"{db}: entity e1: a list element holds the array delimiter U+001F (neo4j-admin would split it)"
+    )
+    result = runner.invoke(app, ["export", "csv", "--db", str(db), "-o", str(tmp_path / "csv")])
+    assert result.exit_code == 1 and result.stderr == f"Error: {exc.value}\n"
     assert not (tmp_path / "csv").exists() or not list((tmp_path / "csv").iterdir())
 
 

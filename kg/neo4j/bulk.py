@@ -81,7 +81,8 @@ class _Writer:
             for item in value:
                 if ARRAY_DELIMITER in item:
                     raise StoreError(
-                        f"{where}: a list element holds the array delimiter {ARRAY_DELIMITER_ARG}"
+                        f"{where}: a list element holds the array delimiter {ARRAY_DELIMITER_ARG} "
+                        "(neo4j-admin would split it)"
                     )
             value = ARRAY_DELIMITER.join(value)
         text = str(value)
@@ -104,8 +105,9 @@ def _label(step: StreamStep) -> str:
 # --------------------------------------------------------------------------- export
 
 
-def _write_steps(conn: sqlite3.Connection, writers: dict[str, _Writer]) -> dict[str, int]:
-    """Every upsert row of `kg load`, in its order, as a line of the file of its kind."""
+def _write_steps(conn: sqlite3.Connection, writers: dict[str, _Writer], db: str | Path) -> dict[str, int]:
+    """Every upsert row of `kg load`, in its order, as a line of the file of its kind (a value neo4j-admin
+    cannot read back is refused naming the store and the element)."""
     counts = dict.fromkeys(("articles", "entities", "mentions", "relations"), 0)
     for step in plan_store(conn, CHUNK).upserts:
         base = step.statement.kind.partition(":")[0]
@@ -113,22 +115,26 @@ def _write_steps(conn: sqlite3.Connection, writers: dict[str, _Writer]) -> dict[
         for row in step.rows():
             if base == "articles":
                 w.row(
-                    [row["id"], row["title"], row["date"], row["url"], row["hash"], ARTICLE_LABEL], row["id"]
+                    [row["id"], row["title"], row["date"], row["url"], row["hash"], ARTICLE_LABEL],
+                    f"{db}: article {row['id']}",
                 )
             elif base == "entities":
                 labels = f"{ENTITY_LABEL}{ARRAY_DELIMITER}{_label(step)}"
-                w.row([row["id"], row["name"], row["type"], row["aliases"], row["hash"], labels], row["id"])
+                w.row(
+                    [row["id"], row["name"], row["type"], row["aliases"], row["hash"], labels],
+                    f"{db}: entity {row['id']}",
+                )
             elif base == "mentions":
                 w.row(
                     [row["article"], row["entity"], MENTIONS, row["hash"]],
-                    f"{row['article']}->{row['entity']}",
+                    f"{db}: mention {row['article']} -> {row['entity']}",
                 )
             else:
                 props = [row[k] for k in RELATION_PROPERTY_KEYS]
                 w.row(
                     [row["source"], row["target"], _label(step), row["id"], *props]
                     + [row["article_ids"], row["evidence"], row["hash"]],
-                    row["id"],
+                    f"{db}: relation {row['id']}",
                 )
             counts[base] += 1
     return counts
@@ -160,7 +166,7 @@ def export_csv(db_path: str | Path, out_dir: str | Path, database: str = "neo4j"
             ("relations", RELATION_HEADER),
         ):
             writers[key].header(header)
-        counts = _write_steps(conn, writers)
+        counts = _write_steps(conn, writers, db_path)
     multiline = any(w.multiline for w in writers.values())
     return {
         "format": "csv",
