@@ -1,16 +1,17 @@
 """The in-memory exports as they were before streaming (no tests here): the whole Graph read with
-read_graph, GraphML through networkx. tests/test_export_stream.py checks the streamed exports give these
+read_graph, GraphML through networkx, the neo4j-admin CSV from the in-memory loader's rows. tests/test_export_stream.py checks the streamed exports give these
 exact bytes. GraphML uses networkx's plain-XML writer by name (`write_graphml` would pick lxml's,
 with other whitespace, wherever lxml happens to be installed)."""
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
+from kg.neo4j import bulk
+from kg.neo4j.loader import prepare_load
 from kg.ontology import RELATION_PROPERTY_KEYS
-from kg.store.export import _arr, graph_json
+from kg.store.export import graph_json
 from kg.store.read import read_graph
 
 
@@ -40,45 +41,45 @@ def export_graphml_in_memory(db_path: Path, out: Path) -> None:
     nx.write_graphml_xml(flat, str(out), encoding="utf-8")
 
 
-PROPERTY_HEADERS = {"amount": "amount:float"}
+def _field(value: object) -> str:
+    """neo4j-admin's dialect as kg writes it: null and empty lists unquoted and empty, strings quoted."""
+    if value is None or value == []:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, list):
+        value = bulk.ARRAY_DELIMITER.join(value)
+    return '"' + str(value).replace('"', '""') + '"'
 
 
 def export_csv_in_memory(db_path: Path, out: Path) -> None:
+    """The loader's in-memory rows (prepare_load on the whole Graph), one line each."""
     out.mkdir(parents=True, exist_ok=True)
-    graph = read_graph(db_path)
-    files = {
-        "entities.csv": (
-            ["id:ID(Entity)", "name", "aliases:string[]", "article_ids:string[]", ":LABEL"],
-            [
-                [e.id, e.name, _arr(e.aliases), _arr(e.article_ids), f"Entity;{e.type.value}"]
-                for e in graph.entities
-            ],
-        ),
-        "articles.csv": (
-            ["id:ID(Article)", "title", "date", "url", "path", ":LABEL"],
-            [[a.id, a.title, a.date or "", a.url or "", a.path, "Article"] for a in graph.articles],
-        ),
-        "relations.csv": (
-            [":START_ID(Entity)", ":END_ID(Entity)", ":TYPE", "id"]
-            + [PROPERTY_HEADERS.get(k, k) for k in RELATION_PROPERTY_KEYS]
-            + ["evidence:string[]", "article_ids:string[]", "evidence_count:int"],
-            [
-                [r.source, r.target, r.type.value, r.id]
-                + [
-                    "" if (v := getattr(r.properties, k)) is None else (repr(v) if k == "amount" else v)
-                    for k in RELATION_PROPERTY_KEYS
-                ]
-                + [_arr([e.text for e in r.evidence]), _arr(r.article_ids), len(r.evidence)]
-                for r in graph.relations
-            ],
-        ),
-        "mentioned_in.csv": (
-            [":START_ID(Entity)", ":END_ID(Article)", ":TYPE"],
-            [[e.id, a, "MENTIONED_IN"] for e in graph.entities for a in e.article_ids],
-        ),
+    plan = prepare_load(read_graph(db_path))
+    lines: dict[str, list[list[object]]] = {"articles": [], "entities": [], "mentions": [], "relations": []}
+    for step in plan.upserts:
+        base, _, label = step.statement.kind.partition(":")
+        for r in step.rows:
+            if base == "articles":
+                lines[base].append([r["id"], r["title"], r["date"], r["url"], r["hash"], "Article"])
+            elif base == "entities":
+                labels = f"Entity{bulk.ARRAY_DELIMITER}{label}"
+                lines[base].append([r["id"], r["name"], r["type"], r["aliases"], r["hash"], labels])
+            elif base == "mentions":
+                lines[base].append([r["article"], r["entity"], "MENTIONS", r["hash"]])
+            else:
+                lines[base].append(
+                    [r["source"], r["target"], label, r["id"]]
+                    + [r[k] for k in RELATION_PROPERTY_KEYS]
+                    + [r["article_ids"], r["evidence"], r["hash"]]
+                )
+    headers = {
+        "articles": bulk.ARTICLE_HEADER,
+        "entities": bulk.ENTITY_HEADER,
+        "mentions": bulk.MENTION_HEADER,
+        "relations": bulk.RELATION_HEADER,
     }
-    for name, (header, rows) in files.items():
-        with open(out / name, "w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh, lineterminator="\n")
-            w.writerow(header)
-            w.writerows(rows)
+    for base, rows in lines.items():
+        with open(out / f"{base}.csv", "w", encoding="utf-8", newline="") as fh:
+            fh.write(",".join(headers[base]) + "\n")
+            fh.writelines(",".join(_field(v) for v in row) + "\n" for row in rows)

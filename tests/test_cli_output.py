@@ -94,7 +94,7 @@ def test_exports_view_and_schemas_name_their_files_whole(deep: Path, db: Path) -
     for fmt in ("json", "graphml", "csv"):
         target = deep / f"export [i]{fmt}.{fmt}"
         _, out, _ = same_at_every_width(["export", fmt, "--db", str(db), "-o", str(target)])
-        assert out.splitlines()[-1].endswith(f" to {target}")
+        assert out.splitlines()[0].endswith(f" to {target}")
     page = deep / "view :smile: page.html"
     code, out, _ = same_at_every_width(["view", "--db", str(db), "-o", str(page)])
     assert code == 0 and out.splitlines()[0].startswith(f"Wrote {page}: ")

@@ -151,11 +151,12 @@ def test_export_and_forget(built: Path, dev_corpus: Path, tmp_path: Path, runner
     ):
         result = runner.invoke(app, ["export", fmt, "--db", str(built), "-o", str(out)])
         assert result.exit_code == 0
-        assert result.stdout.startswith("Exported ") and result.stdout.endswith(f" relations to {out}\n")
+        first = result.stdout.splitlines()[0]
+        assert first.startswith("Exported ") and first.endswith(f" relations to {out}")
     assert sorted(p.name for p in (tmp_path / "csv").iterdir()) == [
         "articles.csv",
         "entities.csv",
-        "mentioned_in.csv",
+        "mentions.csv",
         "relations.csv",
     ]
     path = str(dev_corpus / "articles" / "001_qingpu_shanghai_bank.md")

@@ -13,9 +13,10 @@ import pytest
 from kg.errors import StoreError
 from kg.graph import to_networkx
 from kg.models import Extraction
+from kg.neo4j.bulk import export_csv
 from kg.store import SCHEMA_VERSION, connect, read_graph
 from kg.store.derive import derive_graph
-from kg.store.export import export_csv, export_graphml, export_json
+from kg.store.export import export_graphml, export_json
 from kg.store.inspect import explain_entity, show_entity
 from kg.store.query import find_entity, list_entities, store_stats
 from kg.store.write import transaction, write_extraction
@@ -174,19 +175,26 @@ def test_export_json_graphml_csv(db: Path, tmp_path: Path) -> None:
     export_graphml(db, tmp_path / "g.graphml")
     back = nx.read_graphml(tmp_path / "g.graphml")
     assert back.number_of_nodes() == 5 and back.number_of_edges() == 6
-    export_csv(db, tmp_path / "csv")
-    with open(tmp_path / "csv" / "entities.csv", encoding="utf-8") as fh:
+    report = export_csv(db, tmp_path / "csv")
+    assert report["files"] == ["articles.csv", "entities.csv", "mentions.csv", "relations.csv"]
+    with open(tmp_path / "csv" / "entities.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
-    assert rows[0] == ["id:ID(Entity)", "name", "aliases:string[]", "article_ids:string[]", ":LABEL"]
+    assert rows[0] == ["id:ID(Entity)", "name", "type", "aliases:string[]", "kg_hash", ":LABEL"]
     pingan = next(r for r in rows if r[1] == "中国平安保险(集团)股份有限公司")
-    assert pingan[2] == "中国平安集团;平安" and pingan[4] == "Entity;Company"
-    with open(tmp_path / "csv" / "relations.csv", encoding="utf-8") as fh:
+    assert pingan[2:4] == ["Company", "中国平安集团\x1f平安"] and pingan[5] == "Entity\x1fCompany"
+    assert len(pingan[4]) == 24  # the loader's kg_hash
+    with open(tmp_path / "csv" / "relations.csv", encoding="utf-8", newline="") as fh:
         rels = list(csv.DictReader(fh))
-    assert {r["amount:float"] for r in rels if r[":TYPE"] == "PROVIDED_FINANCING_TO"} == {
+    assert {r["amount:double"] for r in rels if r[":TYPE"] == "PROVIDED_FINANCING_TO"} == {
         "100000000.0",
         "200000000.0",
     }
-    assert rels[0].keys() >= {":START_ID(Entity)", ":END_ID(Entity)", ":TYPE", "evidence_count:int"}
+    branch = next(r for r in rels if r[":TYPE"] == "BRANCH_OF")
+    assert branch["rule"] == "branch-name" and branch["evidence:string[]"] == ""  # empty: the schema step
+    with open(tmp_path / "csv" / "mentions.csv", encoding="utf-8", newline="") as fh:
+        mentions = list(csv.reader(fh))
+    assert mentions[0] == [":START_ID(Article)", ":END_ID(Entity)", ":TYPE", "kg_hash"]
+    assert {m[2] for m in mentions[1:]} == {"MENTIONS"}
 
 
 def test_queries(db: Path) -> None:

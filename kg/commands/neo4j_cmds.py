@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kg.commands.common import err_console, library_errors, print_json, say
+from kg.commands.common import err_console, fail, library_errors, print_json, say
 
 URI_HELP = "Neo4j URI (env NEO4J_URI, else neo4j://localhost:7687)."
 USER_HELP = "Neo4j user (env NEO4J_USERNAME, else neo4j). The password comes only from env NEO4J_PASSWORD."
@@ -32,13 +32,36 @@ def load(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the statements and row counts; do not connect.")
     ] = False,
+    schema_only: Annotated[
+        bool,
+        typer.Option(
+            "--schema-only",
+            help="Only create the constraints and indexes (and the empty lists neo4j-admin cannot import): "
+            "the step after `neo4j-admin database import` of `kg export csv`.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Load the store into Neo4j (MERGE on ids; re-loading is a no-op; removed items are deleted)."""
-    from kg.neo4j import loader
+    from kg.neo4j import bulk, loader
     from kg.neo4j.connection import read_settings
 
     with library_errors():
+        if schema_only and dry_run:
+            raise fail("--schema-only and --dry-run cannot be combined")
+        if schema_only:
+            settings = read_settings(uri, user, database)
+            step = bulk.schema_step_store(str(db), settings, batch_size=batch_size)
+            if as_json:
+                print_json({"uri": settings.safe_uri, **step})
+                return
+            done = step["completed"]
+            say(f"Schema ready in {settings.safe_uri}: {step['schema_statements']} constraints and indexes")
+            say(
+                f"  empty lists written: {done['entities']} entities, {done['relations']} relations "
+                f"(properties set {step['properties_set']}, round trips {step['round_trips']})"
+            )
+            return
         if dry_run:
             data = loader.dry_run_store(str(db), batch_size)
             if as_json:

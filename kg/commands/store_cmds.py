@@ -199,9 +199,36 @@ def _export(fmt: str):
     command.__doc__ = {
         "json": "All entities, relations and evidence as sorted JSON (byte-comparable).",
         "graphml": "GraphML via networkx (list attributes as JSON text).",
-        "csv": "CSV directory for `neo4j-admin database import` (array delimiter ;).",
     }[fmt]
     return command
+
+
+def export_csv(
+    db: DB = Path("kg.db"),
+    out: Annotated[Path, Opt("-o", "--out", help="Output directory.")] = Path("csv"),
+    database: Annotated[
+        str, Opt("--database", help="The database named in the printed neo4j-admin command.")
+    ] = "neo4j",
+    as_json: Annotated[bool, Opt("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """CSV for `neo4j-admin database import full`: the graph `kg load` writes; prints the import and next step."""
+    from kg.neo4j.bulk import export_csv as export
+
+    with library_errors():
+        report = export(db, out, database)
+    if as_json:
+        print_json(report)
+        return
+    _out(
+        f"Exported {report['articles']} articles, {report['entities']} entities, {report['mentions']} mentions "
+        f"and {report['relations']} relations to {report['output']}"
+    )
+    _out("Import them (Neo4j 5, the database stopped or not yet created):")
+    _out(f"  {report['import_command']}")
+    _out(
+        "Then create the constraints and indexes (NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD in the environment):"
+    )
+    _out(f"  {report['next_step']}")
 
 
 def register(app: typer.Typer, export_app: typer.Typer) -> None:
@@ -211,5 +238,6 @@ def register(app: typer.Typer, export_app: typer.Typer) -> None:
     app.command("entities")(entities)
     app.command("show")(show)
     app.command("explain")(explain)
-    for fmt in ("json", "graphml", "csv"):
+    for fmt in ("json", "graphml"):
         export_app.command(fmt)(_export(fmt))
+    export_app.command("csv")(export_csv)

@@ -128,6 +128,35 @@ def upsert_relations(rtype: RelationType) -> Statement:
     )
 
 
+# --------------------------------------------------------------------------- after a bulk import
+
+
+def complete_entity_lists() -> Statement:
+    """Give imported entities the empty `aliases` list that neo4j-admin cannot write (it stores no empty
+    arrays); only where the node still holds exactly what kg exported (same `kg_hash`)."""
+    return Statement(
+        "complete:entities",
+        f"UNWIND $rows AS row\n"
+        f"MATCH (n:{ENTITY_LABEL} {{id: row.id}}) WHERE n.kg_hash = row.hash AND n.aliases IS NULL\n"
+        f"SET n.aliases = row.aliases\n"
+        f"RETURN count(n) AS changed",
+    )
+
+
+def complete_relation_lists(rtype: RelationType) -> Statement:
+    """The same for relations whose `article_ids` or `evidence` is empty (BRANCH_OF: both)."""
+    t = _check_name(rtype.value)
+    return Statement(
+        f"complete:{t}",
+        f"UNWIND $rows AS row\n"
+        f"MATCH (:{ENTITY_LABEL})-[r:{t} {{id: row.id}}]->(:{ENTITY_LABEL})\n"
+        f"WHERE r.kg_hash = row.hash AND (r.article_ids IS NULL OR r.evidence IS NULL)\n"
+        f"SET r.article_ids = coalesce(r.article_ids, row.article_ids), "
+        f"r.evidence = coalesce(r.evidence, row.evidence)\n"
+        f"RETURN count(r) AS changed",
+    )
+
+
 # --------------------------------------------------------------------------- retraction
 
 
@@ -221,4 +250,5 @@ def all_loader_statements() -> list[Statement]:
     stmts += read_statements()
     stmts += [delete_relations(t) for t in RelationType]
     stmts += [delete_mentions(), delete_entities(), delete_articles()]
+    stmts += [complete_entity_lists()] + [complete_relation_lists(t) for t in RelationType]
     return stmts

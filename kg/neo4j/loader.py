@@ -185,7 +185,7 @@ def dry_run_store(db_path: str, batch_size: int = DEFAULT_BATCH_SIZE) -> dict[st
 
 
 @contextmanager
-def _load_errors(settings: Any, summary: LoadSummary) -> Iterator[None]:
+def load_errors(settings: Any, summary: LoadSummary) -> Iterator[None]:
     """Driver errors as one redacted line; after the first commit, also how to finish the load."""
     from kg.neo4j.connection import neo4j_errors
 
@@ -230,7 +230,7 @@ def load_store(
             with store_errors(db_path):
                 driver = open_driver(settings)
                 try:
-                    with _load_errors(settings, summary):
+                    with load_errors(settings, summary):
                         check_server_version(driver, settings)
                         return write_store(
                             driver,
@@ -247,7 +247,7 @@ def load_store(
             conn.close()
     driver = open_driver(settings)
     try:
-        with _load_errors(settings, summary):
+        with load_errors(settings, summary):
             check_server_version(driver, settings)
             if on_connected is not None:
                 on_connected(sum(len(s.rows) for s in prepare_load(graph, batch_size).upserts))

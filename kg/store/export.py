@@ -1,16 +1,15 @@
-"""Exports of the store: JSON (byte-comparable), GraphML and neo4j-admin import CSV, streamed.
+"""Exports of the store: JSON (byte-comparable) and GraphML, streamed (neo4j-admin CSV: kg.neo4j.bulk).
 
 Why streamed: holding the whole graph (models, a networkx graph, a JSON tree) took 1.5 GB at 10k
 articles. Each export now reads the store a chunk of rows at a time (in the order of the output) and
 writes as it goes, so memory stays flat whatever the store's size. The bytes are exactly what the
-in-memory versions wrote (`graph_json`, networkx's GraphML writer, the same CSV rows), which
+in-memory versions wrote (`graph_json`, networkx's GraphML writer), which
 tests/test_export_stream.py checks on generated stores. Every file is written to a temporary name and
 renamed at the end: an interrupted export leaves no half file.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import shutil
@@ -24,11 +23,9 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 
 from kg.errors import StoreError
 from kg.models import Graph, GraphEntity, GraphRelation
-from kg.ontology import RELATION_PROPERTY_KEYS
 from kg.store import read as store_read
 from kg.store.schema import store_errors
 
-ARRAY_DELIMITER = ";"
 CHUNK = 1000  # rows read (and models held) at a time
 
 
@@ -36,7 +33,7 @@ CHUNK = 1000  # rows read (and models held) at a time
 
 
 @contextmanager
-def _store(db_path: str | Path) -> Iterator[sqlite3.Connection]:
+def reading_store(db_path: str | Path) -> Iterator[sqlite3.Connection]:
     """The store, read-only (a build left unfinished is derived first), SQLite errors as StoreError."""
     conn = store_read.open_store_readonly(db_path)
     try:
@@ -78,7 +75,7 @@ def _relations(conn: sqlite3.Connection, order: str = "id") -> Iterator[GraphRel
 
 
 @contextmanager
-def _atomic(path: Path, newline: str | None = "\n") -> Iterator[IO[str]]:
+def atomic_file(path: Path, newline: str | None = "\n") -> Iterator[IO[str]]:
     """A text file written under a temporary name and renamed into place when complete."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -130,7 +127,7 @@ def _batches(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
 
 def export_json(db_path: str | Path, out: str | Path) -> dict:
     """The store as graph_json would write its Graph, streamed."""
-    with _store(db_path) as conn, _atomic(Path(out)) as fh:
+    with reading_store(db_path) as conn, atomic_file(Path(out)) as fh:
         _json_list(fh, "articles", _articles(conn), first=True)
         n_ent = _json_list(fh, "entities", _entities(conn), first=False)
         n_rel = _json_list(fh, "relations", _relations(conn), first=False)
@@ -214,7 +211,7 @@ def export_graphml(db_path: str | Path, out: str | Path) -> dict:
     keys = _Keys()
     out = Path(out)
     body_path = out.with_name(f".{out.name}.body")
-    with _store(db_path) as conn, _atomic(body_path) as body:
+    with reading_store(db_path) as conn, atomic_file(body_path) as body:
         for part in _batches(_entities(conn), CHUNK):
             body.write(_graphml_chunk([("node", {"id": e.id}, _node_data(e)) for e in part], keys))
             n_ent += len(part)
@@ -225,7 +222,7 @@ def export_graphml(db_path: str | Path, out: str | Path) -> dict:
             body.write(_graphml_chunk(edges, keys))
             n_rel += len(part)
     try:
-        with _atomic(out) as fh:
+        with atomic_file(out) as fh:
             fh.write(GRAPHML_HEAD)
             for (name, xml_type, scope), kid in reversed(keys.items()):  # networkx inserts each key first
                 key = Element("key", {"id": kid, "for": scope, "attr.name": name, "attr.type": xml_type})
@@ -240,62 +237,3 @@ def export_graphml(db_path: str | Path, out: str | Path) -> dict:
     finally:
         body_path.unlink(missing_ok=True)
     return {"format": "graphml", "output": str(out), "entities": n_ent, "relations": n_rel}
-
-
-# --------------------------------------------------------------------------- neo4j-admin CSV
-
-
-def _arr(values: list[str]) -> str:
-    return ARRAY_DELIMITER.join(v.replace(ARRAY_DELIMITER, "；") for v in values)
-
-
-PROPERTY_HEADERS = {"amount": "amount:float"}
-CSV_FILES = ("articles.csv", "entities.csv", "mentioned_in.csv", "relations.csv")
-
-
-def export_csv(db_path: str | Path, out_dir: str | Path) -> dict:
-    """A directory for `neo4j-admin database import full --nodes=... --relationships=...` (array delimiter ;)."""
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise StoreError(f"{out}: exists and is not a directory")
-    n_ent = n_rel = 0
-    with (
-        _store(db_path) as conn,
-        _atomic(out / "entities.csv", newline="") as ent_fh,
-        _atomic(out / "mentioned_in.csv", newline="") as men_fh,
-        _atomic(out / "articles.csv", newline="") as art_fh,
-        _atomic(out / "relations.csv", newline="") as rel_fh,
-    ):
-        ents, mentions, arts, rels = (
-            csv.writer(fh, lineterminator="\n") for fh in (ent_fh, men_fh, art_fh, rel_fh)
-        )
-        ents.writerow(["id:ID(Entity)", "name", "aliases:string[]", "article_ids:string[]", ":LABEL"])
-        mentions.writerow([":START_ID(Entity)", ":END_ID(Article)", ":TYPE"])
-        for e in _entities(conn):
-            ents.writerow([e.id, e.name, _arr(e.aliases), _arr(e.article_ids), f"Entity;{e.type.value}"])
-            mentions.writerows([e.id, a, "MENTIONED_IN"] for a in e.article_ids)
-            n_ent += 1
-        arts.writerow(["id:ID(Article)", "title", "date", "url", "path", ":LABEL"])
-        arts.writerows([a.id, a.title, a.date or "", a.url or "", a.path, "Article"] for a in _articles(conn))
-        rels.writerow(
-            [":START_ID(Entity)", ":END_ID(Entity)", ":TYPE", "id"]
-            + [PROPERTY_HEADERS.get(k, k) for k in RELATION_PROPERTY_KEYS]
-            + ["evidence:string[]", "article_ids:string[]", "evidence_count:int"]
-        )
-        for r in _relations(conn):
-            rels.writerow(
-                [r.source, r.target, r.type.value, r.id]
-                + [
-                    "" if (v := getattr(r.properties, k)) is None else (repr(v) if k == "amount" else v)
-                    for k in RELATION_PROPERTY_KEYS
-                ]
-                + [_arr([e.text for e in r.evidence]), _arr(r.article_ids), len(r.evidence)]
-            )
-            n_rel += 1
-    return {
-        "format": "csv",
-        "output": str(out),
-        "files": sorted(CSV_FILES),
-        "entities": n_ent,
-        "relations": n_rel,
-    }
