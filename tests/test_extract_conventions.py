@@ -653,3 +653,13 @@ def test_a_list_of_attending_officials_of_named_bodies() -> None:
         ("杭迎伟", "浦东新区"),
     }
     assert "浦东新区区" not in ents(ex)
+
+
+def test_each_title_of_a_chain_serves_its_own_place() -> None:
+    ex = run(
+        "广州开发区管委会与小鹏汽车科技有限公司签约，小鹏汽车将在广州开发区建设智能网联汽车产业园。"
+        "广州市委常委、黄埔区委书记、广州开发区党工委书记陈杰出席签约仪式。"
+    )
+    served = {t: props(ex, "陈杰", "EXECUTIVE_OF", t)["role"] for s, r, t in rels(ex) if r == "EXECUTIVE_OF"}
+    assert served == {"广州市": "市委常委", "黄埔区": "区委书记", "广州开发区": "党工委书记"}
+    assert ("小鹏汽车科技有限公司", "OPENED_IN", "广州开发区") in rels(ex)

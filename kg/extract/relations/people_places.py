@@ -85,6 +85,13 @@ def rule_executive(ctx: Ctx, s: int, e: int, ms) -> None:
                         place = mi
                 elif me_ == body_end and ms_ < body_end and ctx.etype(mi) == "Region":
                     place = mi  # 东湖新区|党工委|副书记: the place before the body word
+                elif (
+                    me_ == g.org_end + 1
+                    and ms_ < g.org_end
+                    and ctx.etype(mi) == "Region"
+                    and ctx.text[g.org_end : g.org_end + 1] == g.role[:1]
+                ):
+                    place = mi  # 黄埔|区委书记 where 黄埔区 is the place: the title's level character ends it
                 elif ms_ < g.org_end < me_ <= g.org_end + 3 and ctx.etype(mi) == "GovernmentBody":
                     org = mi  # 滨江|区委|书记 where 滨江区委 is named as a body elsewhere
             if org is None and place is None and _DEPT_END_RE.search(chunk):
@@ -182,7 +189,7 @@ _OPEN_RE = re.compile(r"落户|入驻|开业|揭牌|落地|开设|设立|投资�
 # 在武汉成立华中区域总部 / 在R注册成立全资子公司: these verbs open something only with the unit named
 _FOUND_UNIT_RE = re.compile(
     r"(?:注册成立|成立|投资新建|新建|建设|组建|建成投产|投产)(?=[^，,。；;]{0,10}?(?:子公司|分公司|总部|基地|工厂|"
-    r"研发中心|研究院|研究中心|创新中心|实验室|分行|分支机构|生产线|办事处|代表处))"
+    r"研发中心|研究院|研究中心|创新中心|实验室|产业园|产业基地|生产基地|分行|分支机构|生产线|办事处|代表处))"
 )
 _FOUND_WORDS = ("成立", "建", "投产")
 
