@@ -663,3 +663,9 @@ def test_each_title_of_a_chain_serves_its_own_place() -> None:
     served = {t: props(ex, "陈杰", "EXECUTIVE_OF", t)["role"] for s, r, t in rels(ex) if r == "EXECUTIVE_OF"}
     assert served == {"广州市": "市委常委", "黄埔区": "区委书记", "广州开发区": "党工委书记"}
     assert ("小鹏汽车科技有限公司", "OPENED_IN", "广州开发区") in rels(ex)
+
+
+def test_a_strategic_cooperation_signing_ceremony_between_two_named_parties() -> None:
+    ex = run("京东集团与中国邮政集团有限公司战略合作签约仪式在北京举行。")
+    assert ("京东集团", "STRATEGIC_PARTNER_OF", "中国邮政集团有限公司") in rels(ex)
+    assert ("京东集团", "SIGNED_AGREEMENT_WITH", "中国邮政集团有限公司") in rels(ex)

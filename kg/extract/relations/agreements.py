@@ -207,7 +207,7 @@ def rule_signed(ctx: Ctx, s: int, e: int, ms) -> None:
 
 
 # 开封市政府与郑州银行战略合作协议签约仪式举行: the ceremony of an agreement between the two named before it
-_CEREMONY_RE = re.compile(r"(?:协议|备忘录|合同|协议书)(?:签约|签字|签署)(?:仪式|活动)")
+_CEREMONY_RE = re.compile(r"(?:协议|备忘录|合同|协议书|战略合作|合作)(?:签约|签字|签署)(?:仪式|活动)")
 
 
 def rule_signing_ceremony(ctx: Ctx, s: int, e: int, ms) -> None:
