@@ -669,3 +669,12 @@ def test_a_strategic_cooperation_signing_ceremony_between_two_named_parties() ->
     ex = run("京东集团与中国邮政集团有限公司战略合作签约仪式在北京举行。")
     assert ("京东集团", "STRATEGIC_PARTNER_OF", "中国邮政集团有限公司") in rels(ex)
     assert ("京东集团", "SIGNED_AGREEMENT_WITH", "中国邮政集团有限公司") in rels(ex)
+
+
+def test_a_known_groups_provincial_company_and_an_agreement_with_latin_letters() -> None:
+    ex = run("中新广州知识城管委会与中国电信广东公司签署5G战略合作协议。")
+    assert ents(ex) == {"中新广州知识城管委会": "GovernmentBody", "中国电信广东公司": "Company"}
+    assert (
+        props(ex, "中新广州知识城管委会", "SIGNED_AGREEMENT_WITH", "中国电信广东公司")["agreement"]
+        == "5G战略合作协议"
+    )

@@ -546,6 +546,10 @@ def find_brand_company_candidates(text: str, orgs: list[Cand]) -> list[Cand]:
     for m in _BARE_COMPANY_RE.finditer(text):
         start = left_edge(text, m.start(), limit=10)
         body = text[start : m.start()]
+        km = _KNOWN_RE.search(body)
+        if km and km.start() == 0 and lx.PLACE_RE.fullmatch(body[km.end() :]):
+            out.append(Cand(start, m.end(), text[start : m.end()], "Company", "suffix"))  # 中国电信广东公司
+            continue
         core = _strip_place(body)
         if core and _foreign_brand(core) and core not in lx.KNOWN_ORGS:
             out.append(Cand(start, m.end(), text[start : m.end()], "Company", "suffix"))  # 霍尼韦尔公司

@@ -44,7 +44,7 @@ _CONTROLS_RE = re.compile(r"(?:绝对|相对)?控股")
 
 _AGREEMENT_RE = re.compile(
     r"(?:了|的)?(?:正式)?(?P<amount>\d+(?:\.\d+)?[万亿]*(?:元|美元|欧元|港元|日元)(?:人民币)?(?:的)?)?"
-    r"(?P<a>《[^》]{1,80}》|(?:[\u4e00-\u9fff]|[“”\"][\u4e00-\u9fff]{1,8}[“”\"]){0,14}?"
+    r"(?P<a>《[^》]{1,80}》|(?:[\u4e00-\u9fffA-Za-z0-9]|[“”\"][\u4e00-\u9fff]{1,8}[“”\"]){0,14}?"
     r"(?:框架协议|合作协议|协议书|协议|备忘录|意向书|合同|协定))"
 )
 # a loan agreement signed by a bank is the financing itself (dev-wide conventions): 贷款协议 / 借款合同
