@@ -678,3 +678,9 @@ def test_a_known_groups_provincial_company_and_an_agreement_with_latin_letters()
         props(ex, "中新广州知识城管委会", "SIGNED_AGREEMENT_WITH", "中国电信广东公司")["agreement"]
         == "5G战略合作协议"
     )
+
+
+def test_a_verb_or_adverb_before_an_industry_word_names_no_company() -> None:
+    ex = run("项目预计总投资50亿元，将提高投资效率，国内较早布局新能源的企业受益。")
+    assert not {n for n, t in ents(ex).items() if t == "Company"}
+    assert ents(run("中金资本与极狐汽车签约。")) == {"中金资本": "Company", "极狐汽车": "Company"}
