@@ -1,0 +1,97 @@
+"""Web pages: a clean article page, or a page saved from a news site with all its chrome.
+
+A saved page carries navigation, partner and related-article link lists, ads, comment boxes and footers,
+all full of organisation names no article stated. Such a page (recognised by its many links) goes through
+trafilatura, a main-text extractor made for this (its date search is htmldate's, which reads bylines);
+a clean page keeps the fast standard-library path (kg.ingest.html_text), and trafilatura is imported only
+when a page needs it. Either way the article text is the plain text produced here: offsets index it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kg.ingest.article import make_article
+from kg.ingest.html_text import HtmlDocument, parse_html
+from kg.ingest.text import join_paragraphs, normalize_date, normalize_ws
+from kg.models import Article
+
+# A clean article page links a handful of places; a saved news page links dozens (menus, lists, footer).
+CHROME_LINKS = 12
+_LINK = re.compile(r"<a\s", re.IGNORECASE)
+
+
+def has_chrome(markup: str) -> bool:
+    """True for a whole page with many links: the sign of a page saved with its site's chrome."""
+    for count, _ in enumerate(_LINK.finditer(markup), start=1):
+        if count >= CHROME_LINKS:
+            return True
+    return False
+
+
+def _title_of(doc: HtmlDocument) -> str:
+    title = doc.title or doc.h1
+    if doc.h1 and doc.title.startswith(doc.h1):
+        title = doc.h1  # "<headline>_<site name>" in <title>: the headline alone
+    return title
+
+
+def read_clean_page(label: str, markup: str, *, url: str | None = None, date: str | None = None) -> Article:
+    """A page without chrome: the standard-library parser (title, <article> or body, meta date and URL)."""
+    doc = parse_html(markup)
+    title = _title_of(doc)
+    paragraphs = list(doc.paragraphs)
+    if paragraphs and doc.h1 and paragraphs[0] == doc.h1 and title in (doc.h1, doc.title):
+        paragraphs = paragraphs[1:]  # the headline is the title, not body text
+    return make_article(
+        label,
+        join_paragraphs(paragraphs),
+        title=title,
+        date=normalize_date(doc.date) or date,
+        url=url or doc.url,
+    )
+
+
+def _main_text(markup: str) -> Any:
+    import trafilatura  # heavy (lxml, htmldate, justext): only for saved pages
+
+    return trafilatura.bare_extraction(
+        markup,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        deduplicate=False,
+    )
+
+
+def read_saved_page(label: str, markup: str, *, url: str | None = None, date: str | None = None) -> Article:
+    """A page saved with chrome: its main text, title, date (meta, then byline) and canonical URL.
+
+    `url` and `date` (from a WARC record) win over the page's own canonical URL and are the fallback for
+    its date. When the main-text extractor finds nothing, the clean path reads the page instead.
+    """
+    found = _main_text(markup)
+    text = getattr(found, "text", None) or ""
+    paragraphs = [p for p in (normalize_ws(line) for line in text.split("\n")) if p]
+    if not paragraphs:
+        return read_clean_page(label, markup, url=url, date=date)
+    doc_title = normalize_ws(getattr(found, "title", None) or "")
+    if paragraphs[0] == doc_title:
+        paragraphs = paragraphs[1:]
+    page_url = getattr(found, "url", None)
+    return make_article(
+        label,
+        join_paragraphs(paragraphs),
+        title=doc_title or _title_of(parse_html(markup)),
+        date=normalize_date(getattr(found, "date", None)) or date,
+        url=url or (page_url if page_url and page_url.startswith(("http://", "https://")) else None),
+    )
+
+
+def read_page(label: str, markup: str, *, url: str | None = None, date: str | None = None) -> Article:
+    """Any HTML page: saved pages through main-text extraction, clean ones through the fast parser."""
+    if has_chrome(markup):
+        return read_saved_page(label, markup, url=url, date=date)
+    return read_clean_page(label, markup, url=url, date=date)
