@@ -57,7 +57,8 @@ def read_warc(
     """The articles of an archive, each `Article.path` = `archive:N` (N = the record's number, from 1).
 
     Skips (and counts in `counts`) non-response records, non-200 responses and non-HTML payloads. An
-    archive that is not WARC, or breaks off, is one error after the articles read before the break.
+    archive that is not WARC, or breaks off, is one error after the articles read before the break (a
+    partial record is never read as an article).
     """
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
@@ -71,17 +72,42 @@ def read_warc(
         yield ReadError(label, exc.strerror or str(exc))
         return
     with fh:
+        size = path.stat().st_size
+        it = ArchiveIterator(fh)
         try:
-            for n, record in enumerate(ArchiveIterator(fh), start=1):
+            for n, record in enumerate(it, start=1):
+                if record.format != "warc":  # warcio reads any text line as a legacy ARC header
+                    yield ReadError(label, f"not a WARC archive (record {n} has no WARC header)")
+                    return
                 counts.records += 1
                 item = _record_article(f"{label}:{n}", record, max_mb, on_warning, counts)
+                if item is _CUT or _broken_off(record):
+                    yield ReadError(f"{label}:{n}", "record breaks off: the archive is truncated")
+                    return
                 if item is not None:
                     yield item
         except ArchiveLoadFailed as exc:
             first = str(exc).splitlines()[0] if str(exc) else "unreadable"
             yield ReadError(label, f"not a readable WARC archive after {counts.records} records: {first}")
-        except (OSError, EOFError, ValueError) as exc:  # gzip/zlib errors of a truncated archive
-            yield ReadError(label, f"archive breaks off after {counts.records} records: {exc}")
+            return
+        except Exception:  # noqa: BLE001 - warcio fails on a cut header in many ways (zlib, None, EOF)
+            yield ReadError(
+                label, f"archive breaks off after {counts.records} records (a cut or corrupt record)"
+            )
+            return
+        if it.offset < size:
+            yield ReadError(label, f"archive breaks off after {counts.records} records (a cut record header)")
+
+
+def _broken_off(record: object) -> bool:
+    """Read what is left of the record; True when the file ended before the record's declared length."""
+    raw = record.raw_stream  # type: ignore[attr-defined]
+    while raw.read(1 << 16):
+        pass
+    return getattr(raw, "limit", 0) > 0
+
+
+_CUT = ReadError("", "record breaks off")  # a record whose payload ends before its declared length
 
 
 def _record_article(
@@ -105,6 +131,8 @@ def _record_article(
     fetched = normalize_date(headers.get_header("WARC-Date"))
     limit = int(max_mb * MB)
     data = record.content_stream().read(limit + 1)  # type: ignore[attr-defined]
+    if _broken_off(record):  # a cut archive: warcio hands out the partial payload as it is
+        return _CUT
     if len(data) > limit:
         counts.skip("too large")
         return ReadError(where, f"record too large: over the {max_mb:g} MB limit")
