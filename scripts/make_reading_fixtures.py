@@ -28,24 +28,52 @@ PAGES: dict[str, dict] = {
         "date_meta": "2023-03-15T09:30:00+08:00",
         "byline": "2023年03月15日 09:30 新浪财经 作者：林晓",
         "paragraphs": [
-            "3月14日，宁德时代新能源科技股份有限公司（以下简称“宁德时代”）与中国工商银行股份有限公司福建省分行"
-            "在宁德签署全面战略合作协议。根据协议，工商银行福建省分行将在未来五年内向宁德时代提供300亿元意向性授信，"
-            "支持其在福建、四川和德国的电池生产基地建设。",
-            "宁德时代董事长曾毓群、工商银行福建省分行行长陈晓东出席签约仪式。曾毓群表示，双方将在跨境金融、"
-            "供应链金融和绿色信贷等领域深化合作。",
-            "此前，宁德时代已与福建省交通运输集团有限责任公司共同出资设立福建时代闽东新能源有限公司，注册资本10亿元，"
-            "其中宁德时代持股51%。",
+            (
+                "3月14日，宁德时代新能源科技股份有限公司（以下简称“宁德时代”）与中国工商银行股份有限公司福建省分行"
+                "在宁德签署全面战略合作协议。根据协议，工商银行福建省分行将在未来五年内向宁德时代提供300亿元意向性授信，"
+                "支持其在福建、四川和德国的电池生产基地建设。"
+            ),
+            (
+                "宁德时代董事长曾毓群、工商银行福建省分行行长陈晓东出席签约仪式。曾毓群表示，双方将在跨境金融、"
+                "供应链金融和绿色信贷等领域深化合作。"
+            ),
+            (
+                "此前，宁德时代已与福建省交通运输集团有限责任公司共同出资设立福建时代闽东新能源有限公司，注册资本10亿元，"
+                "其中宁德时代持股51%。"
+            ),
             "业内人士认为，动力电池企业与银行的深度合作，有助于缓解行业扩产带来的资金压力。",
         ],
-        "nav": ["首页", "财经", "股票", "基金", "银行", "保险", "期货", "外汇", "黄金", "理财", "科技", "汽车"],
-        "partners": ["招商银行股份有限公司", "兴业银行股份有限公司", "中信证券股份有限公司", "华泰证券股份有限公司"],
+        "nav": [
+            "首页",
+            "财经",
+            "股票",
+            "基金",
+            "银行",
+            "保险",
+            "期货",
+            "外汇",
+            "黄金",
+            "理财",
+            "科技",
+            "汽车",
+        ],
+        "partners": [
+            "招商银行股份有限公司",
+            "兴业银行股份有限公司",
+            "中信证券股份有限公司",
+            "华泰证券股份有限公司",
+        ],
         "related": [
             "比亚迪股份有限公司与长安汽车签署新能源合作协议",
             "华夏银行股份有限公司获批设立理财子公司",
             "阳光保险集团股份有限公司正式在香港联交所挂牌",
             "国轩高科股份有限公司拟募资50亿元扩产",
         ],
-        "ranking": ["A股三大指数集体收涨 北向资金净买入", "央行开展2000亿元逆回购操作", "人民币汇率中间价上调"],
+        "ranking": [
+            "A股三大指数集体收涨 北向资金净买入",
+            "央行开展2000亿元逆回购操作",
+            "人民币汇率中间价上调",
+        ],
         "ad": "【广告】浦发银行信用卡新户礼 首刷即送 点击办理",
         "comments": [
             "投资老王：东方财富信息股份有限公司早就推荐过了。",
@@ -64,12 +92,18 @@ PAGES: dict[str, dict] = {
         "date_meta": "2022-08-16 10:05",
         "byline": "2022-08-16 10:05 来源：金融界",
         "paragraphs": [
-            "8月15日，中国银行股份有限公司四川省分行与成都兴城投资集团有限公司（以下简称“兴城集团”）"
-            "在成都签署战略合作协议。",
-            "根据协议，中国银行四川省分行将为兴城集团提供200亿元综合授信，重点支持成都东部新区基础设施和"
-            "公园城市建设项目。",
-            "兴城集团党委书记、董事长任志能出席签约仪式并致辞。兴城集团旗下的中化岩土集团股份有限公司"
-            "也将与中国银行四川省分行在工程建设领域开展合作。",
+            (
+                "8月15日，中国银行股份有限公司四川省分行与成都兴城投资集团有限公司（以下简称“兴城集团”）"
+                "在成都签署战略合作协议。"
+            ),
+            (
+                "根据协议，中国银行四川省分行将为兴城集团提供200亿元综合授信，重点支持成都东部新区基础设施和"
+                "公园城市建设项目。"
+            ),
+            (
+                "兴城集团党委书记、董事长任志能出席签约仪式并致辞。兴城集团旗下的中化岩土集团股份有限公司"
+                "也将与中国银行四川省分行在工程建设领域开展合作。"
+            ),
             "分析人士表示，地方国有企业与国有大型银行的合作，将为成都的城市更新提供稳定的资金来源。",
         ],
         "nav": ["首页", "银行", "理财", "信托", "保险", "债券", "基金", "股票", "港股", "美股"],
@@ -92,12 +126,18 @@ PAGES: dict[str, dict] = {
         "date_meta": None,  # the date is only in the byline
         "byline": "2023年06月08日 14:22 来源：证券时报网 作者：张远",
         "paragraphs": [
-            "6月7日，平安资产管理有限责任公司（以下简称“平安资管”）与上海临港经济发展（集团）有限公司"
-            "在上海签署全面合作协议。",
-            "双方将共同发起设立规模50亿元的上海临港平安产业投资基金，投向集成电路、生物医药和人工智能等"
-            "领域的企业。",
-            "平安资管是中国平安保险（集团）股份有限公司的全资子公司。平安资管董事长黄勇表示，公司将发挥长期资金优势，"
-            "支持临港新片区的产业发展。",
+            (
+                "6月7日，平安资产管理有限责任公司（以下简称“平安资管”）与上海临港经济发展（集团）有限公司"
+                "在上海签署全面合作协议。"
+            ),
+            (
+                "双方将共同发起设立规模50亿元的上海临港平安产业投资基金，投向集成电路、生物医药和人工智能等"
+                "领域的企业。"
+            ),
+            (
+                "平安资管是中国平安保险（集团）股份有限公司的全资子公司。平安资管董事长黄勇表示，公司将发挥长期资金优势，"
+                "支持临港新片区的产业发展。"
+            ),
             "临港集团党委书记、董事长袁国华出席签约仪式。",
         ],
         "nav": ["首页", "要闻", "公司", "市场", "基金", "券商", "银行", "保险", "数据", "专题"],
@@ -201,22 +241,35 @@ def write_warc(path: Path, pages: dict[str, bytes]) -> None:
         charset = "gb2312" if p["encoding"] == "gbk" else "utf-8"
         req = StatusAndHeaders("GET / HTTP/1.1", [("Host", "example")], is_http_request=True)
         writer.write_record(writer.create_warc_record(p["url"], "request", http_headers=req))
-        hdr = StatusAndHeaders("200 OK", [("Content-Type", f"text/html; charset={charset}")], protocol="HTTP/1.1")
+        hdr = StatusAndHeaders(
+            "200 OK", [("Content-Type", f"text/html; charset={charset}")], protocol="HTTP/1.1"
+        )
         rec = writer.create_warc_record(
-            p["url"], "response", payload=io.BytesIO(data), http_headers=hdr,
+            p["url"],
+            "response",
+            payload=io.BytesIO(data),
+            http_headers=hdr,
             warc_headers_dict={"WARC-Date": next(dates)},
         )
         writer.write_record(rec)
     pdf_hdr = StatusAndHeaders("200 OK", [("Content-Type", "application/pdf")], protocol="HTTP/1.1")
     writer.write_record(
-        writer.create_warc_record("https://static.example.com.cn/report.pdf", "response",
-                                  payload=io.BytesIO(PDF), http_headers=pdf_hdr)
+        writer.create_warc_record(
+            "https://static.example.com.cn/report.pdf",
+            "response",
+            payload=io.BytesIO(PDF),
+            http_headers=pdf_hdr,
+        )
     )
     gone = b"<html><head><title>404</title></head><body><p>Page not found.</p></body></html>"
     nf_hdr = StatusAndHeaders("404 Not Found", [("Content-Type", "text/html")], protocol="HTTP/1.1")
     writer.write_record(
-        writer.create_warc_record("https://finance.example.com.cn/gone.html", "response",
-                                  payload=io.BytesIO(gone), http_headers=nf_hdr)
+        writer.create_warc_record(
+            "https://finance.example.com.cn/gone.html",
+            "response",
+            payload=io.BytesIO(gone),
+            http_headers=nf_hdr,
+        )
     )
     path.write_bytes(buf.getvalue())
     # the same records uncompressed, for the `.warc` path
