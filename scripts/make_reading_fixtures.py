@@ -1,8 +1,9 @@
 """Write the reading fixtures of tests/data/reading: saved news pages with chrome, a GBK page, a WARC.
 
-The pages are built from one template (three columns: navigation and partner links on the left, the
-article in the middle, related and ranking lists on the right; an ad, a comment box and a footer) so the
-article text and the chrome are known exactly: `truth/NAME.json` lists both, for the tests and for
+The pages are built from two templates (a modern one with three columns: navigation and partner links on
+the left, the article in the middle, related and ranking lists on the right, an ad, a comment box and a
+footer; and an older site's table layout with related links, prev/next links and the editor's line inside
+the article's own cell), so the article text and the chrome are known exactly: `truth/NAME.json` lists both, for the tests and for
 benchmarks/bench_main_text.py. Run it again after changing a page: `python scripts/make_reading_fixtures.py`.
 """
 
@@ -152,6 +153,52 @@ PAGES: dict[str, dict] = {
         "comments": ["老股民：上海电气集团股份有限公司也在临港投了不少。"],
         "footer": ["证券时报社版权所有 未经许可不得转载", "深圳证券时报社有限公司 粤ICP备09000000号"],
     },
+    "cdb_nanning_table": {
+        "layout": "table",
+        "site": "南国财经网",
+        "encoding": "gbk",
+        "title": "国家开发银行广西分行向南宁轨道交通集团发放80亿元贷款",
+        "url": "http://www.example-ngcj.cn/news/2021/1103/21110312.shtml",
+        "date_meta": None,
+        "byline": "发布时间：2021-11-03 16:40:12　来源：南国财经网　作者：韦宁",
+        "paragraphs": [
+            (
+                "11月2日，国家开发银行广西壮族自治区分行与南宁轨道交通集团有限责任公司签署贷款合同，"
+                "向其发放80亿元中长期贷款，用于南宁市轨道交通5号线和6号线建设。"
+            ),
+            "国家开发银行广西分行行长李明出席签约仪式。",
+            (
+                "南宁轨道交通集团有限责任公司是南宁市人民政府出资设立的国有独资公司，"
+                "负责南宁市城市轨道交通的投资、建设和运营。"
+            ),
+        ],
+        "nav": [
+            "首页",
+            "要闻",
+            "广西",
+            "东盟",
+            "金融",
+            "产业",
+            "楼市",
+            "汽车",
+            "旅游",
+            "图片",
+            "视频",
+            "专题",
+        ],
+        "partners": ["广西北部湾银行股份有限公司", "桂林银行股份有限公司"],
+        "related": [
+            "柳州银行股份有限公司获批发行二级资本债",
+            "广西投资集团有限公司与中国银行签署合作协议",
+            "广西柳工机械股份有限公司发布三季报",
+        ],
+        "ranking": ["南宁地铁客流创新高", "东盟博览会签约项目总额创纪录"],
+        "ad": "【推广】国海证券 开户有礼",
+        "comments": ["邕城老李：广西北部湾投资集团有限公司也该多修几条线。"],
+        "footer": ["南国财经网版权所有 桂ICP备10000000号", "主办：广西南国传媒有限公司"],
+        "editor": "责任编辑：黄海",
+        "prev_next": ["上一篇：北部湾港股份有限公司前三季度吞吐量增长", "下一篇：南宁市出台促消费措施"],
+    },
 }
 
 
@@ -220,10 +267,53 @@ def render_page(p: dict) -> str:
 """
 
 
+def render_table_page(p: dict) -> str:
+    """An older site's page: a table layout, related links and prev/next inside the article's own cell."""
+    body = "".join(f"<p>　　{html.escape(t)}</p>" for t in p["paragraphs"])
+    nav = "".join(f'<td><a href="/{n}/">{t}</a></td>' for n, t in enumerate(p["nav"]))
+    related = "<br>".join(f'·<a href="/r/{n}.shtml">{html.escape(t)}</a>' for n, t in enumerate(p["related"]))
+    prev_next = "<br>".join(
+        f'<a href="/p/{n}.shtml">{html.escape(t)}</a>' for n, t in enumerate(p["prev_next"])
+    )
+    return f"""<html>
+<head>
+<meta charset="gbk">
+<title>{html.escape(p["title"])}-{p["site"]}</title>
+<link rel="canonical" href="{p["url"]}">
+</head>
+<body bgcolor="#ffffff">
+<table width="980" align="center"><tr>{nav}</tr></table>
+<table width="980" align="center"><tr>
+<td width="180" valign="top" class="left">
+<b>合作银行</b><br>{"<br>".join(f'<a href="/bank/{n}">{t}</a>' for n, t in enumerate(p["partners"]))}
+<br><b>热点</b><br>{"<br>".join(f'<a href="/hot/{n}">{t}</a>' for n, t in enumerate(p["ranking"]))}
+</td>
+<td width="600" valign="top" class="content">
+<h2 align="center">{html.escape(p["title"])}</h2>
+<div align="center"><font color="#999999">{p["byline"]}</font></div>
+<hr size="1">
+{body}
+<p align="right">{p["editor"]}</p>
+<table><tr><td><b>相关阅读：</b><br>{related}</td></tr></table>
+<p>{prev_next}</p>
+<p><a href="/ad/9"><font color="red">{html.escape(p["ad"])}</font></a></p>
+<div class="pl"><b>网友评论</b>{"".join(f"<p>{html.escape(c)}</p>" for c in p["comments"])}</div>
+</td>
+<td width="200" valign="top" class="right"><b>广告</b><br><a href="/ad/2">理财</a></td>
+</tr></table>
+<table width="980" align="center"><tr><td align="center">
+{"<br>".join(html.escape(t) for t in p["footer"])}
+</td></tr></table>
+</body>
+</html>
+"""
+
+
 def truth_of(p: dict) -> dict:
     """What the reader should keep (the article's sentences) and drop (every piece of chrome)."""
     sentences = [s + "。" for para in p["paragraphs"] for s in para.split("。") if s]
     chrome = p["partners"] + p["related"] + p["ranking"] + [p["ad"]] + p["comments"] + p["footer"]
+    chrome += p.get("prev_next", []) + ([p["editor"]] if "editor" in p else [])
     return {"title": p["title"], "url": p["url"], "sentences": sentences, "chrome": chrome}
 
 
@@ -282,12 +372,15 @@ def main() -> None:
     (OUT / "warc").mkdir(parents=True, exist_ok=True)
     raw: dict[str, bytes] = {}
     for name, p in PAGES.items():
-        data = render_page(p).encode(p["encoding"])
+        render = render_table_page if p.get("layout") == "table" else render_page
+        data = render(p).encode(p["encoding"])
         raw[name] = data
         (OUT / "pages" / f"{name}.html").write_bytes(data)
         truth = json.dumps(truth_of(p), ensure_ascii=False, indent=1) + "\n"
         (OUT / "truth" / f"{name}.json").write_text(truth, encoding="utf-8")
-    write_warc(OUT / "warc" / "crawl.warc.gz", raw)
+    write_warc(
+        OUT / "warc" / "crawl.warc.gz", {k: v for k, v in raw.items() if PAGES[k].get("layout") != "table"}
+    )
 
 
 if __name__ == "__main__":

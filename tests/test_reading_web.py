@@ -18,7 +18,7 @@ from kg.cli import app
 from kg.extract import extract_article
 from kg.ingest import read_article
 from kg.ingest.decode import declared_charset
-from kg.ingest.webpage import has_chrome
+from kg.ingest.webpage import cut_tail, has_chrome, headline
 
 DATA = Path(__file__).parent / "data" / "reading"
 PAGES = sorted((DATA / "pages").glob("*.html"))
@@ -30,9 +30,10 @@ def truth(page: Path) -> dict:
 
 
 def test_fixtures_are_saved_pages_with_chrome() -> None:
-    assert len(PAGES) == 3
+    assert len(PAGES) == 4
     for page in PAGES:
-        raw = page.read_bytes().decode("gb18030" if "gbk" in page.stem else "utf-8")
+        data = page.read_bytes()
+        raw = data.decode(declared_charset(data) or "utf-8")  # the GBK pages say so in a meta tag
         assert has_chrome(raw)
         for piece in truth(page)["chrome"]:
             assert piece in raw  # the chrome really is in the page
@@ -57,6 +58,7 @@ def test_dates_from_meta_and_from_the_byline_alone() -> None:
     dates = {p.stem: read_article(p).date for p in PAGES}
     assert dates == {
         "boc_xingcheng_gbk": "2022-08-16",
+        "cdb_nanning_table": "2021-11-03",  # "发布时间：2021-11-03 16:40:12" in the byline
         "catl_icbc_saved": "2023-03-15",
         "pingan_lingang_byline": "2023-06-08",  # no meta tag: only "2023年06月08日 14:22 来源：…"
     }
@@ -88,6 +90,30 @@ def _org_names(piece: str) -> list[str]:
     import re
 
     return re.findall(r"[\u4e00-\u9fff（）]{2,30}?(?:股份有限公司|有限责任公司|有限公司)", piece)
+
+
+def test_tail_markers_end_the_article() -> None:
+    paras = [
+        "第一段正文。",
+        "编辑部认为，这笔贷款意义重大，" + "正文" * 30,
+        "责任编辑：黄海",
+        "下一篇：别的新闻",
+    ]
+    assert (
+        cut_tail(paras) == paras[:2]
+    )  # a long paragraph starting with 编辑 is text; the credit line ends it
+    assert cut_tail(["【广告】开户有礼", "正文。"]) == [
+        "【广告】开户有礼",
+        "正文。",
+    ]  # never the first paragraph
+    assert cut_tail(["正文。", "相关阅读：", "别的新闻"]) == ["正文。"]
+
+
+def test_headline_without_the_site_name() -> None:
+    page = "<title>中国银行四川分行签约-南国财经网</title><h2>中国银行四川分行签约</h2>"
+    assert headline("中国银行四川分行签约-南国财经网", page) == "中国银行四川分行签约"
+    # not shown on its own on the page: the title stays whole (a dash can be part of a headline)
+    assert headline("A股收评-沪指涨1%", "<title>A股收评-沪指涨1%</title>") == "A股收评-沪指涨1%"
 
 
 def test_same_page_read_clean_would_have_had_chrome() -> None:
@@ -165,7 +191,7 @@ def test_kg_extract_and_build_on_saved_pages(tmp_path: Path) -> None:
     result = runner.invoke(app, ["build", str(DATA / "pages"), "--db", str(db), "--json"])
     assert result.exit_code == 0, result.stderr
     summary = json.loads(result.stdout)
-    assert (summary["new"], summary["failed"]) == (3, [])
+    assert (summary["new"], summary["failed"]) == (len(PAGES), [])
     result = runner.invoke(app, ["entities", "--db", str(db), "--json"])
     stored = {n for row in json.loads(result.stdout) for n in [row["name"], *row.get("aliases", [])]}
     assert "宁德时代新能源科技股份有限公司" in stored

@@ -10,6 +10,8 @@ when a page needs it. Either way the article text is the plain text produced her
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from kg.ingest.article import make_article
@@ -20,6 +22,39 @@ from kg.models import Article
 # A clean article page links a handful of places; a saved news page links dozens (menus, lists, footer).
 CHROME_LINKS = 12
 _LINK = re.compile(r"<a\s", re.IGNORECASE)
+
+
+TAIL_MARKER_MAX = 60  # a marker line is short; a long paragraph that starts with 编辑 is text
+_TITLE_SUFFIX = re.compile(r"\s*[-_|｜–—]\s*[^-_|｜–—]{2,15}$")
+
+
+@lru_cache(maxsize=1)
+def _tail_markers() -> re.Pattern[str]:
+    """kg/ingest/data/page_tail_markers.txt: the lines after which a saved page is no longer the article."""
+    text = resources.files("kg.ingest").joinpath("data/page_tail_markers.txt").read_text(encoding="utf-8")
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    return re.compile("|".join(f"(?:{ln})" for ln in lines))
+
+
+def cut_tail(paragraphs: list[str]) -> list[str]:
+    """The article's paragraphs up to the first tail marker (editor credit, prev/next, related, ads).
+
+    Main-text extractors keep what sits in the article's own cell on older sites; these lines end an
+    article on every Chinese news site, so nothing after them is the article's.
+    """
+    markers = _tail_markers()
+    for i, para in enumerate(paragraphs):
+        if i > 0 and len(para) <= TAIL_MARKER_MAX and markers.match(para):
+            return paragraphs[:i]
+    return paragraphs
+
+
+def headline(title: str, markup: str) -> str:
+    """`<headline>-<site name>` -> the headline, when the page shows that headline on its own too."""
+    stripped = _TITLE_SUFFIX.sub("", title)
+    if stripped != title and len(stripped) >= 6 and markup.count(stripped) >= 2:
+        return stripped
+    return title
 
 
 def has_chrome(markup: str) -> bool:
@@ -60,7 +95,7 @@ def _main_text(markup: str) -> Any:
         markup,
         with_metadata=True,
         include_comments=False,
-        include_tables=True,
+        include_tables=False,  # on a saved page a table is mostly layout (a whole column of links)
         include_images=False,
         deduplicate=False,
     )
@@ -74,10 +109,10 @@ def read_saved_page(label: str, markup: str, *, url: str | None = None, date: st
     """
     found = _main_text(markup)
     text = getattr(found, "text", None) or ""
-    paragraphs = [p for p in (normalize_ws(line) for line in text.split("\n")) if p]
+    paragraphs = cut_tail([p for p in (normalize_ws(line) for line in text.split("\n")) if p])
     if not paragraphs:
         return read_clean_page(label, markup, url=url, date=date)
-    doc_title = normalize_ws(getattr(found, "title", None) or "")
+    doc_title = headline(normalize_ws(getattr(found, "title", None) or ""), markup)
     if paragraphs[0] == doc_title:
         paragraphs = paragraphs[1:]
     page_url = getattr(found, "url", None)
