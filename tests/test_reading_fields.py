@@ -139,3 +139,11 @@ def test_kg_extract_build_and_eval_take_the_map(tmp_path: Path) -> None:
             app, ["eval", "--gold", str(gold), str(out), "--json", "--fields", CSV_MAP]
         ).stderr
     )
+
+
+def test_the_separator_is_the_header_rows(tmp_path: Path) -> None:
+    """Tabs in the header: the commas and semicolons of the text are text, not separators."""
+    tsv = tmp_path / "t.csv"
+    tsv.write_text("title\ttext\n甲\t宁德时代、工商银行签署协议; 双方表示, 将深化合作。\n", encoding="utf-8")
+    (a,) = read_file(tsv)
+    assert (a.title, a.text) == ("甲", "宁德时代、工商银行签署协议; 双方表示, 将深化合作。")  # type: ignore[union-attr]

@@ -130,13 +130,15 @@ def read_jsonl(label: str, raw: str, fields: FieldMap | None = None) -> Iterator
 
 
 def read_csv(label: str, raw: str, fields: FieldMap | None = None) -> Iterator[Article | ReadError]:
-    """A CSV export with a header row (comma, semicolon or tab separated, quoted multi-line cells)."""
+    """A CSV export with a header row (comma, semicolon or tab separated, quoted multi-line cells).
+
+    The separator is the one the header row uses most: headers are plain names, while a sniffer reading
+    the rows would be misled by the commas and semicolons of Chinese text in unquoted cells.
+    """
     fields = fields or {}
-    try:
-        dialect: Any = csv.Sniffer().sniff(raw[:8192], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(raw, newline=""), dialect)
+    header_line = raw.split("\n", 1)[0]
+    delimiter = max(",;\t", key=header_line.count) if any(d in header_line for d in ",;\t") else ","
+    reader = csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter)
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
