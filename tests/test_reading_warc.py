@@ -185,3 +185,32 @@ def test_kg_extract_and_build_on_an_archive(tmp_path: Path) -> None:
     assert (summary["files"], summary["new"], summary["failed"]) == (1, 3, [])
     again = json.loads(runner.invoke(app, ["build", str(warc), "--db", str(db), "--json"]).stdout)
     assert (again["new"], again["unchanged"]) == (0, 3)  # incremental per record
+
+
+def test_a_page_that_breaks_the_reader_is_named_and_the_archive_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.ingest.warc as warc_module
+
+    real = warc_module.read_page
+
+    def fragile(label: str, markup: str, **kw: object) -> object:
+        if "boom" in markup:
+            raise RuntimeError("lxml gave up")
+        return real(label, markup, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(warc_module, "read_page", fragile)
+    warc = tmp_path / "two.warc.gz"
+    warc.write_bytes(
+        _archive(
+            [
+                ("https://x.example/bad", "200 OK|text/html", b"<html><body><p>boom</p></body></html>"),
+                ("https://x.example/ok", "200 OK|text/html", PAGE.encode()),
+            ]
+        )
+    )
+    items = list(read_file(warc, on_warning=lambda _m: None))
+    assert [str(i) if isinstance(i, ReadError) else i.path for i in items] == [
+        f"{warc}:1: cannot read the page: RuntimeError: lxml gave up",
+        f"{warc}:2",
+    ]

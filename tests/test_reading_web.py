@@ -196,3 +196,14 @@ def test_kg_extract_and_build_on_saved_pages(tmp_path: Path) -> None:
     stored = {n for row in json.loads(result.stdout) for n in [row["name"], *row.get("aliases", [])]}
     assert "宁德时代新能源科技股份有限公司" in stored
     assert not stored & chrome
+
+
+def test_main_text_failure_falls_back_to_the_tolerant_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.ingest import webpage
+
+    def broken(_markup: str) -> object:
+        raise ValueError("document is empty")
+
+    monkeypatch.setattr(webpage, "_main_text", broken)
+    a = read_article(DATA / "pages" / "catl_icbc_saved.html")
+    assert truth(DATA / "pages" / "catl_icbc_saved.html")["sentences"][0] in a.text

@@ -7,6 +7,7 @@ any size streams; `max_mb` limits each record's payload instead of the file.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,27 +75,37 @@ def read_warc(
     with fh:
         size = path.stat().st_size
         it = ArchiveIterator(fh)
-        try:
-            for n, record in enumerate(it, start=1):
-                if record.format != "warc":  # warcio reads any text line as a legacy ARC header
-                    yield ReadError(label, f"not a WARC archive (record {n} has no WARC header)")
-                    return
-                counts.records += 1
+        records = iter(it)
+        n = 0
+        while True:
+            n += 1
+            try:
+                record = next(records)
+            except StopIteration:
+                break
+            except ArchiveLoadFailed as exc:
+                first = str(exc).splitlines()[0] if str(exc) else "unreadable"
+                yield ReadError(label, f"not a readable WARC archive after {counts.records} records: {first}")
+                return
+            except Exception:  # noqa: BLE001 - warcio fails on a cut header in many ways (zlib, None, EOF)
+                yield ReadError(
+                    label, f"archive breaks off after {counts.records} records (a cut or corrupt record)"
+                )
+                return
+            if record.format != "warc":  # warcio reads any text line as a legacy ARC header
+                yield ReadError(label, f"not a WARC archive (record {n} has no WARC header)")
+                return
+            counts.records += 1
+            try:
                 item = _record_article(f"{label}:{n}", record, max_mb, on_warning, counts)
-                if item is _CUT or _broken_off(record):
-                    yield ReadError(f"{label}:{n}", "record breaks off: the archive is truncated")
-                    return
-                if item is not None:
-                    yield item
-        except ArchiveLoadFailed as exc:
-            first = str(exc).splitlines()[0] if str(exc) else "unreadable"
-            yield ReadError(label, f"not a readable WARC archive after {counts.records} records: {first}")
-            return
-        except Exception:  # noqa: BLE001 - warcio fails on a cut header in many ways (zlib, None, EOF)
-            yield ReadError(
-                label, f"archive breaks off after {counts.records} records (a cut or corrupt record)"
-            )
-            return
+                cut = item is _CUT or _broken_off(record)
+            except (OSError, EOFError, zlib.error):  # the payload itself is cut inside a gzip member
+                cut = True
+            if cut:
+                yield ReadError(f"{label}:{n}", "record breaks off: the archive is truncated")
+                return
+            if item is not None:
+                yield item
         if it.offset < size:
             yield ReadError(label, f"archive breaks off after {counts.records} records (a cut record header)")
 
@@ -142,5 +153,8 @@ def _record_article(
     except ReadError as exc:
         counts.skip("without text")
         return exc
+    except Exception as exc:  # noqa: BLE001 - one odd page must not end the archive; it is named
+        counts.skip("unreadable")
+        return ReadError(where, f"cannot read the page: {type(exc).__name__}: {str(exc)[:200]}")
     counts.articles += 1
     return article

@@ -105,9 +105,12 @@ def read_saved_page(label: str, markup: str, *, url: str | None = None, date: st
     """A page saved with chrome: its main text, title, date (meta, then byline) and canonical URL.
 
     `url` and `date` (from a WARC record) win over the page's own canonical URL and are the fallback for
-    its date. When the main-text extractor finds nothing, the clean path reads the page instead.
+    its date. When the main-text extractor finds nothing (or fails), the clean path reads the page instead.
     """
-    found = _main_text(markup)
+    try:
+        found = _main_text(markup)
+    except Exception:  # noqa: BLE001 - lxml or trafilatura failing on broken markup: the tolerant parser reads it
+        found = None
     text = getattr(found, "text", None) or ""
     paragraphs = cut_tail([p for p in (normalize_ws(line) for line in text.split("\n")) if p])
     if not paragraphs:
