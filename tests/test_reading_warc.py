@@ -214,3 +214,13 @@ def test_a_page_that_breaks_the_reader_is_named_and_the_archive_goes_on(
         f"{warc}:1: cannot read the page: RuntimeError: lxml gave up",
         f"{warc}:2",
     ]
+
+
+def test_gold_files_of_records() -> None:
+    from kg.evaluate import gold_path_for
+
+    assert gold_path_for("g", "in/crawl.warc.gz:7") == Path("g/crawl.json")
+    assert gold_path_for("g", "in/crawl.warc:7") == Path("g/crawl.json")
+    assert gold_path_for("g", "in/export.csv:5") == Path("g/export.json")
+    assert gold_path_for("g", "in/batch.jsonl:3") == Path("g/batch.json")
+    assert gold_path_for("g", "in/a:b.md") == Path("g/a:b.json")
