@@ -68,7 +68,8 @@ def extractor_tag(spec: str) -> str:
     return f"{spec}@{getattr(module, 'EXTRACTOR_VERSION', '0')}"
 
 
-def _init_worker(db_path: str, extractor: str, max_mb: float) -> None:
+def _init_worker(db_path: str, extractor: str, max_mb: float, fields: dict[str, str] | None = None) -> None:
+    _STATE["fields"] = fields
     _STATE["extract"] = load_extractor(extractor)
     _STATE["tag"] = extractor_tag(extractor)
     _STATE["max_mb"] = max_mb
@@ -90,7 +91,7 @@ def _work(path: str | ReadError, unit: Unit) -> None:
     result ('unchanged', path) | ('extracted', FactRows)."""
     from kg.store.write import content_hash, extraction_rows
 
-    for item in articles_of(path, unit, _STATE["max_mb"]):
+    for item in articles_of(path, unit, _STATE["max_mb"], _STATE["fields"]):
         chash = content_hash(item, _STATE["tag"])
         if _stored_hash(item.path) == chash:
             unit.result(("unchanged", item.path))
@@ -125,6 +126,7 @@ def build_store(
     on_failure: FailureHandler | None = None,
     on_warning: WarningHandler | None = None,
     on_wait: Callable[[], None] | None = None,
+    fields: dict[str, str] | None = None,
 ) -> BuildSummary:
     """Build or update the store at `db_path` from the articles under `paths`.
 
@@ -132,7 +134,8 @@ def build_store(
     seconds (None or 0: no limit): one over budget is abandoned (its worker replaced), reported as a
     failure and stored nowhere. `on_failure` and `on_warning` are called as things happen; every failure
     is also in the summary. Another build writing the same store is waited for (`on_wait` is told once).
-    Inputs that do not exist at all are an error before any store is created.
+    Inputs that do not exist at all are an error before any store is created. `fields` maps article
+    fields to the record fields of JSON Lines and CSV exports (kg.ingest.records).
     """
     from kg.ingest import collect_files
     from kg.resolve import read_aliases
@@ -152,7 +155,7 @@ def build_store(
             files,
             db_path,
             config,
-            _Options(jobs, extractor, batch, max_mb, article_timeout),
+            _Options(jobs, extractor, batch, max_mb, article_timeout, dict(fields) if fields else None),
             on_progress,
             on_failure,
             on_warning,
@@ -165,6 +168,7 @@ class _Options(NamedTuple):
     batch: int
     max_mb: float | None
     article_timeout: float | None
+    fields: dict[str, str] | None = None
 
 
 def _build_store(
@@ -216,7 +220,7 @@ def _build_store(
             jobs=opts.jobs,
             timeout=opts.article_timeout,
             init=_init_worker,
-            initargs=(str(db_path), opts.extractor, opts.max_mb or DEFAULT_MAX_MB),
+            initargs=(str(db_path), opts.extractor, opts.max_mb or DEFAULT_MAX_MB, opts.fields),
             label=lambda f: f.path if isinstance(f, ReadError) else f,
         ):
             if event.kind == "failure":

@@ -43,6 +43,13 @@ ArticleTimeout = Annotated[
 ]
 DEFAULT_TIMEOUT = DEFAULT_ARTICLE_TIMEOUT
 
+FIELDS_HELP = (
+    "Field names of a vendor's JSON Lines or CSV export, as ARTICLE=RECORD pairs: "
+    "text=content,title=headline,date=pub_time,url=link (also categories, tags; a dotted name reaches "
+    "into nested JSON)."
+)
+Fields = Annotated[str | None, typer.Option("--fields", metavar="MAP", help=FIELDS_HELP)]
+
 
 def say(line: str, *, err: bool = False) -> None:
     """One line exactly as given, on stdout (or stderr): no markup, emoji codes or highlighting read into

@@ -14,6 +14,7 @@ from kg.commands.common import (
     DEFAULT_TIMEOUT,
     ArticleTimeout,
     FailureReport,
+    Fields,
     err_console,
     library_errors,
     print_json,
@@ -25,7 +26,8 @@ from kg.evaluate import EvalReport
 from kg.ingest.decode import DEFAULT_MAX_MB
 
 PATHS_HELP = (
-    "Article files or directories (.md .markdown .html .htm .txt .jsonl); directories are read recursively."
+    "Article files or directories (.md .markdown .html .htm .txt .jsonl .csv .warc .warc.gz); directories "
+    "are read recursively."
 )
 MAX_MB_HELP = "Reject input files larger than this many MB without reading them."
 EVAL_PATHS_HELP = "Article files/directories (extracted now) or .jsonl files written by `kg extract`."
@@ -89,9 +91,11 @@ def extract_cmd(
     ] = False,
     max_mb: Annotated[float, typer.Option("--max-mb", min=0.001, help=MAX_MB_HELP)] = DEFAULT_MAX_MB,
     article_timeout: ArticleTimeout = DEFAULT_TIMEOUT,
+    fields: Fields = None,
 ) -> None:
     """Extract entities and relations from articles into a JSON Lines file (one article per line)."""
     from kg.ingest.pipeline import extract_to_jsonl
+    from kg.ingest.records import parse_field_map
 
     failures = FailureReport()
     with library_errors(), _progress("Extracting") as on_progress:
@@ -103,6 +107,7 @@ def extract_cmd(
             on_progress=on_progress,
             article_timeout=article_timeout,
             on_failure=failures,
+            fields=parse_field_map(fields),
         )
     if as_json:
         print_json(
@@ -137,10 +142,12 @@ def eval_cmd(
     ] = False,
     max_mb: Annotated[float, typer.Option("--max-mb", min=0.001, help=MAX_MB_HELP)] = DEFAULT_MAX_MB,
     article_timeout: ArticleTimeout = DEFAULT_TIMEOUT,
+    fields: Fields = None,
 ) -> None:
     """Score extractions against gold annotations: entity and relation precision, recall, F1."""
     from kg.evaluate import evaluate_paths
     from kg.ingest.pipeline import BatchExtractor
+    from kg.ingest.records import parse_field_map
 
     failures = FailureReport()
     with library_errors(), _progress("Evaluating") as on_progress:
@@ -151,6 +158,7 @@ def eval_cmd(
             on_warning=print_warning,
             on_progress=on_progress,
             extractor=BatchExtractor(article_timeout=article_timeout, on_failure=failures),
+            fields=parse_field_map(fields),
         )
     if as_json:
         data = report.model_dump(mode="json")

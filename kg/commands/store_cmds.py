@@ -12,6 +12,7 @@ from kg.commands.common import (
     DEFAULT_TIMEOUT,
     ArticleTimeout,
     FailureReport,
+    Fields,
     err_console,
     library_errors,
     print_json,
@@ -34,7 +35,12 @@ def _waiting(db: Path) -> None:
 
 
 def build(
-    paths: Annotated[list[Path], typer.Argument(help="Article files or directories.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Article files or directories (every format kg extract reads, WARC and CSV too)."
+        ),
+    ],
     db: DB = Path("kg.db"),
     jobs: Annotated[int, Opt("--jobs", "-j", min=1, help="Worker processes for reading + extraction.")] = 1,
     aliases: Annotated[Path | None, Opt("--aliases", help="User alias file (aliases.yaml).")] = None,
@@ -48,8 +54,10 @@ def build(
     ] = DEFAULT_MAX_MB,
     article_timeout: ArticleTimeout = DEFAULT_TIMEOUT,
     as_json: JSON = False,
+    fields: Fields = None,
 ) -> None:
     """Read, extract, resolve and store articles (incremental: unchanged articles are skipped)."""
+    from kg.ingest.records import parse_field_map
     from kg.pipeline import build_store
 
     failures = FailureReport()
@@ -77,6 +85,7 @@ def build(
             on_failure=failures,
             on_warning=print_warning,
             on_wait=lambda: _waiting(db),
+            fields=parse_field_map(fields),
         )
     if as_json:
         print_json(summary.model_dump(mode="json"))

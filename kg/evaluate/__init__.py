@@ -42,7 +42,8 @@ __all__ = [
     "normalize_surface",
 ]
 
-_JSONL_LINE = re.compile(r"^(.*\.jsonl):\d+$", re.IGNORECASE)
+# an article of a file of records: `file.jsonl:LINE`, `file.csv:LINE`, `crawl.warc.gz:RECORD`
+_JSONL_LINE = re.compile(r"^(.*\.(?:jsonl|csv|warc|warc\.gz)):\d+$", re.IGNORECASE)
 
 
 class EvidenceScore(BaseModel):
@@ -67,7 +68,8 @@ class EvalReport(BaseModel):
 def gold_path_for(gold_dir: str | Path, article_path: str) -> Path:
     """corpus/dev/articles/NAME.md <-> corpus/dev/gold/NAME.json (a JSON Lines `file.jsonl:N` uses file)."""
     m = _JSONL_LINE.match(article_path)
-    stem = Path(m.group(1) if m else article_path).stem
+    name = Path(m.group(1) if m else article_path).name
+    stem = name[: -len(".warc.gz")] if name.lower().endswith(".warc.gz") else Path(name).stem
     return Path(gold_dir) / f"{stem}.json"
 
 
@@ -142,7 +144,13 @@ def is_extraction_file(path: Path) -> bool:
     return False
 
 
-def _article_text(extraction: Extraction, base: Path, max_mb: float, warn: WarningHandler) -> str | None:
+def _article_text(
+    extraction: Extraction,
+    base: Path,
+    max_mb: float,
+    warn: WarningHandler,
+    fields: dict[str, str] | None = None,
+) -> str | None:
     """Re-read the article an extraction came from (path as given, or relative to the .jsonl)."""
     ref = extraction.article
     m = _JSONL_LINE.match(ref.path)
@@ -153,7 +161,7 @@ def _article_text(extraction: Extraction, base: Path, max_mb: float, warn: Warni
         wanted = f"{candidate}{ref.path[len(file_part) :]}"
         found = [
             a
-            for a in read_file(candidate, max_mb=max_mb, on_warning=lambda _m: None)
+            for a in read_file(candidate, max_mb=max_mb, on_warning=lambda _m: None, fields=fields)
             if not isinstance(a, ReadError) and a.path == wanted
         ]
         if not found:
@@ -166,9 +174,13 @@ def _article_text(extraction: Extraction, base: Path, max_mb: float, warn: Warni
 
 
 def read_extraction_file(
-    path: Path, max_mb: float = DEFAULT_MAX_MB, on_warning: WarningHandler | None = None
+    path: Path,
+    max_mb: float = DEFAULT_MAX_MB,
+    on_warning: WarningHandler | None = None,
+    fields: dict[str, str] | None = None,
 ) -> tuple[list[tuple[Extraction, str | None]], list[Failure]]:
-    """Lines of a `kg extract` output, each with its article's current text (for evidence checks)."""
+    """Lines of a `kg extract` output, each with its article's current text (for evidence checks);
+    `fields` is the field map the articles were read with (JSON Lines and CSV exports)."""
     warn = on_warning or (lambda _m: None)
     items: list[tuple[Extraction, str | None]] = []
     failed: list[Failure] = []
@@ -190,7 +202,7 @@ def read_extraction_file(
                     )
                 )
                 continue
-            items.append((extraction, _article_text(extraction, path.parent, max_mb, warn)))
+            items.append((extraction, _article_text(extraction, path.parent, max_mb, warn, fields)))
     return items, failed
 
 
@@ -202,6 +214,7 @@ def evaluate_paths(
     on_warning: WarningHandler | None = None,
     on_progress: ProgressHandler | None = None,
     extractor: Extractor | None = None,
+    fields: dict[str, str] | None = None,
 ) -> EvalReport:
     """What `kg eval` runs: gather extractions (read from .jsonl or extracted now), then `evaluate`."""
     if not Path(gold_dir).is_dir():
@@ -212,14 +225,19 @@ def evaluate_paths(
     for p in paths:
         p = Path(p)
         if is_extraction_file(p):
-            got, bad = read_extraction_file(p, max_mb, on_warning)
+            got, bad = read_extraction_file(p, max_mb, on_warning, fields)
             items.extend(got)
             failed.extend(bad)
         else:
             articles.append(p)
     if articles:
         for item in iter_extractions(
-            articles, max_mb=max_mb, on_warning=on_warning, on_progress=on_progress, extractor=extractor
+            articles,
+            max_mb=max_mb,
+            on_warning=on_warning,
+            on_progress=on_progress,
+            extractor=extractor,
+            fields=fields,
         ):
             if isinstance(item, Failure):
                 failed.append(item)

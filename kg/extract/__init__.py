@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from kg.errors import ExtractError
 from kg.extract.entities import build_entities
+from kg.extract.hanzi import is_traditional, to_simplified
 from kg.extract.relations import extract_relations
 from kg.extract.textview import recognition_view
 from kg.models import (
@@ -26,7 +27,7 @@ __all__ = ["EXTRACTOR_VERSION", "extract_article"]
 
 # Bump whenever a change alters what is extracted: `kg build` re-extracts stored articles whose facts were
 # produced by another version, so a store never mixes the output of two extractors silently.
-EXTRACTOR_VERSION = "9"
+EXTRACTOR_VERSION = "10"
 
 
 def _as_written(view: str, text: str, surface: str) -> str:
@@ -36,7 +37,32 @@ def _as_written(view: str, text: str, surface: str) -> str:
 
 
 def extract_article(article: Article) -> Extraction:
-    """Extract the typed entities and relations of one article; every offset indexes `article.text`."""
+    """Extract the typed entities and relations of one article; every offset indexes `article.text`.
+
+    A Traditional-Chinese article is extracted on its Simplified rendering (same length, kg.extract.hanzi):
+    names and properties come out in Simplified characters, so one organisation is one node whichever
+    script a source uses; mentions and evidence carry the original's text at the same offsets, and each
+    entity's spellings in the original are among its aliases.
+    """
+    if is_traditional(article.text):
+        simplified = article.model_copy(update={"text": to_simplified(article.text)})
+        return _as_original(_extract(simplified), article.text)
+    return _extract(article)
+
+
+def _as_original(extraction: Extraction, text: str) -> Extraction:
+    """Mentions and evidence of an extraction made on a same-length rendering, in the original's text."""
+    for ent in extraction.entities:
+        for m in ent.mentions:
+            m.text = text[m.start : m.end]
+        written = {m.text for m in ent.mentions}
+        ent.aliases = sorted((set(ent.aliases) | written) - {ent.name})
+    for rel in extraction.relations:
+        rel.evidence.text = text[rel.evidence.start : rel.evidence.end]
+    return extraction
+
+
+def _extract(article: Article) -> Extraction:
     text = article.text
     view = recognition_view(text)  # same length: offsets found in the view index `text`
     try:

@@ -7,6 +7,7 @@ GB18030 is a failure.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -72,3 +73,67 @@ def _decode(data: bytes, label: str, warn: WarningHandler) -> str:
         label,
         f"cannot decode text: not UTF-8 (invalid byte at offset {first_error.start}) and not GB18030",
     )
+
+
+# --------------------------------------------------------------------------- declared charsets
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+# GB2312 and GBK pages use GB18030 characters in practice (a GB2312 label is rarely strict): decode with the
+# superset, which reads every GB2312/GBK byte the same way.
+_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "euc-cn": "gb18030",
+    "hz-gb-2312": "hz",
+}
+
+
+_WESTERN = frozenset({"iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "us-ascii", "ascii"})
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def charset_from_header(content_type: str | None) -> str | None:
+    """`text/html; charset=GBK` -> `gbk` (an HTTP Content-Type or http-equiv value)."""
+    m = _HEADER_CHARSET.search(content_type or "")
+    return m.group(1).lower() if m else None
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset a page declares in `<meta charset>` or `<meta http-equiv content=…charset=…>`."""
+    m = _META_CHARSET.search(data[:4096])
+    return m.group(1).decode("ascii").lower() if m else None
+
+
+def decode_html(data: bytes, label: str, warn: WarningHandler, declared: str | None = None) -> str:
+    """A web page: the charset it declares (HTTP header first, then meta) before any guessing.
+
+    A declared GBK page is decoded without a warning (it is what it says); a declaration that is unknown
+    or wrong falls back to decode_bytes (UTF-8, then GB18030 with a warning).
+    """
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+        charset = declared or declared_charset(data)
+        if charset and b"\x00" not in data:
+            codec = _SUPERSETS.get(charset, charset)
+            if codec in _WESTERN and _is_utf8(data):
+                codec = (
+                    "utf-8"  # a template's stale latin-1 label on a UTF-8 page: every byte decodes as latin-1
+                )
+            try:
+                text = data.decode(codec)
+            except LookupError:
+                warn(f"{label}: unknown declared charset {charset!r}, guessed instead")
+            except UnicodeDecodeError:
+                warn(f"{label}: not valid {charset} as declared, guessed instead")
+            else:
+                if text.strip():
+                    return text
+    return decode_bytes(data, label, warn)

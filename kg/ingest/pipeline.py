@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from kg.errors import ExtractError, KgError, ReadError
 from kg.ingest.decode import DEFAULT_MAX_MB, WarningHandler
 from kg.ingest.reader import ReadWarning, collect_files, read_file
+from kg.ingest.records import FieldMap
 from kg.models import Article, Extraction
 from kg.workers import DEFAULT_ARTICLE_TIMEOUT, Unit, run_guarded
 
@@ -90,18 +91,20 @@ class BatchExtractor:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(extract: Extractor, max_mb: float) -> None:
-    _WORKER["extract"], _WORKER["max_mb"] = extract, max_mb
+def _init_worker(extract: Extractor, max_mb: float, fields: FieldMap | None = None) -> None:
+    _WORKER["extract"], _WORKER["max_mb"], _WORKER["fields"] = extract, max_mb, fields
 
 
-def articles_of(path: str | Path | ReadError, unit: Unit, max_mb: float) -> Iterator[Article]:
+def articles_of(
+    path: str | Path | ReadError, unit: Unit, max_mb: float, fields: FieldMap | None = None
+) -> Iterator[Article]:
     """In a worker: the articles of one file, each started on `unit` (its time budget running). Read
     errors go to `unit.failure`; articles dealt with before a worker restart are skipped."""
     if isinstance(path, ReadError):
         if unit.start(path.path):
             unit.failure(path.path, path.problem)
         return
-    for item in read_file(path, max_mb=max_mb, on_warning=unit.warning):
+    for item in read_file(path, max_mb=max_mb, on_warning=unit.warning, fields=fields):
         if not unit.start(item.path):
             continue
         if isinstance(item, ReadError):
@@ -122,7 +125,7 @@ def extraction_problem(article: Article, exc: Exception) -> str:
 
 def _extract_file(path: Path | ReadError, unit: Unit) -> None:
     """Read one file and extract its articles (in a worker): (article, extraction) or a failure each."""
-    for article in articles_of(path, unit, _WORKER["max_mb"]):
+    for article in articles_of(path, unit, _WORKER["max_mb"], _WORKER["fields"]):
         try:
             unit.result((article, _WORKER["extract"](article)))
         except Exception as exc:  # noqa: BLE001 - one article's bug must not end the batch; it is reported
@@ -139,12 +142,14 @@ def iter_extractions(
     exclude: Iterable[str | Path] = (),
     article_timeout: float | None = DEFAULT_ARTICLE_TIMEOUT,
     on_failure: FailureHandler | None = None,
+    fields: FieldMap | None = None,
 ) -> Iterator[tuple[Article, Extraction] | Failure]:
     """(article, extraction) for every readable article, a Failure for everything else, in input order.
 
     Files are read and extracted in a worker process, each article within `article_timeout` seconds
     (None or 0: no limit); an article over budget is abandoned (the worker replaced) and yielded as a
     Failure. `on_failure` sees each failure as it happens. A BatchExtractor brings its own settings.
+    `fields` maps article fields to the record fields of JSON Lines and CSV exports (kg.ingest.records).
     """
     if isinstance(extractor, BatchExtractor):
         article_timeout, on_failure = extractor.article_timeout, extractor.on_failure or on_failure
@@ -158,7 +163,7 @@ def iter_extractions(
         _extract_file,
         timeout=article_timeout,
         init=_init_worker,
-        initargs=(extract, max_mb),
+        initargs=(extract, max_mb, dict(fields) if fields else None),
         label=lambda f: f.path if isinstance(f, ReadError) else str(f),
     ):
         if event.kind == "result":
@@ -208,6 +213,7 @@ def extract_to_jsonl(
     extractor: Extractor | BatchExtractor | None = None,
     article_timeout: float | None = DEFAULT_ARTICLE_TIMEOUT,
     on_failure: FailureHandler | None = None,
+    fields: FieldMap | None = None,
 ) -> ExtractSummary:
     """`kg extract`: one FORMAT.md extraction line per article, written atomically; failures collected
     (and passed to `on_failure` as they happen); each article within `article_timeout` seconds."""
@@ -222,6 +228,7 @@ def extract_to_jsonl(
         exclude=[output],  # re-running into the input directory must not read the previous output
         article_timeout=article_timeout,
         on_failure=on_failure,
+        fields=fields,
     ):
         if isinstance(item, Failure):
             summary.failed.append(item)

@@ -1,13 +1,12 @@
-"""Read article files (Jekyll posts, Markdown, HTML, plain text, JSON Lines) into `Article`s.
+"""Read article files into `Article`s: Jekyll posts, Markdown, text, web pages (clean or saved with their
+chrome), web archives, and JSON Lines / CSV exports (with a field mapping for vendors' names).
 
-Every problem becomes a ReadError naming the file (and line for JSON Lines); `read_articles` yields the
-error and goes on, so one bad file never stops a batch.
+Every problem becomes a ReadError naming the file (and line or record for JSON Lines, CSV and WARC);
+`read_articles` yields the error and goes on, so one bad file never stops a batch.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import warnings
 from collections.abc import Iterable, Iterator
@@ -17,18 +16,35 @@ from typing import Any
 import yaml
 
 from kg.errors import ReadError
-from kg.ingest.decode import DEFAULT_MAX_MB, WarningHandler, check_size, decode_bytes
-from kg.ingest.html_text import html_to_paragraphs, looks_like_html, parse_html
+from kg.ingest.article import NO_TEXT, article_id, make_article, str_list
+from kg.ingest.decode import DEFAULT_MAX_MB, WarningHandler, check_size, decode_bytes, decode_html
+from kg.ingest.html_text import html_to_paragraphs, looks_like_html
+from kg.ingest.records import FieldMap, read_csv, read_jsonl
 from kg.ingest.text import join_paragraphs, markdown_to_paragraphs, normalize_date, normalize_ws, split_blocks
+from kg.ingest.warc import WARC_SUFFIXES, WarcCounts, read_warc
+from kg.ingest.webpage import read_page
 from kg.models import Article
 
 MARKDOWN_EXTS = frozenset({".md", ".markdown"})
 HTML_EXTS = frozenset({".html", ".htm"})
 TEXT_EXTS = frozenset({".txt"})
 JSONL_EXTS = frozenset({".jsonl"})
-SUPPORTED_EXTENSIONS = MARKDOWN_EXTS | HTML_EXTS | TEXT_EXTS | JSONL_EXTS
+CSV_EXTS = frozenset({".csv"})
+WARC_EXTS = frozenset(WARC_SUFFIXES)
+SUPPORTED_EXTENSIONS = MARKDOWN_EXTS | HTML_EXTS | TEXT_EXTS | JSONL_EXTS | CSV_EXTS | WARC_EXTS
 
-NO_TEXT = "no article text found"
+__all__ = [
+    "NO_TEXT",
+    "SUPPORTED_EXTENSIONS",
+    "ReadWarning",
+    "article_id",
+    "collect_files",
+    "file_kind",
+    "make_article",
+    "read_article",
+    "read_articles",
+    "read_file",
+]
 
 
 class ReadWarning(UserWarning):
@@ -37,36 +53,6 @@ class ReadWarning(UserWarning):
 
 def _default_warn(message: str) -> None:
     warnings.warn(ReadWarning(message), stacklevel=3)
-
-
-def article_id(title: str, date: str | None, text: str) -> str:
-    """Stable id from the content alone, so moving or renaming a file keeps its id."""
-    h = hashlib.sha256("\x1f".join((title, date or "", text)).encode("utf-8"))
-    return h.hexdigest()[:16]
-
-
-def make_article(
-    path: str,
-    text: str,
-    *,
-    title: str = "",
-    date: str | None = None,
-    url: str | None = None,
-    categories: list[str] | None = None,
-    tags: list[str] | None = None,
-) -> Article:
-    if not text.strip():
-        raise ReadError(path, NO_TEXT)
-    return Article(
-        id=article_id(title, date, text),
-        path=path,
-        title=title,
-        date=date,
-        url=url or None,
-        categories=categories or [],
-        tags=tags or [],
-        text=text,
-    )
 
 
 # --------------------------------------------------------------------------- front matter
@@ -107,15 +93,6 @@ def split_front_matter(label: str, raw: str) -> tuple[dict[str, Any], str]:
     if not isinstance(data, dict):
         raise ReadError(label, f"invalid front matter: expected a mapping, got {type(data).__name__}")
     return data, raw[closed.end() :].lstrip("\r\n")
-
-
-def _str_list(value: Any) -> list[str]:
-    """Jekyll categories/tags: a list, or a space-separated string."""
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        return [str(v).strip() for v in value if v is not None and str(v).strip()]
-    return [v for v in str(value).split() if v]
 
 
 def _is_nav_line(line: str) -> bool:
@@ -170,8 +147,8 @@ def _read_post(label: str, raw: str, markdown: bool) -> Article:
         title=title,
         date=normalize_date(meta.get("date")),
         url=str(url) if url else None,
-        categories=_str_list(meta.get("categories")),
-        tags=_str_list(meta.get("tags")),
+        categories=str_list(meta.get("categories")),
+        tags=str_list(meta.get("tags")),
     )
 
 
@@ -179,67 +156,12 @@ def _title_like(line: str) -> bool:
     return 0 < len(line) <= 80 and line[-1] not in "。！？.!?；;，,：:"
 
 
-def _read_html(label: str, raw: str) -> Article:
-    doc = parse_html(raw)
-    title = doc.title or doc.h1
-    if doc.h1 and doc.title.startswith(doc.h1):
-        title = doc.h1  # "<headline>_<site name>" in <title>: the headline alone
-    paragraphs = list(doc.paragraphs)
-    if paragraphs and doc.h1 and paragraphs[0] == doc.h1 and title in (doc.h1, doc.title):
-        paragraphs = paragraphs[1:]  # the headline is the title, not body text
-    return make_article(
-        label, join_paragraphs(paragraphs), title=title, date=normalize_date(doc.date), url=doc.url
-    )
+def file_kind(path: Path) -> str:
+    """The reader's name for a file's type: its extension, `.warc.gz` counted as one."""
+    return ".warc.gz" if path.name.lower().endswith(".warc.gz") else path.suffix.lower()
 
 
-def _article_from_json(label: str, data: Any) -> Article:
-    if not isinstance(data, dict):
-        raise ReadError(label, f"expected a JSON object, got {type(data).__name__}")
-    if _is_extraction_record(data):
-        raise ReadError(label, "a `kg extract` output line, not an article (use it with `kg eval`)")
-    text = data.get("text", data.get("content"))
-    if not isinstance(text, str):
-        raise ReadError(label, 'missing "text" string')
-    paragraphs = html_to_paragraphs(text) if looks_like_html(text) else split_blocks(text)
-    url = data.get("url") or data.get("source_url")
-    return make_article(
-        label,
-        join_paragraphs(paragraphs),
-        title=normalize_ws(str(data.get("title") or "")),
-        date=normalize_date(data.get("date")),
-        url=str(url) if url else None,
-        categories=_str_list(data.get("categories")),
-        tags=_str_list(data.get("tags")),
-    )
-
-
-def _is_extraction_record(data: Any) -> bool:
-    return isinstance(data, dict) and "article" in data and "entities" in data
-
-
-def _read_jsonl(label: str, raw: str) -> Iterator[Article | ReadError]:
-    first = True
-    for n, line in enumerate(raw.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{label}:{n}"
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield ReadError(where, f"invalid JSON: {exc.msg} (column {exc.colno})")
-            first = False
-            continue
-        if first and _is_extraction_record(data):
-            yield ReadError(label, "a `kg extract` output file, not articles (use it with `kg eval`)")
-            return
-        first = False
-        try:
-            yield _article_from_json(where, data)
-        except ReadError as exc:
-            yield exc
-
-
-def _decode_file(path: Path, max_mb: float, warn: WarningHandler) -> str:
+def _decode_file(path: Path, max_mb: float, warn: WarningHandler, html: bool = False) -> str:
     label = str(path)
     try:
         if path.is_dir():
@@ -252,35 +174,60 @@ def _decode_file(path: Path, max_mb: float, warn: WarningHandler) -> str:
         raise ReadError(label, "permission denied") from None
     except OSError as exc:
         raise ReadError(label, exc.strerror or str(exc)) from None
-    return decode_bytes(data, label, warn)
+    return decode_html(data, label, warn) if html else decode_bytes(data, label, warn)
 
 
 def read_file(
-    path: str | Path, *, max_mb: float = DEFAULT_MAX_MB, on_warning: WarningHandler | None = None
+    path: str | Path,
+    *,
+    max_mb: float = DEFAULT_MAX_MB,
+    on_warning: WarningHandler | None = None,
+    fields: FieldMap | None = None,
 ) -> Iterator[Article | ReadError]:
-    """All articles of one file: one for most formats, one per line for JSON Lines."""
+    """All articles of one file: one for most formats, one per record for JSON Lines, CSV and WARC.
+
+    `fields` maps article fields to a vendor's record fields (JSON Lines and CSV only). A WARC archive
+    is streamed (`max_mb` then limits each record) and its skipped records are summed up in one warning.
+    """
     path = Path(path)
     warn = on_warning or _default_warn
-    ext = path.suffix.lower()
+    kind = file_kind(path)
     try:
-        if ext not in SUPPORTED_EXTENSIONS:
+        if kind not in SUPPORTED_EXTENSIONS:
             raise ReadError(path, f"unsupported file type {path.suffix or '(no extension)'!r}")
-        raw = _decode_file(path, max_mb, warn)
-        if ext in JSONL_EXTS:
-            yield from _read_jsonl(str(path), raw)
-        elif ext in HTML_EXTS:
-            yield _read_html(str(path), raw)
+        if kind in WARC_EXTS:
+            yield from _read_archive(path, max_mb, warn)
+            return
+        raw = _decode_file(path, max_mb, warn, html=kind in HTML_EXTS)
+        if kind in JSONL_EXTS:
+            yield from read_jsonl(str(path), raw, fields)
+        elif kind in CSV_EXTS:
+            yield from read_csv(str(path), raw, fields)
+        elif kind in HTML_EXTS:
+            yield read_page(str(path), raw)
         else:
-            yield _read_post(str(path), raw, markdown=ext in MARKDOWN_EXTS)
+            yield _read_post(str(path), raw, markdown=kind in MARKDOWN_EXTS)
     except ReadError as exc:
         yield exc
 
 
+def _read_archive(path: Path, max_mb: float, warn: WarningHandler) -> Iterator[Article | ReadError]:
+    if not path.is_file():
+        raise ReadError(path, "is a directory" if path.is_dir() else "no such file")
+    counts = WarcCounts()
+    yield from read_warc(path, max_mb=max_mb, on_warning=warn, counts=counts)
+    warn(f"{path}: {counts.summary()}")
+
+
 def read_article(
-    path: str | Path, *, max_mb: float = DEFAULT_MAX_MB, on_warning: WarningHandler | None = None
+    path: str | Path,
+    *,
+    max_mb: float = DEFAULT_MAX_MB,
+    on_warning: WarningHandler | None = None,
+    fields: FieldMap | None = None,
 ) -> Article:
     """Read one article file; raises ReadError(path, problem). A JSON Lines file must hold one article."""
-    results = list(read_file(path, max_mb=max_mb, on_warning=on_warning))
+    results = list(read_file(path, max_mb=max_mb, on_warning=on_warning, fields=fields))
     for r in results:
         if isinstance(r, ReadError):
             raise r
@@ -305,7 +252,7 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path | ReadError]:
             found = [
                 f
                 for f in p.rglob("*")
-                if f.is_file() and not _hidden(f.relative_to(p)) and f.suffix.lower() in SUPPORTED_EXTENSIONS
+                if f.is_file() and not _hidden(f.relative_to(p)) and file_kind(f) in SUPPORTED_EXTENSIONS
             ]
             out.extend(sorted(found, key=lambda f: f.relative_to(p).as_posix()))
         elif p.exists():
@@ -316,11 +263,15 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path | ReadError]:
 
 
 def read_articles(
-    paths: Iterable[str | Path], *, max_mb: float = DEFAULT_MAX_MB, on_warning: WarningHandler | None = None
+    paths: Iterable[str | Path],
+    *,
+    max_mb: float = DEFAULT_MAX_MB,
+    on_warning: WarningHandler | None = None,
+    fields: FieldMap | None = None,
 ) -> Iterator[Article | ReadError]:
     """Every article under `paths`, in a deterministic order; errors are yielded, not raised."""
     for item in collect_files(paths):
         if isinstance(item, ReadError):
             yield item
         else:
-            yield from read_file(item, max_mb=max_mb, on_warning=on_warning)
+            yield from read_file(item, max_mb=max_mb, on_warning=on_warning, fields=fields)
