@@ -321,7 +321,8 @@ def write_monster_page(path: Path, mb: float = 12.8) -> Path:
 def test_a_12_8_mb_single_sentence_page_is_named_over_budget_and_the_rest_processed(
     command: str, dev_corpus: Path, tmp_path: Path
 ) -> None:
-    """The real extractor: the monster page runs over a 2 s budget, every dev article is processed."""
+    """The real extractor: the monster page (about 45 s of work) runs over an 8 s budget, every dev article is
+    processed (each takes well under a second; 8 s leaves room for a loaded machine and a worker's start-up)."""
     pytest.importorskip("kg.extract", reason="the extractor package is not in this tree")
     src = tmp_path / "articles"
     src.mkdir()
@@ -331,10 +332,10 @@ def test_a_12_8_mb_single_sentence_page_is_named_over_budget_and_the_rest_proces
     assert monster.stat().st_size >= 12.8 * 2**20
     n = len(list((dev_corpus / "articles").iterdir()))
     target = ["--db", str(tmp_path / "kg.db")] if command == "build" else ["-o", str(tmp_path / "o.jsonl")]
-    args = [command, str(src), *target, "--max-mb", "20", "--article-timeout", "2", "--json"]
+    args = [command, str(src), *target, "--max-mb", "20", "--article-timeout", "8", "--json"]
     result = runner.invoke(app, args)
     assert result.exit_code == 1
-    assert result.stderr.splitlines() == [f"Error: {monster}: {BUDGET_LINE.format(t=2)}", "1 input(s) failed"]
+    assert result.stderr.splitlines() == [f"Error: {monster}: {BUDGET_LINE.format(t=8)}", "1 input(s) failed"]
     data = json.loads(result.stdout)
     if command == "build":
         assert (data["new"], data["files"], len(data["failed"])) == (n, n + 1, 1)
