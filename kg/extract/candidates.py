@@ -404,9 +404,7 @@ def valid_org_body(body: str, weak: bool, bank: bool = False) -> bool:
         rest = _strip_place(body)
         if rest and (_generic(rest) or _NAME_TAIL_RE.fullmatch(rest)):
             return False  # 环保科技 / 北京新能源: industry words, no name
-        if rest and any(
-            len(w) >= 2 and lex.word_tag(w) in _NEVER_IN_BRAND_TAGS for w in lex.segment(rest)
-        ):
+        if rest and any(len(w) >= 2 and lex.word_tag(w) in _NEVER_IN_BRAND_TAGS for w in lex.segment(rest)):
             return False  # 国内较早布局新能源 / 受下游新能源: an adverb or locative before an industry word
     return True
 
