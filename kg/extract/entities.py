@@ -16,9 +16,11 @@ import ahocorasick
 from kg.extract import candidates as cd
 from kg.extract import lexical as lex
 from kg.extract import lexicon as lx
+from kg.extract import lists as ls
 from kg.extract import named as nm
 from kg.extract import persons as pc
 from kg.extract import regions as rg
+from kg.extract import subjects as sj
 from kg.extract.shortnames import (
     _INDUSTRY,
     _LEGAL_END_RE,
@@ -369,10 +371,10 @@ def build_entities(text: str) -> EntityTable:
     )
     persons = pc.find_person_candidates(text)
     regions = rg.find_region_candidates(text)
-    events = cd.find_event_candidates(text) + cd.find_project_candidates(text)
+    events = sj.find_event_candidates(text) + sj.find_project_candidates(text)
     announcers = (
-        cd.find_announcer_candidates(text)
-        + cd.find_subject_person_candidates(text)
+        sj.find_announcer_candidates(text)
+        + sj.find_subject_person_candidates(text)
         + pc.find_signatory_candidates(text)
     )
 
@@ -429,7 +431,7 @@ def build_entities(text: str) -> EntityTable:
     known = [(c.start, c.end) for c in base_res if c.type in ORG_TYPES]
     known_types = {(c.start, c.end): c.type for c in base_res if c.type in ORG_TYPES}
     spans = [(c.start, c.end) for c in base_res]
-    lists = cd.find_list_candidates(text, known, spans, known_types) + cd.find_closed_list_candidates(
+    lists = ls.find_list_candidates(text, known, spans, known_types) + ls.find_closed_list_candidates(
         text, spans
     )
     all_cands = _shrink_verb_led(_resolve_overlaps(base_res + lists + regions))
@@ -437,7 +439,7 @@ def build_entities(text: str) -> EntityTable:
     # explicit aliases: 平安直通咨询有限公司(下称平安直通)
     alias_of: dict[str, str] = {}
     ends = {c.end: c for c in all_cands}
-    for a_s, a_e, p_s, _p_e in cd.find_explicit_aliases(text):
+    for a_s, a_e, p_s, _p_e in sj.find_explicit_aliases(text):
         target = ends.get(p_s)
         if target is not None and target.type != "Event":
             alias_of[text[a_s:a_e]] = target.text

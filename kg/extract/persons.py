@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from kg.extract import lexical as lex
 from kg.extract import lexicon as lx
 from kg.extract.candidates import _SUFFIX_END_RE as ORG_SUFFIX_END_RE
-from kg.extract.candidates import REGION_SUFFIX_END_RE, Cand, is_cjk, left_edge, trim_dotted
+from kg.extract.candidates import REGION_SUFFIX_END_RE, Cand, is_cjk, left_edge
+from kg.extract.subjects import trim_dotted
 
 _SOFT_STOPS = frozenset("强代主会提参致")
 _SOFT_VERBS = frozenset(
