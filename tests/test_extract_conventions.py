@@ -684,3 +684,15 @@ def test_a_verb_or_adverb_before_an_industry_word_names_no_company() -> None:
     ex = run("项目预计总投资50亿元，将提高投资效率，国内较早布局新能源的企业受益。")
     assert not {n for n, t in ents(ex).items() if t == "Company"}
     assert ents(run("中金资本与极狐汽车签约。")) == {"中金资本": "Company", "极狐汽车": "Company"}
+
+
+def test_latin_and_digits_inside_a_name_and_a_loan_to_its_subsidiary() -> None:
+    ex = run("长三角G60科创走廊联席会议办公室与上海银行股份有限公司签署战略合作协议。")
+    assert ents(ex) == {"长三角G60科创走廊联席会议办公室": "GovernmentBody", "上海银行股份有限公司": "Bank"}
+    ex = run(
+        "同日，上海银行还与上海松江国有资产投资经营管理集团有限公司签署银企合作协议，"
+        "并为其下属子公司上海松江城投发展有限公司发放首笔贷款2亿元。"
+    )
+    assert "上海松江国有资产投资经营管理集团有限公司" in ents(ex)  # 经营 inside a name is no cue
+    fin = {t for s, r, t in rels(ex) if r == "PROVIDED_FINANCING_TO"}
+    assert fin == {"上海松江城投发展有限公司"}

@@ -64,7 +64,7 @@ _PLACE_THEN_BUILDS_RE = re.compile(
 )
 _PROJECT_AFTER_RE = re.compile(r"[\u4e00-\u9fff]{0,6}?项目")
 _QUANT_RE = re.compile(r"[一二两三四五六七八九十几多数]+余?(?:[家个名位只项条笔年]|个?月)")
-_DIGIT_OR_QUANT = re.compile(r"\d")
+_DIGIT_OR_QUANT = re.compile(r"(?<![A-Za-z0-9])\d")  # a count or a date; G60 / 5G inside a name are no count
 
 REGION_SUFFIX_RE = re.compile(_sorted_alt(lx.REGION_SUFFIXES))
 REGION_SUFFIX_END_RE = re.compile("(?:" + _sorted_alt(lx.REGION_SUFFIXES) + ")$")
@@ -76,7 +76,9 @@ _RUN_RE = re.compile(r"(?:[\u4e00-\u9fffA-Za-z]|[(（](?!以下|下称|简称)[\
 
 # _RUN_RE read right to left: matched on the reversed text at the name's end it finds the same run in one
 # pass, where a forward `search(..., endpos)` retries from every start position in the window.
-_REV_RUN_RE = re.compile(r"(?:[\u4e00-\u9fffA-Za-z]|[)）][\u4e00-\u9fff]{1,7}(?<!下以|称下|称简)[(（])+")
+_REV_RUN_RE = re.compile(
+    r"(?:[\u4e00-\u9fffA-Za-z]|[0-9]{1,4}[A-Za-z](?=[\u4e00-\u9fff])|[)）][\u4e00-\u9fff]{1,7}(?<!下以|称下|称简)[(（])+"
+)  # (G60 read backwards as 06G: a Latin letter with digits inside a name, 长三角G60科创走廊)
 _memo: tuple[str, dict] = ("", {})
 
 

@@ -35,7 +35,9 @@ _TO_BORROWER_RE = re.compile(r"(?:向|为|给予)")
 # (为X)提供 / 投放 / 发放 / 给予: the lending verb later in the clause
 _THEN_PROVIDES_RE = re.compile(r"[^，,。]{0,36}?(?:提供|投放|发放|给予)")
 # 为其 / 向其 / 给予其(提供授信): 其, the bank's counterpart
-_TO_IT_RE = re.compile(r"(?:为|向|给予)其")
+_TO_IT_RE = re.compile(
+    r"(?:为|向|给予)其(?![\u4e00-\u9fff]{0,6}?(?:子公司|孙公司|下属企业))"
+)  # (为其下属子公司X: X borrows)
 # 借款人为 / 融资主体是 / 授信对象为X: the borrower follows
 _BORROWER_IS_RE = re.compile(r"(?:借款人|借款主体|融资主体|授信对象)(?:为|是)")
 # 获得 / 获 / 取得了(工商银行授信): the borrower comes before
@@ -284,7 +286,9 @@ def rule_financier_lends(ctx: Ctx, s: int, e: int, ms) -> None:
         ctx.add("PROVIDED_FINANCING_TO", lender, borrower, props, (s, e))
 
 
-_DESCRIBED_RE = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:制造商|供应商|运营商|服务商|开发商|企业|厂商)")
+_DESCRIBED_RE = re.compile(
+    r"[\u4e00-\u9fff]{1,10}?(?:制造商|供应商|运营商|服务商|开发商|企业|厂商)|其(?:下属|旗下)?的?(?:全资|控股)?(?:子公司|孙公司)"
+)
 _NEGATED_RE = re.compile(r"并未|未参与|没有参与|未能|尚未参与|不参与")
 
 
