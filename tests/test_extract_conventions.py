@@ -696,3 +696,15 @@ def test_latin_and_digits_inside_a_name_and_a_loan_to_its_subsidiary() -> None:
     assert "上海松江国有资产投资经营管理集团有限公司" in ents(ex)  # 经营 inside a name is no cue
     fin = {t for s, r, t in rels(ex) if r == "PROVIDED_FINANCING_TO"}
     assert fin == {"上海松江城投发展有限公司"}
+
+
+def test_the_bank_that_forms_a_syndicate_leads_it() -> None:
+    ex = run(
+        "近日，中国农业银行江苏省分行牵头组建的12家银行银团与江苏沿海港口集团有限公司签署银团贷款合同，"
+        "贷款金额达120亿元。参与银团的银行包括工商银行、建设银行、中国银行等。"
+    )
+    assert (
+        props(ex, "中国农业银行江苏省分行", "PROVIDED_FINANCING_TO", "江苏沿海港口集团有限公司")["role"]
+        == "牵头行"
+    )
+    assert props(ex, "工商银行", "PROVIDED_FINANCING_TO", "江苏沿海港口集团有限公司")["role"] == "银团成员"

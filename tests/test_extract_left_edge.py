@@ -11,8 +11,11 @@ from hypothesis import strategies as st
 from kg.extract import candidates as cd
 
 # the forward definition: the leftmost start in the window from which name characters run up to pos
-_FORWARD_RUN_RE = re.compile(r"(?:[\u4e00-\u9fffA-Za-z]|[(（](?!以下|下称|简称)[\u4e00-\u9fff]{1,7}[)）])+$")
-ALPHABET = list("中国银行集团以下称简（）()Ab年月日1和与在旗下，。")
+# (a Latin letter with up to four digits is one unit of a name: 长三角G60科创走廊)
+_FORWARD_RUN_RE = re.compile(
+    r"(?:[\u4e00-\u9fffA-Za-z]|[A-Za-z][0-9]{1,4}|[(（](?!以下|下称|简称)[\u4e00-\u9fff]{1,7}[)）])+$"
+)
+ALPHABET = list("中国银行集团以下称简（）()AbG年月日106和与在旗下，。")
 
 
 def forward_run_start(text: str, pos: int, limit: int) -> int:

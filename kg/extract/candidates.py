@@ -71,13 +71,15 @@ REGION_SUFFIX_END_RE = re.compile("(?:" + _sorted_alt(lx.REGION_SUFFIXES) + ")$"
 _MULTI_ZONE = frozenset(s for s in lx.REGION_SUFFIXES if len(s) >= 2)
 
 
-_RUN_RE = re.compile(r"(?:[\u4e00-\u9fffA-Za-z]|[(（](?!以下|下称|简称)[\u4e00-\u9fff]{1,7}[)）])+$")
+_RUN_RE = re.compile(
+    r"(?:[\u4e00-\u9fffA-Za-z]|[A-Za-z][0-9]{1,4}|[(（](?!以下|下称|简称)[\u4e00-\u9fff]{1,7}[)）])+$"
+)
 
 
 # _RUN_RE read right to left: matched on the reversed text at the name's end it finds the same run in one
 # pass, where a forward `search(..., endpos)` retries from every start position in the window.
 _REV_RUN_RE = re.compile(
-    r"(?:[\u4e00-\u9fffA-Za-z]|[0-9]{1,4}[A-Za-z](?=[\u4e00-\u9fff])|[)）][\u4e00-\u9fff]{1,7}(?<!下以|称下|称简)[(（])+"
+    r"(?:[\u4e00-\u9fffA-Za-z]|[0-9]{1,4}[A-Za-z]|[)）][\u4e00-\u9fff]{1,7}(?<!下以|称下|称简)[(（])+"
 )  # (G60 read backwards as 06G: a Latin letter with digits inside a name, 长三角G60科创走廊)
 _memo: tuple[str, dict] = ("", {})
 

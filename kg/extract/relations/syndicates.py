@@ -36,6 +36,7 @@ _FOR_BORROWER_RE = re.compile(r"(?:为|向)(?=[^，。；]{2,40}?(?:提供|发�
 _LOAN_AGREEMENT_RE = re.compile(r"银团|贷款|借款|授信")
 _LED_BY_RE = re.compile(r"由$")
 _LEADS_AFTER_RE = re.compile(r"^(?:牵头|作为牵头|担任牵头)")
+_LEADS_FORMING_RE = re.compile(r"^(?:牵头)(?:组建|筹组|组织)")
 _LOAN_GAP_RE = re.compile(r"(?:[（(][^）)]{0,16}[）)])?(?:[\d.]+[亿万]?元|的)?")
 _TOTAL_RE = re.compile(r"(?:总额|总计|合计|总规模|规模|额度)")
 
@@ -61,6 +62,8 @@ def _role_of(ctx: Ctx, s: int, e: int) -> str | None:
             return last.group(0)
     if _LED_BY_RE.search(text, max(0, s - 1), s) and _LEADS_AFTER_RE.match(after):
         return "牵头行"
+    if _LEADS_FORMING_RE.match(after):
+        return "牵头行"  # 中国农业银行江苏省分行牵头组建的12家银行银团: the bank that forms it leads
     return None
 
 
