@@ -708,3 +708,8 @@ def test_the_bank_that_forms_a_syndicate_leads_it() -> None:
         == "牵头行"
     )
     assert props(ex, "工商银行", "PROVIDED_FINANCING_TO", "江苏沿海港口集团有限公司")["role"] == "银团成员"
+
+
+def test_a_headquarters_set_in_a_place_stands_there() -> None:
+    ex = run("深圳市大疆创新科技有限公司总部设于深圳市南山区。")
+    assert ("深圳市大疆创新科技有限公司", "LOCATED_IN", "深圳市南山区") in rels(ex)

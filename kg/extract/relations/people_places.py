@@ -352,7 +352,8 @@ def _clause_or_sentence_subject(ctx: Ctx, s: int, pos: int, ms) -> int | None:
 def rule_located(ctx: Ctx, s: int, e: int, ms) -> None:
     text = ctx.text
     for m in re.finditer(
-        r"(?:总部|注册地|选址)?(?:位于|坐落(?:于|在)|地处|注册(?:地)?(?:在|于|为)|设在|落户于)", text[s:e]
+        r"(?:总部|注册地|选址)?(?:位于|坐落(?:于|在)|地处|注册(?:地)?(?:在|于|为)|设在|设于|落户于)",
+        text[s:e],
     ):
         pos = s + m.start()
         region = _region_run_after(ctx, ms, s + m.end())
