@@ -7,35 +7,13 @@ roles as written, bonds through their underwriters, lists that name banks, the u
 
 from __future__ import annotations
 
-from kg.extract import extract_article
-from kg.models import Article, Extraction
+from extract_helpers import ents, extract_checked, props, rels
+
+from kg.models import Extraction
 
 
 def run(text: str, date: str | None = "2023-06-01") -> Extraction:
-    ex = extract_article(Article(id="t", path="t.md", title="", date=date, text=text))
-    for e in ex.entities:
-        for m in e.mentions:
-            assert text[m.start : m.end] == m.text
-    for r in ex.relations:
-        assert text[r.evidence.start : r.evidence.end] == r.evidence.text
-    return ex
-
-
-def ents(ex: Extraction) -> dict[str, str]:
-    return {e.name: e.type.value for e in ex.entities}
-
-
-def rels(ex: Extraction) -> set[tuple[str, str, str]]:
-    by = {e.id: e.name for e in ex.entities}
-    return {(by[r.source], r.type.value, by[r.target]) for r in ex.relations if r.type.value != "ATTENDED"}
-
-
-def props(ex: Extraction, src: str, rtype: str, tgt: str) -> dict:
-    by = {e.id: e.name for e in ex.entities}
-    for r in ex.relations:
-        if (by[r.source], r.type.value, by[r.target]) == (src, rtype, tgt):
-            return r.properties.model_dump(exclude_none=True)
-    raise AssertionError(f"no {src} -{rtype}-> {tgt} in {rels(ex)}")
+    return extract_checked(text, date)
 
 
 def test_names_written_before_their_titles_share_the_organisation_of_the_list() -> None:

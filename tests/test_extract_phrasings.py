@@ -5,40 +5,13 @@ silent (贫困县 is no place, 投资价值 is no investment, 险资和银行 is
 from __future__ import annotations
 
 import pytest
+from extract_helpers import ents, extract_checked, props, rels
 
-from kg.extract import extract_article
-from kg.models import Article, Extraction
+from kg.models import Extraction
 
 
 def run(text: str, date: str | None = "2023-05-01") -> Extraction:
-    ex = extract_article(Article(id="t", path="t.md", title="", date=date, text=text))
-    for e in ex.entities:  # every offset indexes the text
-        for m in e.mentions:
-            assert text[m.start : m.end] == m.text
-    for r in ex.relations:
-        assert text[r.evidence.start : r.evidence.end] == r.evidence.text
-    return ex
-
-
-def ents(ex: Extraction) -> dict[str, str]:
-    return {e.name: e.type.value for e in ex.entities}
-
-
-def rels(ex: Extraction, skip_attended: bool = True) -> set[tuple[str, str, str]]:
-    by_id = {e.id: e.name for e in ex.entities}
-    return {
-        (by_id[r.source], r.type.value, by_id[r.target])
-        for r in ex.relations
-        if not (skip_attended and r.type.value == "ATTENDED")
-    }
-
-
-def props(ex: Extraction, src: str, rtype: str, tgt: str) -> dict:
-    by_id = {e.id: e.name for e in ex.entities}
-    for r in ex.relations:
-        if (by_id[r.source], r.type.value, by_id[r.target]) == (src, rtype, tgt):
-            return r.properties.model_dump(exclude_none=True)
-    raise AssertionError(f"no {src} -{rtype}-> {tgt} in {rels(ex)}")
+    return extract_checked(text, date)
 
 
 # ---------------------------------------------------------------- financing
