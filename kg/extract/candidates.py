@@ -17,8 +17,6 @@ from kg.extract import gazetteer as gz
 from kg.extract import lexical as lex
 from kg.extract import lexicon as lx
 
-CJK_RE = re.compile(r"[\u4e00-\u9fff]")
-
 
 def is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
@@ -288,7 +286,6 @@ _GENERIC_NOUN_RE = re.compile(
 _TITLE_IN_BODY_RE = re.compile(r"(?:总经理|董事长|副总裁|总裁|负责人|主任|书记|行长|理事长|秘书长)兼")
 _PROTECTED_RE = re.compile(lx._first_char_trie(sorted(lx.PROTECTED, key=len, reverse=True)))
 _STOP_RE = re.compile("[" + "".join(sorted(lx.STOP_CHARS)) + "]")
-STOP_RE = _STOP_RE
 
 
 _PAREN_RE = re.compile(r"[(（][^()（）]*[)）]")

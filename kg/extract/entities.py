@@ -298,10 +298,6 @@ def _rebind_bare_bodies(text: str, mentions: list, entities: list, by_surface: d
     return out
 
 
-_PARTY_COMMITTEES = frozenset({"区委", "市委", "县委", "省委", "州委", "旗委"})
-_GOV_WORD_RE = re.compile(r"政府|委员会|管委会|人大|政协|[局厅办委]")
-
-
 _LEADING_TAGS = frozenset({"v", "vd", "vi", "p", "c", "d", "r", "ad", "t"})
 
 

@@ -93,12 +93,3 @@ def find_places(text: str) -> list[tuple[int, int, str]]:
 
 def lookup(surface: str) -> tuple[Place, ...]:
     return places().get(surface, ())
-
-
-def level_of(surface: str) -> str | None:
-    """The highest level a surface names (北京 is a province-level city; 瑞安 a county)."""
-    found = lookup(surface)
-    if not found:
-        return None
-    order = ("province", "prefecture", "county", "town")
-    return min((p.level for p in found), key=order.index)

@@ -60,13 +60,6 @@ def _converter() -> Any:
     return OpenCC("t2s")
 
 
-def traditional_share(text: str) -> float:
-    """Share of the characters of `text` that only Traditional script writes this way."""
-    if not text:
-        return 0.0
-    return _count_traditional(text) / len(text)
-
-
 def is_traditional(text: str) -> bool:
     """True when `text` is written in Traditional characters (checked on its first SAMPLE characters: cheap on every article)."""
     sample = text[:SAMPLE]

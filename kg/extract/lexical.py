@@ -37,10 +37,6 @@ def word_tag(word: str) -> str | None:
     return _lexicon()[1].get(word)
 
 
-def word_freq(word: str) -> int:
-    return _lexicon()[0].get(word, 0)
-
-
 @lru_cache(maxsize=65536)
 def segment(s: str) -> tuple[str, ...]:
     """The most probable split of `s` into dictionary words (jieba's unigram route, no HMM); characters the

@@ -57,10 +57,6 @@ TRANSLITERATION_CHARS = frozenset(
     "".join(_words(_ORGS["transliteration_chars"]))
 )  # entity type -> the nouns that close a list of its names
 
-# A legal tail that may follow a name: used to link 旭升集团 to 宁波旭升集团股份有限公司.
-LEGAL_TAIL = re.compile(
-    r"^(?:[(（][" + CJK + r"]{2,6}[)）])?(?:股份有限公司|有限责任公司|有限公司|股份公司|集团|控股|公司)"
-)
 # Industry words that may sit between a brand and the legal tail (平安直通|咨询|有限公司).
 INDUSTRY_WORDS = _words(
     """
@@ -176,7 +172,6 @@ _TPFX = "|".join(TITLE_PREFIXES)
 TITLE_ONE = rf"(?:(?:{_TPFX})?(?:{_TITLE_ALT}))"
 TITLE_CHAIN = rf"{TITLE_ONE}(?:[、兼及和]{TITLE_ONE})*"
 TITLE_CHAIN_RE = re.compile(TITLE_CHAIN)
-TITLE_END_RE = re.compile(rf"(?:{_TITLE_ALT})$")
 
 # Characters after which a 2-character name stops (金煜表示, 卢跃在, 周炼及).
 NAME_STOP_CHARS = frozenset(
@@ -189,8 +184,6 @@ BYLINE_BEFORE = _words(
 )
 BYLINE_AFTER = ("摄影报道", "摄影", "报道", "摄", "供图", "/摄")
 
-# Generic nouns that name an organisation by its role (设立合资公司X -> alias 合资公司).
-ROLE_NOUNS = ("合资公司", "平台公司", "项目公司", "新公司", "子公司", "全资子公司", "控股子公司", "标的公司")
 APPOSITION_NOUNS = ("合资公司", "平台公司", "项目公司", "新公司", "标的公司")
 
 # Events people attend.

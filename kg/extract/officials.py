@@ -66,11 +66,6 @@ def split_roles(role: str) -> list[str]:
     return [r for r in _SPLIT_RE.split(role) if r]
 
 
-def strip_body(chunk: str) -> str:
-    """成都市委 / 省人大常委会 / 徐州市人民政府 -> the place part (成都市, 省, 徐州市)."""
-    return _BODY_IN_CHUNK_RE.sub("", chunk)
-
-
 def place_level(name: str) -> str | None:
     """Which level letter a place name is at: 四川省 -> 省, 成都 / 广州 -> 市, 南沙区 -> 区, 大理 -> 州."""
     for p in gz.lookup(name):

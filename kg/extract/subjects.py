@@ -182,9 +182,6 @@ def find_event_candidates(text: str) -> list[Cand]:
     return out
 
 
-PROJECT_RE = re.compile(r"[\u4e00-\u9fff]{2,16}?项目")
-
-
 _PLACE_BEFORE_RE = re.compile("(?:" + lx._first_char_trie(list(lx.PLACES)) + ")[市县区]?$")
 _WORKS_RE = re.compile(r"项目|高速公路|铁路|城际铁路|大桥|隧道|机场|港区|码头|管廊")
 

@@ -156,9 +156,6 @@ def rule_executive(ctx: Ctx, s: int, e: int, ms) -> None:
         ctx.add("EXECUTIVE_OF", person, ms[k][2], {"role": tm.group(0)}, (s, e))
 
 
-_GOV_TITLE_RE = re.compile(r"[区市县省](?:委|长)|秘书长|书记|常委")
-
-
 def rule_attended(ctx: Ctx, s: int, e: int, ms) -> None:
     for m in _ATTENDS_RE.finditer(ctx.text[s:e]):
         vpos = s + m.start()
