@@ -60,6 +60,15 @@ def score(members: list[str]):
         return evaluate(tmp, items)
 
 
+def print_by_type(by_set: dict[str, dict]) -> None:
+    """One line per type: F1 (gold count) in each set's column."""
+    for t in sorted({t for per_type in by_set.values() for t in per_type}):
+        cells = [
+            f"{s.f1:.2f} ({s.tp + s.fn})" if (s := per_type.get(t)) else "-" for per_type in by_set.values()
+        ]
+        print(f"  {t:26}" + "".join(f"{c:>10}" for c in cells))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--details", choices=["A", "B", "dev", "dev-wide", "all", "examples", *SYNTHETIC])
@@ -94,21 +103,9 @@ def main() -> None:
     if args.types:
         names = list(reports)
         print("\nrelation F1 by type".ljust(28) + "".join(f"{n:>10}" for n in names))
-        types = sorted({t for rep in reports.values() for t in rep.relations_by_type})
-        for t in types:
-            cells = []
-            for n in names:
-                s = reports[n].relations_by_type.get(t)
-                cells.append(f"{s.f1:.2f} ({s.tp + s.fn})" if s else "-")
-            print(f"  {t:26}" + "".join(f"{c:>10}" for c in cells))
+        print_by_type({n: r.relations_by_type for n, r in reports.items()})
         print("entity F1 by type".ljust(28))
-        types = sorted({t for rep in reports.values() for t in rep.entities_by_type})
-        for t in types:
-            cells = []
-            for n in names:
-                s = reports[n].entities_by_type.get(t)
-                cells.append(f"{s.f1:.2f} ({s.tp + s.fn})" if s else "-")
-            print(f"  {t:26}" + "".join(f"{c:>10}" for c in cells))
+        print_by_type({n: r.entities_by_type for n, r in reports.items()})
     sys.stdout.flush()
 
 
