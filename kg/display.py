@@ -18,7 +18,7 @@ CURRENCY_ZH = {
     "JPY": "日元",
     "GBP": "英镑",
 }
-PROPERTY_ORDER = ("date", "amount", "role", "stake", "agreement", "syndicate", "rule")
+PROPERTY_ORDER = ("date", "amount", "role", "stake", "agreement", "syndicate", "rule", "extractor")
 LABELS = {
     "zh": {
         "date": "日期",
@@ -29,6 +29,7 @@ LABELS = {
         "agreement": "协议",
         "syndicate": "银团",
         "rule": "推导规则",
+        "extractor": "抽取方式",
         "total": "银团总额",
     },
     "en": {
@@ -40,6 +41,7 @@ LABELS = {
         "agreement": "agreement",
         "syndicate": "syndicate",
         "rule": "derived by",
+        "extractor": "extracted by",
         "total": "syndicate total",
     },
 }

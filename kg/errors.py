@@ -43,3 +43,7 @@ class Neo4jError(KgError):
 
 class ViewError(KgError):
     """The HTML view cannot be produced (e.g. unknown focus entity)."""
+
+
+class LlmError(KgError):
+    """The LLM endpoint failed or answered unusably for one article (never carries the API key)."""

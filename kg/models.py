@@ -71,6 +71,10 @@ class RelationProperties(_Model):
     rule: str | None = Field(
         default=None, description="Derived relations only (BRANCH_OF): the rule of kg that made it"
     )
+    extractor: str | None = Field(
+        default=None,
+        description="Which extractor found it: rules, llm or both (set by --extractor llm|hybrid only)",
+    )
 
 
 class ExtractedEntity(_Model):

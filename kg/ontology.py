@@ -88,6 +88,7 @@ RELATION_PROPERTY_KEYS: tuple[str, ...] = (
     "syndicate",
     "amount_scope",
     "rule",
+    "extractor",
 )
 
 # Chinese display names for views and tables.

@@ -152,6 +152,7 @@ def test_db_schema_comes_from_the_ontology():
         "syndicate",
         "amount_scope",
         "rule",
+        "extractor",
         "article_ids",
         "evidence",
         "kg_hash",

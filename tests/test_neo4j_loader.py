@@ -153,7 +153,7 @@ def test_exact_relation_statement_and_rows():
         "SET r.date = row.date, r.amount = row.amount, r.currency = row.currency, "
         "r.amount_text = row.amount_text, r.role = row.role, r.stake = row.stake, r.agreement = row.agreement, "
         "r.syndicate = row.syndicate, r.amount_scope = row.amount_scope, r.rule = row.rule, "
-        "r.article_ids = row.article_ids, r.evidence = row.evidence, r.kg_hash = row.hash\n"
+        "r.extractor = row.extractor, r.article_ids = row.article_ids, r.evidence = row.evidence, r.kg_hash = row.hash\n"
         "RETURN count(r) AS changed"
     )
     assert _hashless(step.rows) == [
@@ -171,6 +171,7 @@ def test_exact_relation_statement_and_rows():
             "syndicate": None,
             "amount_scope": None,
             "rule": None,
+            "extractor": None,
             "article_ids": ["a1", "a2"],
             "evidence": ["工行向临港集团提供1亿美元贷款。"],
         }
