@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from kg.commands import llm_opts as lo
 from kg.commands.common import (
     DEFAULT_TIMEOUT,
     ArticleTimeout,
@@ -92,29 +93,46 @@ def extract_cmd(
     max_mb: Annotated[float, typer.Option("--max-mb", min=0.001, help=MAX_MB_HELP)] = DEFAULT_MAX_MB,
     article_timeout: ArticleTimeout = DEFAULT_TIMEOUT,
     fields: Fields = None,
+    extractor: lo.Extractor = "rules",
+    concurrency: lo.Concurrency = 4,
+    llm_base_url: lo.BaseUrl = None,
+    llm_model: lo.Model = None,
+    llm_timeout: lo.Timeout = None,
+    llm_retries: lo.Retries = None,
+    llm_cache: lo.CacheDir = None,
 ) -> None:
     """Extract entities and relations from articles into a JSON Lines file (one article per line)."""
-    from kg.ingest.pipeline import extract_to_jsonl
+    from kg.ingest.pipeline import BatchExtractor, extract_to_jsonl
     from kg.ingest.records import parse_field_map
+    from kg.llm.run import llm_session
 
     failures = FailureReport()
-    with library_errors(), _progress("Extracting") as on_progress:
-        summary = extract_to_jsonl(
-            paths,
-            output,
-            max_mb=max_mb,
-            on_warning=print_warning,
-            on_progress=on_progress,
-            article_timeout=article_timeout,
-            on_failure=failures,
-            fields=parse_field_map(fields),
-        )
+    with library_errors():
+        config = lo.llm_config(extractor, llm_base_url, llm_model, llm_timeout, llm_retries, llm_cache)
+        field_map = parse_field_map(fields)
+        with (
+            llm_session(
+                extractor, paths, config, concurrency=concurrency, max_mb=max_mb, fields=field_map
+            ) as session,
+            _progress("Extracting") as on_progress,
+        ):
+            summary = extract_to_jsonl(
+                paths,
+                output,
+                max_mb=max_mb,
+                on_warning=print_warning,
+                on_progress=on_progress,
+                extractor=BatchExtractor(session.function, article_timeout, failures),
+                fields=field_map,
+            )
+    llm = session.stats.to_dict() if extractor != "rules" else None
     if as_json:
         print_json(
             {
                 "articles": summary.articles,
                 "failed": [f.model_dump() for f in summary.failed],
                 "per_article": [a.model_dump() for a in summary.per_article],
+                **({"llm": llm} if llm else {}),
             }
         )
     else:
@@ -128,6 +146,8 @@ def extract_cmd(
             f"Extracted {summary.articles} article(s): {summary.entities} entities, {summary.relations} "
             f"relations -> {summary.output}"
         )
+        if llm:
+            lo.print_llm_summary(llm)
     failures.finish(summary.failed)
 
 
@@ -143,25 +163,45 @@ def eval_cmd(
     max_mb: Annotated[float, typer.Option("--max-mb", min=0.001, help=MAX_MB_HELP)] = DEFAULT_MAX_MB,
     article_timeout: ArticleTimeout = DEFAULT_TIMEOUT,
     fields: Fields = None,
+    extractor: lo.Extractor = "rules",
+    concurrency: lo.Concurrency = 4,
+    llm_base_url: lo.BaseUrl = None,
+    llm_model: lo.Model = None,
+    llm_timeout: lo.Timeout = None,
+    llm_retries: lo.Retries = None,
+    llm_cache: lo.CacheDir = None,
 ) -> None:
     """Score extractions against gold annotations: entity and relation precision, recall, F1."""
-    from kg.evaluate import evaluate_paths
+    from kg.evaluate import evaluate_paths, is_extraction_file
     from kg.ingest.pipeline import BatchExtractor
     from kg.ingest.records import parse_field_map
+    from kg.llm.run import llm_session
 
     failures = FailureReport()
-    with library_errors(), _progress("Evaluating") as on_progress:
-        report = evaluate_paths(
-            gold,
-            paths,
-            max_mb=max_mb,
-            on_warning=print_warning,
-            on_progress=on_progress,
-            extractor=BatchExtractor(article_timeout=article_timeout, on_failure=failures),
-            fields=parse_field_map(fields),
-        )
+    with library_errors():
+        config = lo.llm_config(extractor, llm_base_url, llm_model, llm_timeout, llm_retries, llm_cache)
+        field_map = parse_field_map(fields)
+        articles = [p for p in paths if not is_extraction_file(p)]
+        with (
+            llm_session(
+                extractor, articles, config, concurrency=concurrency, max_mb=max_mb, fields=field_map
+            ) as session,
+            _progress("Evaluating") as on_progress,
+        ):
+            report = evaluate_paths(
+                gold,
+                paths,
+                max_mb=max_mb,
+                on_warning=print_warning,
+                on_progress=on_progress,
+                extractor=BatchExtractor(session.function, article_timeout, failures),
+                fields=field_map,
+            )
+    llm = session.stats.to_dict() if extractor != "rules" else None
     if as_json:
         data = report.model_dump(mode="json")
+        if llm:
+            data["llm"] = llm
         if not details:
             for a in data["per_article"]:
                 for k in (
@@ -198,6 +238,8 @@ def eval_cmd(
         say(f"Evidence exact: {ev.exact}/{ev.total} ({share})")
         if details:
             _print_details(report)
+        if llm:
+            lo.print_llm_summary(llm)
     for path in report.missing_gold:
         print_warning(f"{path}: no gold file in {report.gold_dir}")
     failures.finish(report.failed)

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from kg.commands import llm_opts as lo
 from kg.commands.common import (
     DEFAULT_TIMEOUT,
     ArticleTimeout,
@@ -44,9 +45,7 @@ def build(
     db: DB = Path("kg.db"),
     jobs: Annotated[int, Opt("--jobs", "-j", min=1, help="Worker processes for reading + extraction.")] = 1,
     aliases: Annotated[Path | None, Opt("--aliases", help="User alias file (aliases.yaml).")] = None,
-    extractor: Annotated[
-        str, Opt(help="Extractor as module:function.", hidden=True)
-    ] = "kg.extract:extract_article",
+    extractor: Annotated[str, Opt(help=lo.EXTRACTOR_HELP + " (Or a module:function of your own.)")] = "rules",
     batch: Annotated[int, Opt(min=1, help="Articles per store transaction.")] = 200,
     max_mb: Annotated[
         float,
@@ -55,10 +54,19 @@ def build(
     article_timeout: ArticleTimeout = DEFAULT_TIMEOUT,
     as_json: JSON = False,
     fields: Fields = None,
+    concurrency: lo.Concurrency = 4,
+    llm_base_url: lo.BaseUrl = None,
+    llm_model: lo.Model = None,
+    llm_timeout: lo.Timeout = None,
+    llm_retries: lo.Retries = None,
+    llm_cache: lo.CacheDir = None,
 ) -> None:
     """Read, extract, resolve and store articles (incremental: unchanged articles are skipped)."""
     from kg.ingest.records import parse_field_map
+    from kg.llm.run import EXTRACTORS, llm_session, unchanged_in_store
     from kg.pipeline import build_store
+
+    named = extractor if extractor in EXTRACTORS else "rules"
 
     failures = FailureReport()
     progress = Progress(
@@ -70,14 +78,26 @@ def build(
         transient=True,
         disable=as_json or not err_console.is_terminal,
     )
-    with library_errors(), progress:
+    with library_errors():
+        config = lo.llm_config(named, llm_base_url, llm_model, llm_timeout, llm_retries, llm_cache)
+        field_map = parse_field_map(fields)
+        session_cm = llm_session(
+            named,
+            paths,
+            config,
+            concurrency=concurrency,
+            max_mb=max_mb,
+            fields=field_map,
+            unchanged=unchanged_in_store(db),
+        )
+    with library_errors(), session_cm as session, progress:
         task = progress.add_task("build", total=None)
         summary = build_store(
             paths,
             db,
             jobs=jobs,
             aliases=aliases,
-            extractor=extractor,
+            extractor=session.spec if extractor in EXTRACTORS else extractor,
             batch=batch,
             max_mb=max_mb,
             article_timeout=article_timeout,
@@ -85,10 +105,11 @@ def build(
             on_failure=failures,
             on_warning=print_warning,
             on_wait=lambda: _waiting(db),
-            fields=parse_field_map(fields),
+            fields=field_map,
         )
+    llm = session.stats.to_dict() if named != "rules" else None
     if as_json:
-        print_json(summary.model_dump(mode="json"))
+        print_json({**summary.model_dump(mode="json"), **({"llm": llm} if llm else {})})
     else:
         ok = summary.new + summary.changed + summary.unchanged + summary.duplicate
         _out(f"Built {summary.db} from {summary.files} files in {summary.seconds:.2f} s")
@@ -99,6 +120,8 @@ def build(
         _out(f"entities: {summary.entities}, relations: {summary.relations}, evidence: {summary.evidence}")
         for rtype, n in summary.relations_by_type.items():
             _out(f"  {rtype}: {n}")
+        if llm:
+            lo.print_llm_summary(llm)
     failures.finish(summary.failed)
 
 

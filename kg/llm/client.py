@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from kg.errors import LlmError
@@ -48,8 +48,7 @@ class LlmStats:
                 setattr(self, k, getattr(self, k) + v)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("_lock")
+        data = {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}
         data["seconds"] = round(self.seconds, 3)
         return data
 

@@ -75,7 +75,9 @@ class LlmConfig:
         except ValueError as exc:
             raise LlmError(f"LLM settings: {exc}") from None
         if cfg.response_format not in RESPONSE_FORMATS:
-            raise LlmError(f"LLM settings: response format {cfg.response_format!r} is not one of schema, json, none")
+            raise LlmError(
+                f"LLM settings: response format {cfg.response_format!r} is not one of schema, json, none"
+            )
         return cfg
 
     def check(self) -> None:
@@ -108,7 +110,7 @@ def redact(text: str, config: LlmConfig) -> str:
     if config.api_key and len(config.api_key) >= 4:
         text = text.replace(config.api_key, "***")
     if "@" in config.base_url and "://" in config.base_url:
-        scheme, _, rest = config.base_url.partition("://")
+        rest = config.base_url.partition("://")[2]
         userinfo = rest.split("@", 1)[0]
         text = text.replace(userinfo + "@", "***@")
     return text

@@ -116,7 +116,10 @@ def parse_answer(content: str | None) -> Parsed:
     invalid = 0
     entities: list[LlmEntity] = []
     relations: list[LlmRelation] = []
-    for model, items, out in ((LlmEntity, lists["entities"], entities), (LlmRelation, lists["relations"], relations)):
+    for model, items, out in (
+        (LlmEntity, lists["entities"], entities),
+        (LlmRelation, lists["relations"], relations),
+    ):
         for item in items:
             try:
                 out.append(model.model_validate(item))

@@ -107,6 +107,10 @@ def _merge_properties(values: list[dict]) -> dict:
     out = {}
     keys = sorted({k for v in values for k in v})
     for k in keys:
+        if k == "extractor":  # found by the rules in one article and by the LLM in another: both
+            found = {v[k] for v in values if k in v}
+            out[k] = found.pop() if len(found) == 1 else "both"
+            continue
         counts = Counter(json.dumps(v[k], ensure_ascii=False) for v in values if k in v)
         best = min(counts.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
         out[k] = json.loads(best)
