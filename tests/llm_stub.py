@@ -146,9 +146,10 @@ class StubServer:
                 if reply.delay or stub.delay:
                     time.sleep(reply.delay or stub.delay)
                 if reply.status != 200:
-                    self._send(
-                        reply.status, {"error": {"message": f"stub status {reply.status}"}}, reply.headers
-                    )
+                    message = f"stub status {reply.status}"
+                    if reply.status == 401:  # a careless server that echoes the credentials back
+                        message += f" for {self.headers.get('Authorization', '')}"
+                    self._send(reply.status, {"error": {"message": message}}, reply.headers)
                     return
                 prompt = sum(len(m.get("content") or "") for m in body.get("messages", []))
                 completion = len(reply.content or "")
