@@ -388,3 +388,16 @@ def test_a_new_model_or_prompt_changes_the_extractor_tag(monkeypatch: pytest.Mon
     )
     assert "qwen2.5:14b-instruct" in extractor_tag("kg.llm:extract_article")
     assert extractor_tag("kg.extract:extract_article").endswith("@10")
+
+
+def test_the_extractor_mark_reaches_the_view_and_the_one_line_display() -> None:
+    from kg.display import properties_line
+    from kg.models import GraphRelation, RelationProperties
+    from kg.view.render import relation_properties
+
+    r = GraphRelation(
+        id="r1", type="SUBSIDIARY_OF", source="a", target="b", properties=RelationProperties(extractor="both")
+    )
+    assert relation_properties(r, "en") == [["extracted by", "both"]]
+    assert relation_properties(r, "zh") == [["抽取方式", "both"]]
+    assert properties_line({"date": "2022-01", "extractor": "llm"}) == "date=2022-01, extractor=llm"
