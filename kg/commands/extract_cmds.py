@@ -112,7 +112,13 @@ def extract_cmd(
         field_map = parse_field_map(fields)
         with (
             llm_session(
-                extractor, paths, config, concurrency=concurrency, max_mb=max_mb, fields=field_map
+                extractor,
+                paths,
+                config,
+                concurrency=concurrency,
+                max_mb=max_mb,
+                fields=field_map,
+                progress=lo.fetch_progress,
             ) as session,
             _progress("Extracting") as on_progress,
         ):
@@ -184,7 +190,13 @@ def eval_cmd(
         articles = [p for p in paths if not is_extraction_file(p)]
         with (
             llm_session(
-                extractor, articles, config, concurrency=concurrency, max_mb=max_mb, fields=field_map
+                extractor,
+                articles,
+                config,
+                concurrency=concurrency,
+                max_mb=max_mb,
+                fields=field_map,
+                progress=lo.fetch_progress,
             ) as session,
             _progress("Evaluating") as on_progress,
         ):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from kg.commands.common import say
+from kg.commands.common import err_console, say
 
 Opt = typer.Option
 EXTRACTOR_HELP = (
@@ -60,3 +63,18 @@ def print_llm_summary(stats: dict) -> None:
         f"{stats['relations_unknown_entity']} with unknown entities, {stats['invalid_items']} invalid items "
         f"({stats['relations_fuzzy']} evidence quotes matched fuzzily)"
     )
+
+
+@contextmanager
+def fetch_progress() -> Iterator[Callable[[int], None]]:
+    """A spinner with the articles answered so far (stderr, only on a terminal) while the model is asked."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("Asking the model: {task.completed} article(s) answered"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    ) as progress:
+        task = progress.add_task("ask", total=None)
+        yield lambda done: progress.update(task, completed=done)

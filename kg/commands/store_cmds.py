@@ -89,6 +89,7 @@ def build(
             max_mb=max_mb,
             fields=field_map,
             unchanged=unchanged_in_store(db),
+            progress=lo.fetch_progress,
         )
     with library_errors(), session_cm as session, progress:
         task = progress.add_task("build", total=None)

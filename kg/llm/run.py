@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -153,13 +153,20 @@ def prefetch(
     cache = AnswerCache(config.cache_dir)
     failed: dict[str, str] = {}
     client: ChatClient | None = None
+    fatal: list[LlmError] = []  # settings no request can work with (no URL, no openai): the run stops
     lock = threading.Lock()
 
     def get_client() -> ChatClient:
         nonlocal client
         with lock:
+            if fatal:
+                raise fatal[0]
             if client is None:
-                client = ChatClient(config, stats)
+                try:
+                    client = ChatClient(config, stats)
+                except LlmError as exc:
+                    fatal.append(exc)
+                    raise
             return client
 
     def one(article: Article) -> None:
@@ -191,6 +198,8 @@ def prefetch(
         finished, _ = wait(pending)
         _settle(finished, on_progress, done)
     stats.add(seconds=time.perf_counter() - started)
+    if fatal:
+        raise fatal[0]
     return stats, failed
 
 
@@ -213,10 +222,12 @@ def llm_session(
     max_mb: float = 64.0,
     fields: dict | None = None,
     unchanged: Callable[[str], Callable[[Article], bool]] | None = None,
+    progress: Callable[[], AbstractContextManager[Callable[[int], None]]] | None = None,
 ) -> Iterator[LlmSession]:
     """Run a batch with `extractor` (rules | llm | hybrid). For llm and hybrid: the fetch phase now, then
     the settings in the environment (cache-only) for the worker processes of the batch, restored after.
-    `unchanged(spec)` gives a predicate for articles the batch will skip anyway (kg build's store)."""
+    `unchanged(spec)` gives a predicate for articles the batch will skip anyway (kg build's store);
+    `progress()` a context giving the fetch phase's progress callback (articles done)."""
     if extractor not in EXTRACTORS:
         raise LlmError(f"unknown extractor {extractor!r}: use rules, llm or hybrid")
     session = LlmSession(extractor, EXTRACTORS[extractor])
@@ -230,9 +241,15 @@ def llm_session(
     try:
         config.apply()
         skip = unchanged(session.spec) if unchanged else None
-        _, session.failed = prefetch(
-            _articles(paths, max_mb, fields), config, concurrency=concurrency, skip=skip, stats=session.stats
-        )
+        with progress() if progress else nullcontext(None) as on_progress:
+            _, session.failed = prefetch(
+                _articles(paths, max_mb, fields),
+                config,
+                concurrency=concurrency,
+                skip=skip,
+                stats=session.stats,
+                on_progress=on_progress,
+            )
         replace(config, cache_only=True).apply()
         yield session
     finally:
