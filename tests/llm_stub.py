@@ -25,10 +25,19 @@ class Reply:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    windowed: bool = False  # answer only what the window contains (entities named, evidence quoted in it)
 
 
-def answer(data: dict) -> Reply:
-    return Reply(content=json.dumps(data, ensure_ascii=False))
+def answer(data: dict, *, windowed: bool = False) -> Reply:
+    return Reply(content=json.dumps(data, ensure_ascii=False), windowed=windowed)
+
+
+def within(data: dict, window: str) -> dict:
+    """The part of an answer a model shown only `window` could give."""
+    return {
+        "entities": [e for e in data["entities"] if any(f in window for f in [e["name"], *e["aliases"]])],
+        "relations": [r for r in data["relations"] if r["evidence"] in window],
+    }
 
 
 def fenced(data: dict) -> Reply:
@@ -96,6 +105,12 @@ class StubServer:
             return len(self.requests)
 
     def _next(self, body: dict) -> Reply:
+        reply, window = self._script(body)
+        if reply.windowed and reply.content:
+            return Reply(content=json.dumps(within(json.loads(reply.content), window), ensure_ascii=False))
+        return reply
+
+    def _script(self, body: dict) -> tuple[Reply, str]:
         window = ""
         for m in body.get("messages", []):
             content = m.get("content") or ""
@@ -108,8 +123,8 @@ class StubServer:
                 if window and window in text:
                     n = self.served.get(i, 0)
                     self.served[i] = n + 1
-                    return replies[min(n, len(replies) - 1)]
-        return self.default or Reply(content='{"entities": [], "relations": []}')
+                    return replies[min(n, len(replies) - 1)], window
+        return self.default or Reply(content='{"entities": [], "relations": []}'), window
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         stub = self

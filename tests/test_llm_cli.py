@@ -73,6 +73,19 @@ def test_gold_answers_score_f1_1_and_a_second_run_makes_no_request(env: StubServ
     assert scores(again)["relations"] == report["relations"]
 
 
+def test_long_articles_in_windows_lose_nothing(env: StubServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small windows: each request is answered only with what its window shows; merged, the gold is whole."""
+    monkeypatch.setenv("KG_LLM_WINDOW_TOKENS", "250")
+    for _path, text, gold in gold_articles():
+        env.add(text, answer(answer_from_gold(gold), windowed=True))
+    result = run("eval", "--extractor", "llm", "--gold", GOLD, ARTICLES, "--json")
+    assert result.exit_code == 0, result.output
+    report = scores(result)
+    assert (report["entities"]["f1"], report["relations"]["f1"]) == (1.0, 1.0)
+    assert report["llm"]["requests"] > 2 * 13  # the articles went in several windows each
+    assert report["llm"]["relations_ungrounded"] == 0
+
+
 def test_invented_facts_add_no_false_positive(env: StubServer) -> None:
     for _path, text, gold in gold_articles():
         data = answer_from_gold(gold)
