@@ -81,6 +81,8 @@ class StubServer:
         self.requests: list[dict[str, Any]] = []
         self.lock = threading.Lock()
         self.default: Reply | None = None  # for windows of unregistered articles
+        self.in_flight = 0
+        self.max_in_flight = 0  # the most requests the server held at once
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -158,8 +160,15 @@ class StubServer:
                     self._send(400, {"error": {"message": "response_format json_schema is not supported"}})
                     return
                 reply = stub._next(body)
-                if reply.delay or stub.delay:
-                    time.sleep(reply.delay or stub.delay)
+                with stub.lock:
+                    stub.in_flight += 1
+                    stub.max_in_flight = max(stub.max_in_flight, stub.in_flight)
+                try:
+                    if reply.delay or stub.delay:
+                        time.sleep(reply.delay or stub.delay)
+                finally:
+                    with stub.lock:
+                        stub.in_flight -= 1
                 if reply.status != 200:
                     message = f"stub status {reply.status}"
                     if reply.status == 401:  # a careless server that echoes the credentials back

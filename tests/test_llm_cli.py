@@ -86,6 +86,21 @@ def test_long_articles_in_windows_lose_nothing(env: StubServer, monkeypatch: pyt
     assert report["llm"]["relations_ungrounded"] == 0
 
 
+def test_requests_in_flight_never_exceed_the_concurrency(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KG_LLM_WINDOW_TOKENS", "250")  # several windows per article, asked side by side
+    with StubServer(delay=0.2) as stub:
+        for _path, text, gold in gold_articles():
+            stub.add(text, answer(answer_from_gold(gold), windowed=True))
+        result = run(
+            "extract", ARTICLES, "-o", str(tmp_path / "o.jsonl"), "--extractor", "llm", "--concurrency", "3",
+            "--llm-base-url", stub.base_url, "--llm-model", "m", "--llm-cache", str(tmp_path / "cache"),
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert 2 <= stub.max_in_flight <= 3 and stub.count() > 26
+
+
 def test_invented_facts_add_no_false_positive(env: StubServer) -> None:
     for _path, text, gold in gold_articles():
         data = answer_from_gold(gold)

@@ -14,7 +14,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -59,8 +59,10 @@ def fetch_answers(
     cache: AnswerCache,
     client: Callable[[], ChatClient] | None,
     stats: LlmStats,
+    pool: Executor | None = None,
 ) -> list[LlmAnswer]:
-    """The answers for every window of `article`: from the cache, else asked (client None: cache only)."""
+    """The answers for every window of `article`: from the cache, else asked (client None: cache only),
+    the windows one after another or, given a `pool`, side by side in it."""
     key = cache_key(article, config.model, config.window_tokens)
     cached = cache.get(key)
     if cached is not None:
@@ -73,7 +75,16 @@ def fetch_answers(
     if client is None:
         raise LlmError(cache.failure(key) or "no cached LLM answer (the fetch phase did not run)")
     c = client()
-    answers = [ask_window(c, article, w.text) for w in split_windows(article.text, config.window_tokens)]
+    windows = split_windows(article.text, config.window_tokens)
+    if pool is None:
+        answers = [ask_window(c, article, w.text) for w in windows]
+    else:
+        futures = [pool.submit(ask_window, c, article, w.text) for w in windows]
+        try:
+            answers = [f.result() for f in futures]
+        finally:
+            for f in futures:
+                f.cancel()  # one window failed: the article fails, its windows not yet asked are not
     meta = {"model": config.model, "prompt_version": PROMPT_VERSION, "schema_version": SCHEMA_VERSION}
     cache.put(key, [a.model_dump(mode="json") for a in answers], meta)
     return answers
@@ -171,7 +182,7 @@ def prefetch(
 
     def one(article: Article) -> None:
         try:
-            answers = fetch_answers(article, config, cache, get_client, stats)
+            answers = fetch_answers(article, config, cache, get_client, stats, requests)
         except LlmError as exc:
             problem = (str(exc).splitlines() or ["LLM request failed"])[0]
             cache.note_failure(cache_key(article, config.model, config.window_tokens), problem)
@@ -185,7 +196,11 @@ def prefetch(
 
     started = time.perf_counter()
     done = 0
-    with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="kg-llm") as pool:
+    # articles in one pool, their windows' requests in another: at most `concurrency` requests in flight
+    with (
+        ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="kg-llm-request") as requests,
+        ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="kg-llm") as pool,
+    ):
         pending: set[Future] = set()
         for article in articles:
             if skip is not None and skip(article):
