@@ -331,3 +331,45 @@ def test_cli_load_reload_and_query(clean, settings, tmp_path, examples_dir):
     assert out.exit_code == 0, out.stderr
     assert len(json.loads(out.stdout)) == 3
     assert os.environ.get("NEO4J_PASSWORD", "\0") not in first.stdout + out.stdout
+
+
+def test_hybrid_extractor_marks_reach_neo4j(clean, settings, tmp_path, examples_dir, monkeypatch):
+    """A hybrid build (rules + the stub LLM answering with the gold): every relation's `extractor` in the
+    store is the relationship property `r.extractor` in Neo4j, and rules-only relations have none."""
+    import sqlite3
+
+    from llm_stub import StubServer, answer, answer_from_gold
+
+    from kg.evaluate import gold_path_for
+    from kg.ingest.reader import collect_files, read_file
+    from kg.llm.config import LlmConfig
+    from kg.llm.run import llm_session
+    from kg.pipeline import build_store
+    from kg.store import read_graph
+
+    db = tmp_path / "kg.db"
+    with StubServer() as stub:
+        for f in collect_files([examples_dir / "articles"]):
+            for a in read_file(f):
+                gold = gold_path_for(examples_dir / "gold", a.path)
+                if gold.is_file():
+                    stub.add(a.text, answer(answer_from_gold(json.loads(gold.read_text(encoding="utf-8")))))
+        config = LlmConfig(base_url=stub.base_url, model="stub", cache_dir=str(tmp_path / "cache"))
+        with llm_session("hybrid", [examples_dir / "articles"], config) as session:
+            build_store([examples_dir / "articles"], db, extractor=session.spec)
+    conn = sqlite3.connect(db)
+    expected = dict(
+        conn.execute(
+            "SELECT coalesce(json_extract(properties, '$.extractor'), 'none'), count(*) FROM relations GROUP BY 1"
+        )
+    )
+    conn.close()
+    assert {"rules", "llm", "both"} <= set(expected)
+    write_graph(clean, read_graph(db), database=settings.database)
+    rows = _run(
+        clean,
+        settings,
+        "MATCH ()-[r]->() WHERE r.kg_hash IS NOT NULL AND type(r) <> 'MENTIONS' "
+        "RETURN coalesce(r.extractor, 'none') AS extractor, count(r) AS n",
+    )
+    assert {r["extractor"]: r["n"] for r in rows} == expected
