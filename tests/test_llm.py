@@ -401,3 +401,50 @@ def test_the_extractor_mark_reaches_the_view_and_the_one_line_display() -> None:
     assert relation_properties(r, "en") == [["extracted by", "both"]]
     assert relation_properties(r, "zh") == [["抽取方式", "both"]]
     assert properties_line({"date": "2022-01", "extractor": "llm"}) == "date=2022-01, extractor=llm"
+
+
+def test_retry_after_forms() -> None:
+    from kg.llm.client import retry_after
+
+    assert retry_after({"retry-after": "3"}) == 3.0
+    assert retry_after({"retry-after-ms": "250", "retry-after": "3"}) == 0.25
+    assert retry_after({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"}) is None
+    assert retry_after({}) is None and retry_after(None) is None
+
+
+def test_the_prompt_states_the_ontology_conventions_and_an_example_in_chinese() -> None:
+    from kg.llm.prompt import messages
+    from kg.llm.schema import answer_schema
+    from kg.ontology import EXTRACTED, EntityType
+
+    system, user = messages("标题", "2022-01-08", "正文")
+    text = system["content"]
+    assert all(t.value in text for t in EXTRACTED) and "BRANCH_OF" not in text
+    assert all(t.value in text for t in EntityType)
+    assert "逐字" in text and "标注规范" in text
+    assert "云帆智能（上海）有限公司" in text  # the worked example from examples/
+    assert "<<<\n正文\n>>>" in user["content"] and "2022-01-08" in user["content"]
+    schema = json.dumps(answer_schema(), ensure_ascii=False)
+    assert all(t.value in schema for t in EXTRACTED) and "BRANCH_OF" not in schema
+
+
+def test_the_cache_survives_corruption_and_clears_failure_notes(tmp_path: Path) -> None:
+    from kg.llm.cache import AnswerCache, cache_key
+    from kg.llm.run import fetch_answers
+
+    cache = AnswerCache(tmp_path)
+    cfg = LlmConfig(base_url="http://127.0.0.1:9/v1", model="m", cache_dir=str(tmp_path))
+    key = cache_key(ART, "m", cfg.window_tokens)
+    cache.note_failure(key, "server error (HTTP 500)")
+    stats = LlmStats()
+    with pytest.raises(LlmError, match=r"^server error \(HTTP 500\)$"):
+        fetch_answers(ART, cfg, cache, None, stats)  # cache only: the note is the error
+    with StubServer() as stub:
+        stub.add(TEXT, answer({"entities": ENTITIES}))
+        client = ChatClient(config(stub))
+        got = fetch_answers(ART, cfg, cache, lambda: client, stats)
+        assert len(got[0].entities) == 5 and cache.failure(key) is None
+        assert fetch_answers(ART, cfg, cache, lambda: client, stats) == got and stats.cache_hits == 1
+        next(tmp_path.glob("*/*.json")).write_text("{not json", encoding="utf-8")
+        assert fetch_answers(ART, cfg, cache, lambda: client, stats) == got
+        assert stub.count() == 2  # the corrupt entry was a miss, asked again

@@ -61,12 +61,17 @@ class Reply:
 
 
 def retry_after(headers: Any) -> float | None:
-    """Seconds from a Retry-After header (seconds form; an HTTP date is treated as absent)."""
-    try:
-        value = headers.get("retry-after") if headers is not None else None
-        return max(0.0, float(value)) if value is not None else None
-    except (TypeError, ValueError):
+    """Seconds from `retry-after-ms` (OpenAI) or `Retry-After` (seconds; an HTTP date counts as absent)."""
+    if headers is None:
         return None
+    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
+        try:
+            value = headers.get(name)
+            if value is not None:
+                return max(0.0, float(value) * scale)
+        except (TypeError, ValueError):
+            continue
+    return None
 
 
 class ChatClient:

@@ -118,10 +118,14 @@ class FoldedText:
         if len(q) < 4:
             return None, False
         best: tuple[float, int, int] | None = None
+        grams = {q[i : i + 2] for i in range(len(q) - 1)}
         for s, e in self.sentences():
             if e - s < len(q) * FUZZY_MIN:
                 continue
-            sm = SequenceMatcher(None, q, self.folded[s:e], autojunk=False)
+            sentence = self.folded[s:e]
+            if sum(g in sentence for g in grams) < len(grams) * FUZZY_MIN / 2:
+                continue  # cheap filter: too few of the quote's character pairs to match well
+            sm = SequenceMatcher(None, q, sentence, autojunk=False)
             blocks = [b for b in sm.get_matching_blocks() if b.size]
             share = sum(b.size for b in blocks) / len(q)
             if share >= FUZZY_MIN and (best is None or share > best[0]):
