@@ -448,3 +448,15 @@ def test_the_cache_survives_corruption_and_clears_failure_notes(tmp_path: Path) 
         next(tmp_path.glob("*/*.json")).write_text("{not json", encoding="utf-8")
         assert fetch_answers(ART, cfg, cache, lambda: client, stats) == got
         assert stub.count() == 2  # the corrupt entry was a miss, asked again
+
+
+def test_a_relation_stated_in_several_articles_merges_the_extractor_marks() -> None:
+    from kg.store.derive import _merge_properties
+
+    assert _merge_properties([{"extractor": "llm"}, {"extractor": "llm"}]) == {"extractor": "llm"}
+    assert _merge_properties([{"extractor": "llm"}, {"extractor": "rules"}]) == {"extractor": "both"}
+    assert _merge_properties([{"extractor": "llm", "date": "2022"}, {"date": "2022"}]) == {
+        "date": "2022",
+        "extractor": "both",
+    }  # an unmarked article's relation came from the rules
+    assert _merge_properties([{"date": "2022"}, {"date": "2022"}]) == {"date": "2022"}

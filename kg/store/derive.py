@@ -107,8 +107,8 @@ def _merge_properties(values: list[dict]) -> dict:
     out = {}
     keys = sorted({k for v in values for k in v})
     for k in keys:
-        if k == "extractor":  # found by the rules in one article and by the LLM in another: both
-            found = {v[k] for v in values if k in v}
+        if k == "extractor":  # rules in one article (unmarked there), the LLM in another: both
+            found = {v.get(k, "rules") for v in values}
             out[k] = found.pop() if len(found) == 1 else "both"
             continue
         counts = Counter(json.dumps(v[k], ensure_ascii=False) for v in values if k in v)
