@@ -104,21 +104,14 @@ def extract_cmd(
     """Extract entities and relations from articles into a JSON Lines file (one article per line)."""
     from kg.ingest.pipeline import BatchExtractor, extract_to_jsonl
     from kg.ingest.records import parse_field_map
-    from kg.llm.run import llm_session
 
     failures = FailureReport()
     with library_errors():
-        config = lo.llm_config(extractor, llm_base_url, llm_model, llm_timeout, llm_retries, llm_cache)
         field_map = parse_field_map(fields)
+        flags = (llm_base_url, llm_model, llm_timeout, llm_retries, llm_cache)
         with (
-            llm_session(
-                extractor,
-                paths,
-                config,
-                concurrency=concurrency,
-                max_mb=max_mb,
-                fields=field_map,
-                progress=lo.fetch_progress,
+            lo.session(
+                extractor, paths, flags, concurrency=concurrency, max_mb=max_mb, fields=field_map
             ) as session,
             _progress("Extracting") as on_progress,
         ):
@@ -181,22 +174,15 @@ def eval_cmd(
     from kg.evaluate import evaluate_paths, is_extraction_file
     from kg.ingest.pipeline import BatchExtractor
     from kg.ingest.records import parse_field_map
-    from kg.llm.run import llm_session
 
     failures = FailureReport()
     with library_errors():
-        config = lo.llm_config(extractor, llm_base_url, llm_model, llm_timeout, llm_retries, llm_cache)
         field_map = parse_field_map(fields)
-        articles = [p for p in paths if not is_extraction_file(p)]
+        flags = (llm_base_url, llm_model, llm_timeout, llm_retries, llm_cache)
+        articles = [p for p in paths if not is_extraction_file(p)]  # those extracted now
         with (
-            llm_session(
-                extractor,
-                articles,
-                config,
-                concurrency=concurrency,
-                max_mb=max_mb,
-                fields=field_map,
-                progress=lo.fetch_progress,
+            lo.session(
+                extractor, articles, flags, concurrency=concurrency, max_mb=max_mb, fields=field_map
             ) as session,
             _progress("Evaluating") as on_progress,
         ):

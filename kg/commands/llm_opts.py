@@ -78,3 +78,29 @@ def fetch_progress() -> Iterator[Callable[[int], None]]:
     ) as progress:
         task = progress.add_task("ask", total=None)
         yield lambda done: progress.update(task, completed=done)
+
+
+def session(
+    extractor: str,
+    paths: Any,
+    flags: tuple[Any, Any, Any, Any, Any],
+    *,
+    concurrency: int,
+    max_mb: float,
+    fields: Any,
+    unchanged: Any = None,
+) -> Any:
+    """The batch's extractor session (kg.llm.run.llm_session) from the command's options; `flags` are
+    --llm-base-url, --llm-model, --llm-timeout, --llm-retries, --llm-cache in that order."""
+    from kg.llm.run import llm_session
+
+    return llm_session(
+        extractor,
+        paths,
+        llm_config(extractor, *flags),
+        concurrency=concurrency,
+        max_mb=max_mb,
+        fields=fields,
+        unchanged=unchanged,
+        progress=fetch_progress,
+    )

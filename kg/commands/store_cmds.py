@@ -63,7 +63,7 @@ def build(
 ) -> None:
     """Read, extract, resolve and store articles (incremental: unchanged articles are skipped)."""
     from kg.ingest.records import parse_field_map
-    from kg.llm.run import EXTRACTORS, llm_session, unchanged_in_store
+    from kg.llm.run import EXTRACTORS, unchanged_in_store
     from kg.pipeline import build_store
 
     named = extractor if extractor in EXTRACTORS else "rules"
@@ -79,17 +79,16 @@ def build(
         disable=as_json or not err_console.is_terminal,
     )
     with library_errors():
-        config = lo.llm_config(named, llm_base_url, llm_model, llm_timeout, llm_retries, llm_cache)
         field_map = parse_field_map(fields)
-        session_cm = llm_session(
+        flags = (llm_base_url, llm_model, llm_timeout, llm_retries, llm_cache)
+        session_cm = lo.session(
             named,
             paths,
-            config,
+            flags,
             concurrency=concurrency,
             max_mb=max_mb,
             fields=field_map,
             unchanged=unchanged_in_store(db),
-            progress=lo.fetch_progress,
         )
     with library_errors(), session_cm as session, progress:
         task = progress.add_task("build", total=None)
