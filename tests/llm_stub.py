@@ -25,6 +25,7 @@ class Reply:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    finish_reason: str = "stop"
     windowed: bool = False  # answer only what the window contains (entities named, evidence quoted in it)
 
 
@@ -188,7 +189,7 @@ class StubServer:
                             {
                                 "index": 0,
                                 "message": {"role": "assistant", "content": reply.content},
-                                "finish_reason": "stop",
+                                "finish_reason": reply.finish_reason,
                             }
                         ],
                         "usage": {

@@ -460,3 +460,14 @@ def test_a_relation_stated_in_several_articles_merges_the_extractor_marks() -> N
         "extractor": "both",
     }  # an unmarked article's relation came from the rules
     assert _merge_properties([{"date": "2022"}, {"date": "2022"}]) == {"date": "2022"}
+
+
+def test_an_answer_cut_off_at_the_output_limit_says_so_without_a_repair_round() -> None:
+    cut = json.dumps({"entities": ENTITIES}, ensure_ascii=False)[:60]
+    with StubServer() as stub:
+        stub.add(TEXT, Reply(content=cut, finish_reason="length"))
+        with pytest.raises(
+            LlmError, match="^answer cut off at the server's output limit .*KG_LLM_WINDOW_TOKENS"
+        ):
+            ask_window(ChatClient(config(stub)), ART, TEXT)
+        assert stub.count() == 1

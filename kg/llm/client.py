@@ -58,6 +58,7 @@ class Reply:
     content: str
     tokens_in: int
     tokens_out: int
+    finish_reason: str = "stop"
 
 
 def retry_after(headers: Any) -> float | None:
@@ -134,13 +135,14 @@ class ChatClient:
     def _reply(self, resp: Any) -> Reply:
         try:
             content = resp.choices[0].message.content or ""
+            finish = str(resp.choices[0].finish_reason or "stop")
         except (AttributeError, IndexError, TypeError):
             raise self._error("answer has no message content") from None
         usage = getattr(resp, "usage", None)
         tin = int(getattr(usage, "prompt_tokens", 0) or 0)
         tout = int(getattr(usage, "completion_tokens", 0) or 0)
         self.stats.add(tokens_in=tin, tokens_out=tout)
-        return Reply(content, tin, tout)
+        return Reply(content, tin, tout, finish)
 
     def _error(self, message: str) -> LlmError:
         first = (message.splitlines() or [""])[0]

@@ -43,6 +43,11 @@ def ask_window(client: ChatClient, article: Article, window: str) -> LlmAnswer:
     try:
         parsed = parse_answer(reply.content)
     except AnswerError as exc:
+        if reply.finish_reason == "length":  # cut off: a repair would be cut off too
+            raise LlmError(
+                f"answer cut off at the server's output limit ({exc}); lower KG_LLM_WINDOW_TOKENS "
+                "or raise the server's context"
+            ) from None
         client.stats.add(repairs=1)
         again = client.complete(repair_messages(msgs, reply.content, str(exc)))
         try:
