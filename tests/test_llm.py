@@ -471,3 +471,16 @@ def test_an_answer_cut_off_at_the_output_limit_says_so_without_a_repair_round() 
         ):
             ask_window(ChatClient(config(stub)), ART, TEXT)
         assert stub.count() == 1
+
+
+def test_the_prompt_examples_survive_grounding_whole() -> None:
+    """The worked examples teach the model the format: each must pass kg's own checks untouched."""
+    from kg.llm.prompt import _examples
+
+    for n, example in enumerate(_examples()):
+        article = Article(id=f"x{n}", path=f"x{n}", title="", date="2023-05-20", text=example["text"])
+        stats = GroundStats()
+        ex = ground_answers(article, [LlmAnswer.model_validate(example["answer"])], stats)
+        assert stats.as_counts() == GroundStats().as_counts(), example["source"]
+        assert len(ex.entities) == len(example["answer"]["entities"])
+        assert len(ex.relations) == len(example["answer"]["relations"])

@@ -90,7 +90,7 @@ def test_requests_in_flight_never_exceed_the_concurrency(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("KG_LLM_WINDOW_TOKENS", "250")  # several windows per article, asked side by side
-    with StubServer(delay=0.2) as stub:
+    with StubServer(delay=0.05) as stub:
         for _path, text, gold in gold_articles():
             stub.add(text, answer(answer_from_gold(gold), windowed=True))
         result = run(

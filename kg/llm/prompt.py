@@ -1,5 +1,5 @@
 """The prompt (in Chinese): the ontology with directions and cues, the annotation conventions of the gold
-(shared/corpus/dev-wide/README.md), one worked example from examples/, then the article window.
+(shared/corpus/dev-wide/README.md), two worked examples from examples/, then the article window.
 
 PROMPT_VERSION is part of the cache key and of the extractor tag: change the wording, bump it, and
 `kg build` re-extracts (and re-asks the model) instead of mixing answers of two prompts.
@@ -79,7 +79,10 @@ def system_prompt() -> str:
             f"- {rtype.value}：{direction}；线索：{cues}；端点类型：{types}"
             + (f"；属性：{props}" if props else "")
         )
-    example = _examples()[0]
+    examples = "\n\n".join(
+        f"示例{n}（{e['source']}）\n文本：\n{e['text']}\n\n输出：\n{json.dumps(e['answer'], ensure_ascii=False)}"
+        for n, e in enumerate(_examples(), start=1)
+    )
     return (
         "你是金融新闻信息抽取助手。请从给定的中文新闻文本中抽取实体和关系，构建企业合作知识图谱。\n\n"
         f"## 实体类型\n{ENTITY_TYPES}\n\n"
@@ -90,8 +93,7 @@ def system_prompt() -> str:
         '"relations": [{"source": "实体名称", "type": "SUBSIDIARY_OF", "target": "实体名称", '
         '"evidence": "原文句子", "properties": {}}]}\n'
         "source 和 target 必须是 entities 中的 name 或 alias。不要输出字符位置。\n\n"
-        "## 示例\n"
-        f"文本：\n{example['text']}\n\n输出：\n{json.dumps(example['answer'], ensure_ascii=False)}"
+        f"## 示例\n{examples}"
     )
 
 
