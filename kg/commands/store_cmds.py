@@ -55,10 +55,19 @@ def build(
     article_timeout: ArticleTimeout = DEFAULT_TIMEOUT,
     as_json: JSON = False,
     fields: Fields = None,
+    from_extractions: Annotated[
+        bool,
+        Opt(
+            "--from-extractions",
+            help="PATHS are extraction JSON Lines (kg extract output, Spark shards, directories of them): "
+            "store them without extracting.",
+        ),
+    ] = False,
 ) -> None:
     """Read, extract, resolve and store articles (incremental: unchanged articles are skipped)."""
     from kg.ingest.records import parse_field_map
     from kg.pipeline import build_store
+    from kg.shards import build_from_extractions
 
     failures = FailureReport()
     progress = Progress(
@@ -72,21 +81,32 @@ def build(
     )
     with library_errors(), progress:
         task = progress.add_task("build", total=None)
-        summary = build_store(
-            paths,
-            db,
-            jobs=jobs,
-            aliases=aliases,
-            extractor=extractor,
-            batch=batch,
-            max_mb=max_mb,
-            article_timeout=article_timeout,
-            on_progress=lambda done, total: progress.update(task, completed=done, total=total),
-            on_failure=failures,
-            on_warning=print_warning,
-            on_wait=lambda: _waiting(db),
-            fields=parse_field_map(fields),
-        )
+        if from_extractions:
+            summary = build_from_extractions(
+                paths,
+                db,
+                aliases=aliases,
+                batch=batch,
+                on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+                on_failure=failures,
+                on_wait=lambda: _waiting(db),
+            )
+        else:
+            summary = build_store(
+                paths,
+                db,
+                jobs=jobs,
+                aliases=aliases,
+                extractor=extractor,
+                batch=batch,
+                max_mb=max_mb,
+                article_timeout=article_timeout,
+                on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+                on_failure=failures,
+                on_warning=print_warning,
+                on_wait=lambda: _waiting(db),
+                fields=parse_field_map(fields),
+            )
     if as_json:
         print_json(summary.model_dump(mode="json"))
     else:
