@@ -37,8 +37,9 @@ _NUMBERED = re.compile(r"^(.*):(\d+)$")
 
 
 def shard_files(paths: Iterable[str | Path]) -> list[Path | Failure]:
-    """Extraction files under `paths`: directories recursively (sorted; hidden and `_`-prefixed entries, like
-    Spark's `_SUCCESS`, skipped), files as given. A missing path is a Failure."""
+    """Extraction files under `paths`: directories recursively (*.jsonl, *.ndjson, *.json, gzipped too, and
+    Spark's part-* files; sorted; hidden and `_`-prefixed entries, like `_SUCCESS`, skipped), files as
+    given. A missing path is a Failure."""
     out: list[Path | Failure] = []
     for p in map(Path, paths):
         if p.is_dir():
@@ -46,7 +47,7 @@ def shard_files(paths: Iterable[str | Path]) -> list[Path | Failure]:
                 f
                 for f in p.rglob("*")
                 if f.is_file()
-                and f.name.endswith(SHARD_SUFFIXES)
+                and (f.name.endswith(SHARD_SUFFIXES) or f.name.startswith("part-"))  # Spark's part files
                 and not any(part.startswith((".", "_")) for part in f.relative_to(p).parts)
             ]
             out.extend(sorted(found, key=lambda f: f.relative_to(p).as_posix()))

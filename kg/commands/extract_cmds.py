@@ -16,6 +16,7 @@ from kg.commands.common import (
     FailureReport,
     Fields,
     err_console,
+    fail,
     library_errors,
     print_json,
     print_table,
@@ -92,11 +93,31 @@ def extract_cmd(
     max_mb: Annotated[float, typer.Option("--max-mb", min=0.001, help=MAX_MB_HELP)] = DEFAULT_MAX_MB,
     article_timeout: ArticleTimeout = DEFAULT_TIMEOUT,
     fields: Fields = None,
+    spark: Annotated[
+        str | None,
+        typer.Option(
+            "--spark",
+            metavar="MASTER",
+            help="Extract on Spark (local[2], spark://host:7077, yarn; needs kg[spark]): -o is then a new "
+            "directory of JSON Lines part files for `kg build --from-extractions`.",
+        ),
+    ] = None,
+    table: Annotated[
+        str | None,
+        typer.Option(
+            "--table",
+            metavar="FORMAT",
+            help="With --spark: PATHS are parquet or json tables (text, title, date, url columns).",
+        ),
+    ] = None,
 ) -> None:
     """Extract entities and relations from articles into a JSON Lines file (one article per line)."""
     from kg.ingest.pipeline import extract_to_jsonl
     from kg.ingest.records import parse_field_map
 
+    if spark or table:
+        _extract_on_spark(paths, output, spark, table, parse_field_map(fields), max_mb, as_json)
+        return
     failures = FailureReport()
     with library_errors(), _progress("Extracting") as on_progress:
         summary = extract_to_jsonl(
@@ -124,6 +145,42 @@ def extract_cmd(
                 [[a.path, str(a.entities), str(a.relations)] for a in summary.per_article],
                 right=frozenset({"entities", "relations"}),
             )
+        say(
+            f"Extracted {summary.articles} article(s): {summary.entities} entities, {summary.relations} "
+            f"relations -> {summary.output}"
+        )
+    failures.finish(summary.failed)
+
+
+def _extract_on_spark(
+    paths: list[Path],
+    output: Path,
+    master: str | None,
+    table: str | None,
+    fields,
+    max_mb: float,
+    as_json: bool,
+) -> None:
+    """`kg extract --spark`: kg.spark.extract_on_spark, with `kg extract`'s messages."""
+    from kg.spark import extract_on_spark
+
+    if not master:
+        raise fail("--table needs --spark MASTER")
+    failures = FailureReport()
+    with library_errors():
+        summary = extract_on_spark(
+            paths,
+            output,
+            master=master,
+            table=table,
+            fields=fields or None,
+            max_mb=max_mb,
+            on_warning=print_warning,
+            on_failure=failures,
+        )
+    if as_json:
+        print_json({"articles": summary.articles, "failed": [f.model_dump() for f in summary.failed]})
+    else:
         say(
             f"Extracted {summary.articles} article(s): {summary.entities} entities, {summary.relations} "
             f"relations -> {summary.output}"
