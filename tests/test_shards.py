@@ -226,3 +226,13 @@ def test_real_corpus_from_extractions_equals_build(dev_corpus: Path, tmp_path: P
     shards = write_shards(lines, tmp_path / "shards", 4, 7)
     run("build", "--from-extractions", str(shards), "--db", str(tmp_path / "lines.db"))
     assert export(tmp_path / "lines.db") == export(tmp_path / "files.db")
+
+
+def test_extraction_options_are_refused_not_ignored(tmp_path: Path) -> None:
+    (tmp_path / "x.jsonl").write_text("", encoding="utf-8")
+    for option in (["--jobs", "2"], ["--fields", "text=body"], ["--article-timeout", "5"]):
+        result = run("build", "--from-extractions", str(tmp_path / "x.jsonl"), *option, code=1)
+        assert result.stderr == (
+            f"Error: {option[0]} does not apply to --from-extractions (the lines are already extracted)\n"
+        )
+    assert not (tmp_path / "kg.db").exists()

@@ -14,6 +14,7 @@ from kg.commands.common import (
     FailureReport,
     Fields,
     err_console,
+    fail,
     library_errors,
     print_json,
     print_warning,
@@ -69,6 +70,14 @@ def build(
     from kg.pipeline import build_store
     from kg.shards import build_from_extractions
 
+    if from_extractions:
+        _check_extracted_options(
+            jobs=jobs != 1,
+            extractor=extractor != "kg.extract:extract_article",
+            max_mb=max_mb != DEFAULT_MAX_MB,
+            article_timeout=article_timeout != DEFAULT_TIMEOUT,
+            fields=fields is not None,
+        )
     failures = FailureReport()
     progress = Progress(
         TextColumn("building"),
@@ -120,6 +129,14 @@ def build(
         for rtype, n in summary.relations_by_type.items():
             _out(f"  {rtype}: {n}")
     failures.finish(summary.failed)
+
+
+def _check_extracted_options(**given: bool) -> None:
+    """Options about reading and extracting mean nothing for lines already extracted: say so, not ignore."""
+    for name, is_given in given.items():
+        if is_given:
+            option = "--" + name.replace("_", "-")
+            raise fail(f"{option} does not apply to --from-extractions (the lines are already extracted)")
 
 
 def forget(
