@@ -32,6 +32,7 @@ from kg.ingest.decode import DEFAULT_MAX_MB
 from kg.ingest.pipeline import ExtractSummary, Failure
 
 TABLE_FORMATS = ("parquet", "json")
+LOG_CONFIG = Path(__file__).resolve().parent / "data" / "log4j2-spark.properties"
 _PY_EXCEPTION = re.compile(r"^[\w.]*(Error|Exception|Interrupt): ")
 Record = tuple  # ("line", text, entities, relations) | ("failure", path, error) | ("warning", message)
 
@@ -125,6 +126,7 @@ def spark_session(master: str | None, app_name: str = "kg extract") -> tuple[Any
         builder = builder.master(master)
     if (master or "").startswith("local"):
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        builder = builder.config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={LOG_CONFIG}")
     builder = builder.config("spark.ui.showConsoleProgress", "false")
     try:
         session = builder.getOrCreate()
