@@ -190,9 +190,9 @@ def _build(
     on_progress: ProgressHandler | None,
     on_failure: FailureHandler | None,
 ) -> BuildSummary:
-    from kg.pipeline import _fill_counts
+    from kg.pipeline import finish_build
     from kg.resolve import AliasConfig
-    from kg.store.derive import derive_graph, store_alias_config
+    from kg.store.derive import store_alias_config
     from kg.store.schema import connect, get_meta
     from kg.store.write import transaction
 
@@ -232,10 +232,7 @@ def _build(
             if on_progress:
                 on_progress(done, len(files))
         flush()
-        if get_meta(conn, "dirty", "0") == "1":
-            derive_graph(conn)
-            summary.derived = True
-        _fill_counts(conn, summary)
+        finish_build(conn, summary)
     finally:
         conn.close()
     summary.failed.sort(key=lambda f: path_order(f.path))

@@ -77,6 +77,7 @@ def test_shards_equal_kg_extract_and_build_from_them_equals_kg_build(
     shards = shard_lines(tmp_path / "shards")
     assert len(shards) == len(local) == summary.articles == 213 and summary.failed == []
     assert sort_lines(shards) == sort_lines(local)
+    assert shards == local  # and with files, the part files even keep `kg extract`'s order
     assert len(list((tmp_path / "shards").glob("part-*"))) == 5
 
     run("build", *map(str, corpus), "--db", str(tmp_path / "files.db"), "--jobs", "2")
@@ -141,9 +142,14 @@ def test_cli_failures_are_named_and_the_rest_extracted(spark, examples_dir: Path
     assert again.stderr == f"Error: {out}: already exists (Spark writes the shards into a new directory)\n"
 
 
-def test_table_without_spark_is_one_line(tmp_path: Path) -> None:
+def test_table_without_spark_and_a_timeout_with_spark_are_one_line(tmp_path: Path) -> None:
     result = run("extract", str(tmp_path), "--table", "json", "-o", str(tmp_path / "o"), code=1)
     assert result.stderr == "Error: --table needs --spark MASTER\n"
+    result = run("extract", str(tmp_path), "--spark", "local[1]", "--article-timeout", "5", "-o", "o", code=1)
+    assert (
+        result.stderr
+        == "Error: --article-timeout does not apply to --spark (Spark's task retries are the guard)\n"
+    )
 
 
 def test_spark_problem_finds_the_python_error() -> None:

@@ -116,6 +116,8 @@ def extract_cmd(
     from kg.ingest.records import parse_field_map
 
     if spark or table:
+        if article_timeout != DEFAULT_TIMEOUT:
+            raise fail("--article-timeout does not apply to --spark (Spark's task retries are the guard)")
         _extract_on_spark(paths, output, spark, table, parse_field_map(fields), max_mb, as_json)
         return
     failures = FailureReport()
