@@ -211,7 +211,8 @@ def spark_problem(exc: BaseException) -> str:
     """The line that says what went wrong in a failed Spark job: the Python worker's exception if there
     is one (a Py4JJavaError carries it deep in a Java stack trace), else the error's first line."""
     lines = str(exc).splitlines()
-    for line in lines:
+    start = next((i for i, line in enumerate(lines) if line.startswith("Traceback")), 0)
+    for line in lines[start:]:
         if _PY_EXCEPTION.match(line):
             return line.strip()
     return (lines or [type(exc).__name__])[0].strip()

@@ -154,7 +154,7 @@ def test_table_without_spark_and_a_timeout_with_spark_are_one_line(tmp_path: Pat
 
 def test_spark_problem_finds_the_python_error() -> None:
     java = (
-        "An error occurred while calling o49.saveAsTextFile.\n: org.apache.spark.SparkException: Job aborted.\n"
+        "An error occurred while calling o49.saveAsTextFile.\norg.apache.spark.SparkException: Job aborted.\n"
         "Traceback (most recent call last):\n  File x, line 1\n"
         "kg.errors.ExtractError: the extractor (kg.extract.extract_article) is not available: No module named 'x'\n"
         "\tat org.apache.spark.api.python.BasePythonRunner"
