@@ -59,60 +59,73 @@ def spark():
         session.stop()
 
 
+TABLE_ROWS = 12
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory, examples_dir: Path) -> list[Path]:
-    d = tmp_path_factory.mktemp("spark") / "generated"
+    """200 generated articles (Markdown), the examples, and a JSON Lines table of 12 more (news.jsonl)."""
+    base = tmp_path_factory.mktemp("spark")
+    d = base / "generated"
     d.mkdir()
     for name, text in generated(200, 13):
         (d / f"{name}.md").write_text(text, encoding="utf-8")
-    return [d, examples_dir / "articles"]
+    records = [
+        {
+            "title": f"第{k}号",
+            "date": f"2023-05-0{k % 9 + 1}",
+            "url": f"https://news.example/{k}",
+            "text": text,
+        }
+        for k, (_, text) in enumerate(generated(TABLE_ROWS, 21))
+    ]
+    (base / "table").mkdir()
+    table = base / "table" / "news.jsonl"
+    table.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return [d, examples_dir / "articles", table]
+
+
+@pytest.fixture(scope="module")
+def local(corpus: list[Path], tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """What `kg extract` writes for the whole corpus."""
+    out = tmp_path_factory.mktemp("local") / "local.jsonl"
+    run("extract", *map(str, corpus), "-o", str(out))
+    return out.read_text(encoding="utf-8").splitlines()
 
 
 def test_shards_equal_kg_extract_and_build_from_them_equals_kg_build(
-    spark, corpus: list[Path], tmp_path: Path
+    spark, corpus: list[Path], local: list[str], tmp_path: Path
 ) -> None:
-    run("extract", *map(str, corpus), "-o", str(tmp_path / "local.jsonl"))
-    local = (tmp_path / "local.jsonl").read_text(encoding="utf-8").splitlines()
     summary = extract_on_spark(corpus, tmp_path / "shards", spark=spark, partitions=5)
     shards = shard_lines(tmp_path / "shards")
-    assert len(shards) == len(local) == summary.articles == 213 and summary.failed == []
+    assert len(shards) == len(local) == summary.articles == 225 and summary.failed == []
     assert sort_lines(shards) == sort_lines(local)
     assert shards == local  # and with files, the part files even keep `kg extract`'s order
     assert len(list((tmp_path / "shards").glob("part-*"))) == 5
 
-    run("build", *map(str, corpus), "--db", str(tmp_path / "files.db"), "--jobs", "2")
+    run("build", *map(str, corpus), "--db", str(tmp_path / "files.db"))
     result = run("build", "--from-extractions", str(tmp_path / "shards"), "--db", str(tmp_path / "shards.db"))
-    assert "213 new, 0 changed, 0 unchanged, 0 duplicate, 0 failed (213 stored)" in result.stdout
+    assert "225 new, 0 changed, 0 unchanged, 0 duplicate, 0 failed (225 stored)" in result.stdout
     assert export(tmp_path / "shards.db") == export(tmp_path / "files.db")
 
 
-def test_tables_json_and_parquet(spark, tmp_path: Path) -> None:
+def test_tables_json_and_parquet(spark, corpus: list[Path], local: list[str], tmp_path: Path) -> None:
     """A JSON table reads like `kg extract` reads the same JSON Lines file (paths FILE:N); a Parquet table
     with the same rows gives the same lines under its own name."""
-    records = [
-        {
-            "title": f"第{k}号",
-            "date": "2023-05-0" + str(k % 9 + 1),
-            "url": f"https://news.example/{k}",
-            "text": text,
-        }
-        for k, (_, text) in enumerate(generated(12, 21))
-    ]
-    table = tmp_path / "news.jsonl"
-    table.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
-    run("extract", str(table), "-o", str(tmp_path / "local.jsonl"))
-    local = sort_lines((tmp_path / "local.jsonl").read_text(encoding="utf-8").splitlines())
-    assert len(local) == 12 and json.loads(local[0])["article"]["url"].startswith("https://news.example/")
+    table = corpus[-1]
+    expected = sort_lines([x for x in local if json.loads(x)["article"]["path"].startswith(f"{table}:")])
+    assert len(expected) == TABLE_ROWS
+    assert json.loads(expected[0])["article"]["url"].startswith("https://news.example/")
 
     extract_on_spark([table], tmp_path / "from_json", spark=spark, table="json")
-    assert sort_lines(shard_lines(tmp_path / "from_json")) == local
+    assert sort_lines(shard_lines(tmp_path / "from_json")) == expected
 
     parquet = tmp_path / "news.parquet"
-    spark.createDataFrame(records).coalesce(1).write.parquet(str(parquet))
+    spark.read.json(str(table)).coalesce(1).write.parquet(str(parquet))
     summary = extract_on_spark([parquet], tmp_path / "from_parquet", spark=spark, table="parquet")
-    assert summary.articles == 12
+    assert summary.articles == TABLE_ROWS
     renamed = [x.replace(f'"{parquet}:', f'"{table}:') for x in shard_lines(tmp_path / "from_parquet")]
-    assert sort_lines(renamed) == local
+    assert sort_lines(renamed) == expected
 
 
 def test_cli_failures_are_named_and_the_rest_extracted(spark, examples_dir: Path, tmp_path: Path) -> None:
