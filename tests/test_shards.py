@@ -4,6 +4,7 @@ bad lines are one error each (file:line) and the rest is stored."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import random
 from pathlib import Path
@@ -88,6 +89,12 @@ def test_from_extractions_exports_like_build_on_the_files(
         db = tmp_path / f"s{n}.db"
         run("build", "--from-extractions", str(shards), "--db", str(db))
         assert export(db) == export(files_db), f"{n} shards"
+    gz = tmp_path / "gz"
+    gz.mkdir()
+    with gzip.open(gz / "part-00000.gz", "wt", encoding="utf-8") as fh:  # Spark's compressed part files
+        fh.write("\n".join(lines) + "\n")
+    run("build", "--from-extractions", str(gz), "--db", str(tmp_path / "gz.db"))
+    assert export(tmp_path / "gz.db") == export(files_db)
     # one shard at a time, in reverse order, into one store: the same graph again
     db = tmp_path / "one_by_one.db"
     for part in sorted((tmp_path / "shards5").glob("part-*"), reverse=True):

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import runpy
+import sys
 from pathlib import Path
 
 import pytest
@@ -176,3 +178,30 @@ def test_spark_problem_finds_the_python_error() -> None:
         "kg.errors.ExtractError: the extractor (kg.extract.extract_article) is not available: No module named 'x'"
     )
     assert spark_problem(RuntimeError("plain\nmore")) == "plain"
+
+
+def test_the_spark_submit_entry(
+    spark,
+    examples_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`spark-submit scripts/spark_extract.py …` runs kg.spark.main (here in the module's session)."""
+    from kg.spark import main
+
+    good = examples_dir / "articles" / "liyang_storage_jv.md"
+    assert main([str(good), "-o", str(tmp_path / "out"), "--partitions", "1"]) == 0
+    assert (
+        capsys.readouterr().out
+        == f"Extracted 1 article(s): 12 entities, 17 relations -> {tmp_path / 'out'}\n"
+    )
+    assert [json.loads(x)["article"]["path"] for x in shard_lines(tmp_path / "out")] == [str(good)]
+    script = Path(__file__).resolve().parent.parent / "scripts" / "spark_extract.py"
+    monkeypatch.setattr(sys, "argv", [str(script), str(tmp_path / "gone.md"), "-o", str(tmp_path / "o2")])
+    with pytest.raises(SystemExit) as exit_:
+        runpy.run_path(str(script), run_name="__main__")
+    assert exit_.value.code == 1
+    assert capsys.readouterr().err == (
+        f"Error: no article files in {tmp_path / 'gone.md'} (nothing extracted)\n"
+    )
