@@ -98,7 +98,7 @@ def extract_cmd(
         typer.Option(
             "--spark",
             metavar="MASTER",
-            help="Extract on Spark (local[2], spark://host:7077, yarn; needs kg[spark]): -o is then a new "
+            help="Extract on Spark (local[2], spark://host:7077, yarn; needs the spark extra and Java 17): -o is then a new "
             "directory of JSON Lines part files for `kg build --from-extractions`.",
         ),
     ] = None,
