@@ -107,6 +107,14 @@ class ArticleRef(_Model):
     title: str = ""
     date: str | None = None
     url: str | None = None
+    content_hash: str | None = Field(
+        default=None,
+        description="kg's hash of what the extractor saw plus the extractor tag (`kg build` compares it to "
+        "skip unchanged articles; `kg build --from-extractions` stores it)",
+    )
+    extractor: str | None = Field(
+        default=None, description="The extractor that made the line, as module:function@version"
+    )
 
 
 class Extraction(_Model):

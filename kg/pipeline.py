@@ -184,7 +184,7 @@ def _build_store(
     """build_store inside its lock and store-error translation."""
     from kg.ingest import DEFAULT_MAX_MB
     from kg.resolve import AliasConfig
-    from kg.store.derive import derive_graph, store_alias_config
+    from kg.store.derive import store_alias_config
     from kg.store.schema import connect, get_meta
     from kg.store.write import article_status, transaction, write_rows
 
@@ -244,15 +244,24 @@ def _build_store(
                 if on_progress:
                     on_progress(done, summary.files)
         flush()
-        if get_meta(conn, "dirty", "0") == "1":
-            derive_graph(conn)
-            summary.derived = True
-        _fill_counts(conn, summary)
+        finish_build(conn, summary)
     finally:
         conn.close()
     summary.failed.sort(key=lambda f: f.path)
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
+
+
+def finish_build(conn: sqlite3.Connection, summary: BuildSummary) -> None:
+    """After the facts are written (by `kg build` or `kg build --from-extractions`): derive the graph if
+    any fact changed, and count what the store holds."""
+    from kg.store.derive import derive_graph
+    from kg.store.schema import get_meta
+
+    if get_meta(conn, "dirty", "0") == "1":
+        derive_graph(conn)
+        summary.derived = True
+    _fill_counts(conn, summary)
 
 
 def _fill_counts(conn: sqlite3.Connection, summary: BuildSummary) -> None:

@@ -17,6 +17,7 @@ from kg.commands.common import (
     FailureReport,
     Fields,
     err_console,
+    fail,
     library_errors,
     print_json,
     print_table,
@@ -100,11 +101,35 @@ def extract_cmd(
     llm_timeout: lo.Timeout = None,
     llm_retries: lo.Retries = None,
     llm_cache: lo.CacheDir = None,
+    spark: Annotated[
+        str | None,
+        typer.Option(
+            "--spark",
+            metavar="MASTER",
+            help="Extract on Spark (local[2], spark://host:7077, yarn; needs the spark extra and Java 17): -o is then a new "
+            "directory of JSON Lines part files for `kg build --from-extractions`.",
+        ),
+    ] = None,
+    table: Annotated[
+        str | None,
+        typer.Option(
+            "--table",
+            metavar="FORMAT",
+            help="With --spark: PATHS are parquet or json tables (text, title, date, url columns).",
+        ),
+    ] = None,
 ) -> None:
     """Extract entities and relations from articles into a JSON Lines file (one article per line)."""
     from kg.ingest.pipeline import BatchExtractor, extract_to_jsonl
     from kg.ingest.records import parse_field_map
 
+    if spark or table:
+        if article_timeout != DEFAULT_TIMEOUT:
+            raise fail("--article-timeout does not apply to --spark (Spark's task retries are the guard)")
+        if extractor != "rules":
+            raise fail("--extractor does not apply to --spark (the executors run kg's rules)")
+        _extract_on_spark(paths, output, spark, table, parse_field_map(fields), max_mb, as_json)
+        return
     failures = FailureReport()
     with library_errors():
         field_map = parse_field_map(fields)
@@ -147,6 +172,42 @@ def extract_cmd(
         )
         if llm:
             lo.print_llm_summary(llm)
+    failures.finish(summary.failed)
+
+
+def _extract_on_spark(
+    paths: list[Path],
+    output: Path,
+    master: str | None,
+    table: str | None,
+    fields,
+    max_mb: float,
+    as_json: bool,
+) -> None:
+    """`kg extract --spark`: kg.spark.extract_on_spark, with `kg extract`'s messages."""
+    from kg.spark import extract_on_spark
+
+    if not master:
+        raise fail("--table needs --spark MASTER")
+    failures = FailureReport()
+    with library_errors():
+        summary = extract_on_spark(
+            paths,
+            output,
+            master=master,
+            table=table,
+            fields=fields or None,
+            max_mb=max_mb,
+            on_warning=print_warning,
+            on_failure=failures,
+        )
+    if as_json:
+        print_json({"articles": summary.articles, "failed": [f.model_dump() for f in summary.failed]})
+    else:
+        say(
+            f"Extracted {summary.articles} article(s): {summary.entities} entities, {summary.relations} "
+            f"relations -> {summary.output}"
+        )
     failures.finish(summary.failed)
 
 

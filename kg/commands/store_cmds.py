@@ -15,6 +15,7 @@ from kg.commands.common import (
     FailureReport,
     Fields,
     err_console,
+    fail,
     library_errors,
     print_json,
     print_warning,
@@ -60,13 +61,30 @@ def build(
     llm_timeout: lo.Timeout = None,
     llm_retries: lo.Retries = None,
     llm_cache: lo.CacheDir = None,
+    from_extractions: Annotated[
+        bool,
+        Opt(
+            "--from-extractions",
+            help="PATHS are extraction JSON Lines (kg extract output, Spark shards, directories of them): "
+            "store them without extracting.",
+        ),
+    ] = False,
 ) -> None:
     """Read, extract, resolve and store articles (incremental: unchanged articles are skipped)."""
     from kg.ingest.records import parse_field_map
     from kg.llm.run import EXTRACTORS, unchanged_in_store
     from kg.pipeline import build_store
+    from kg.shards import build_from_extractions
 
     named = extractor if extractor in EXTRACTORS else "rules"
+    if from_extractions:
+        _check_extracted_options(
+            jobs=jobs != 1,
+            extractor=extractor != "rules",
+            max_mb=max_mb != DEFAULT_MAX_MB,
+            article_timeout=article_timeout != DEFAULT_TIMEOUT,
+            fields=fields is not None,
+        )
 
     failures = FailureReport()
     progress = Progress(
@@ -92,21 +110,32 @@ def build(
         )
     with library_errors(), session_cm as session, progress:
         task = progress.add_task("build", total=None)
-        summary = build_store(
-            paths,
-            db,
-            jobs=jobs,
-            aliases=aliases,
-            extractor=session.spec if extractor in EXTRACTORS else extractor,
-            batch=batch,
-            max_mb=max_mb,
-            article_timeout=article_timeout,
-            on_progress=lambda done, total: progress.update(task, completed=done, total=total),
-            on_failure=failures,
-            on_warning=print_warning,
-            on_wait=lambda: _waiting(db),
-            fields=field_map,
-        )
+        if from_extractions:
+            summary = build_from_extractions(
+                paths,
+                db,
+                aliases=aliases,
+                batch=batch,
+                on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+                on_failure=failures,
+                on_wait=lambda: _waiting(db),
+            )
+        else:
+            summary = build_store(
+                paths,
+                db,
+                jobs=jobs,
+                aliases=aliases,
+                extractor=session.spec if extractor in EXTRACTORS else extractor,
+                batch=batch,
+                max_mb=max_mb,
+                article_timeout=article_timeout,
+                on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+                on_failure=failures,
+                on_warning=print_warning,
+                on_wait=lambda: _waiting(db),
+                fields=field_map,
+            )
     llm = session.stats.to_dict() if named != "rules" else None
     if as_json:
         print_json({**summary.model_dump(mode="json"), **({"llm": llm} if llm else {})})
@@ -123,6 +152,14 @@ def build(
         if llm:
             lo.print_llm_summary(llm)
     failures.finish(summary.failed)
+
+
+def _check_extracted_options(**given: bool) -> None:
+    """Options about reading and extracting mean nothing for lines already extracted: say so, not ignore."""
+    for name, is_given in given.items():
+        if is_given:
+            option = "--" + name.replace("_", "-")
+            raise fail(f"{option} does not apply to --from-extractions (the lines are already extracted)")
 
 
 def forget(

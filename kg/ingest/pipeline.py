@@ -217,8 +217,11 @@ def extract_to_jsonl(
 ) -> ExtractSummary:
     """`kg extract`: one FORMAT.md extraction line per article, written atomically; failures collected
     (and passed to `on_failure` as they happen); each article within `article_timeout` seconds."""
+    from kg.extraction_lines import callable_tag, extraction_line
+
     summary = ExtractSummary(output=str(output))
     lines: list[dict] = []
+    tag = ""  # the extractor's tag, known once it has run (a missing extractor fails with its own line)
     for item in iter_extractions(
         paths,
         max_mb=max_mb,
@@ -234,7 +237,8 @@ def extract_to_jsonl(
             summary.failed.append(item)
             continue
         article, extraction = item
-        lines.append(extraction.to_json_dict())
+        tag = tag or callable_tag(extractor.extract if isinstance(extractor, BatchExtractor) else extractor)
+        lines.append(extraction_line(article, extraction, tag))
         summary.per_article.append(
             ArticleCounts(
                 path=article.path,
