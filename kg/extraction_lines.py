@@ -22,7 +22,8 @@ def spec_tag(spec: str) -> str:
     """`module:function@version` for an extractor spec (the module's EXTRACTOR_VERSION, if it has one);
     the same tag `kg build` mixes into each article's content hash."""
     module = importlib.import_module(spec.partition(":")[0])
-    return f"{spec}@{getattr(module, 'EXTRACTOR_VERSION', '0')}"
+    version = getattr(module, "extractor_version", None)  # a callable: e.g. the LLM's model and prompt
+    return f"{spec}@{version() if callable(version) else getattr(module, 'EXTRACTOR_VERSION', '0')}"
 
 
 def callable_tag(extract: Callable[..., Any] | None) -> str:

@@ -64,9 +64,9 @@ def load_extractor(spec: str) -> Callable[[Article], Extraction]:
 def extractor_tag(spec: str) -> str:
     """`module:function@version`: part of each article's content hash, so facts made by another extractor
     version count as changed and are re-extracted (the module's EXTRACTOR_VERSION, if it has one)."""
-    module = importlib.import_module(spec.partition(":")[0])
-    version = getattr(module, "extractor_version", None)  # a callable: e.g. the LLM's model and prompt
-    return f"{spec}@{version() if callable(version) else getattr(module, 'EXTRACTOR_VERSION', '0')}"
+    from kg.extraction_lines import spec_tag
+
+    return spec_tag(spec)
 
 
 def _init_worker(db_path: str, extractor: str, max_mb: float, fields: dict[str, str] | None = None) -> None:
