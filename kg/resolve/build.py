@@ -9,7 +9,7 @@ aliases (guarded), persons sharing an organisation (guarded). See kg.resolve.clu
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from kg.ontology import EntityType
 from kg.resolve.aliasfile import AliasConfig
@@ -32,8 +32,16 @@ USER, ALIAS, PERSON = 0, 1, 2  # join priorities
 
 
 class Builder:
-    def __init__(self, records: Iterable[EntityRecord], aliases: AliasConfig) -> None:
+    def __init__(
+        self,
+        records: Iterable[EntityRecord],
+        aliases: AliasConfig,
+        context_records: Callable[[set[str]], Iterable[EntityRecord]] | None = None,
+    ) -> None:
         self.records = records
+        # every record of the given articles (bare branch names read their whole article); by default the
+        # input's: a caller resolving part of the records (kg.resolve.locality) passes the whole articles
+        self.context_records = context_records
         self.aliases = aliases
         self.forms = Forms()
         self.uf = UnionFind()
@@ -77,7 +85,8 @@ class Builder:
             return
         contexts: dict[str, ArticleContext] = defaultdict(ArticleContext)
         bare: list[tuple[str, str]] = []
-        for rec in self.records:
+        source = self.context_records(bare_articles) if self.context_records else self.records
+        for rec in source:
             if rec.article_id not in bare_articles:
                 continue
             ctx = contexts[rec.article_id]
@@ -234,9 +243,13 @@ class Builder:
 
     # ------------------------------------------------------------------ run
 
-    def resolve(self) -> Resolution:
+    def prepare_forms(self) -> None:
+        """The passes over the records: distinct names, their keys, bare branch names' contexts."""
         bare = self._pass_names()
         self._pass_context(bare)
+
+    def resolve(self) -> Resolution:
+        self.prepare_forms()
         for e in self.aliases.entries:
             for f in (e.name, *e.aliases):
                 self.forms.add(e.type, normalize_form(f.rpartition("@")[0] or f))

@@ -14,9 +14,18 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from kg.ontology import SYMMETRIC, EntityType, RelationType
-from kg.resolve import AliasConfig, AliasEntry, EntityRecord, NotSame, normalize_form, resolve_entities
+from kg.resolve import AliasConfig, AliasEntry, Cluster, EntityRecord, NotSame, normalize_form
+from kg.resolve.locality import resolve_with_tokens
 from kg.store.branches import branch_links
 from kg.store.identity import update_redirects
+from kg.store.incremental import (
+    ensure_index_tables,
+    index_ready,
+    invalidate_index,
+    mark_index,
+    resolve_change,
+    write_tokens,
+)
 from kg.store.schema import get_meta, set_meta
 from kg.store.write import transaction
 
@@ -59,6 +68,7 @@ def store_alias_config(conn: sqlite3.Connection, config: AliasConfig) -> bool:
     with transaction(conn):
         set_meta(conn, "aliases", text)
         set_meta(conn, "dirty", "1")
+        invalidate_index(conn)
     return True
 
 
@@ -119,55 +129,118 @@ def _merged_json(group: list[str]) -> str:
     return json.dumps(_merge_properties([json.loads(g) for g in group]), ensure_ascii=False, sort_keys=True)
 
 
-def derive_graph(conn: sqlite3.Connection, batch: int = 5000) -> dict[str, int]:
+def derive_graph(conn: sqlite3.Connection, batch: int = 5000, *, full: bool = False) -> dict[str, int]:
     """Bring the graph up to date with the facts; returns counts (entities, relations, evidence).
 
-    Resolution runs over all names (cheap: names are few); relations are re-derived only for *affected*
+    Resolution is incremental (kg.store.incremental): only the names the changed articles touch, and what
+    they could merge with, are re-resolved; `full=True`, a changed alias file or a store without the token
+    index resolves all names (the same result: tested). Relations are re-derived only for *affected*
     articles: new or changed ones, and those whose entities changed id. Evidence triggers mark the relations
     whose evidence changed (`touched`); their properties are recomputed and empty ones removed.
     """
     config = load_alias_config(conn)
-    resolution = resolve_entities(_Records(conn), config)
+    incremental = not full and index_ready(conn)
+    resolution = tokens = None
+    if not incremental:  # outside the transaction, as before: a full resolution takes a while
+        resolution, tokens, _ = resolve_with_tokens(_Records(conn), config)
     with transaction(conn):
-        conn.executemany(
-            "INSERT INTO entities(id, type, name, key) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-            "type = excluded.type, name = excluded.name, key = excluded.key",
-            [(c.id, c.type.value, c.name, c.key) for c in resolution.clusters],
-        )
-        conn.execute("DELETE FROM aliases")
-        conn.execute("DELETE FROM merges")
-        conn.executemany(
-            "INSERT INTO aliases(entity_id, alias, norm) VALUES (?, ?, ?)",
-            [(c.id, a, normalize_form(a)) for c in resolution.clusters for a in c.aliases],
-        )
-        conn.executemany(
-            "INSERT INTO merges(entity_id, form_a, form_b, rule, detail) VALUES (?, ?, ?, ?, ?)",
-            [(c.id, m.form_a, m.form_b, m.rule, m.detail) for c in resolution.clusters for m in c.merges]
-            + [
-                (c.id, m.form_a, m.form_b, REFUSED, f"{m.rule}, {m.detail}")
-                for c in resolution.clusters
-                for m in c.refused
-            ],
-        )
-        moves = _update_article_entities(conn, resolution, batch)
-        update_redirects(conn, moves, {c.id for c in resolution.clusters})
+        ensure_index_tables(conn)
+        part = resolve_change(conn, config) if incremental else None
+        if part is not None and _clashes(conn, part):  # pragma: no cover - the locality argument forbids it
+            part = None
+            resolution, tokens, _ = resolve_with_tokens(_Records(conn), config)
+        if part is None:
+            _write_entities(conn, resolution.clusters, tokens, None)
+            moves = _update_article_entities(conn, resolution, batch)
+            dead = {r[0] for r in conn.execute("SELECT id FROM entities")} - {
+                c.id for c in resolution.clusters
+            }
+        else:
+            _write_entities(conn, part.resolution.clusters, part.tokens, part.old_ids)
+            moves = _update_rows(conn, part)
+            dead = part.old_ids - {c.id for c in part.resolution.clusters}
+        live = {r[0] for r in conn.execute("SELECT id FROM entities")} - dead
+        update_redirects(conn, moves, live)
         _rederive_relations(conn, batch)
         _refresh_touched(conn)
         _unify_syndicates(conn)
-        _derive_branches(conn, resolution)
-        conn.execute("DROP TABLE IF EXISTS temp.keep")
-        conn.execute("CREATE TEMP TABLE keep(id TEXT PRIMARY KEY)")
-        conn.executemany("INSERT INTO temp.keep VALUES (?)", [(c.id,) for c in resolution.clusters])
-        conn.execute("DELETE FROM entities WHERE id NOT IN (SELECT id FROM temp.keep)")
-        conn.execute("DROP TABLE temp.keep")
+        _derive_branches(conn, dead)
+        _delete_entities(conn, dead)
         conn.execute("UPDATE articles SET derived = 1 WHERE derived = 0")
+        mark_index(conn)
         set_meta(conn, "dirty", "0")
     one = lambda sql: conn.execute(sql).fetchone()[0]
     return {
-        "entities": len(resolution.clusters),
+        "entities": one("SELECT count(*) FROM entities"),
         "relations": one("SELECT count(*) FROM relations"),
         "evidence": one("SELECT count(*) FROM evidence"),
     }
+
+
+def _temp_ids(conn: sqlite3.Connection, name: str, ids: set[str]) -> str:
+    conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
+    conn.execute(f"CREATE TEMP TABLE {name}(id TEXT PRIMARY KEY)")
+    conn.executemany(f"INSERT INTO temp.{name} VALUES (?)", [(i,) for i in sorted(ids)])
+    return f"temp.{name}"
+
+
+def _clashes(conn: sqlite3.Connection, part) -> bool:
+    """Would a re-resolved entity take the id of an entity outside the scope? (Never, if the scope is right.)"""
+    table = _temp_ids(conn, "kg_new_ids", {c.id for c in part.resolution.clusters} - part.old_ids)
+    found = conn.execute(f"SELECT 1 FROM entities WHERE id IN (SELECT id FROM {table}) LIMIT 1").fetchone()
+    conn.execute(f"DROP TABLE {table}")
+    return found is not None
+
+
+def _write_entities(conn: sqlite3.Connection, clusters, tokens, old_ids: set[str] | None) -> None:
+    """Entities, aliases, merges and tokens of the clusters; `old_ids` (None: all) are the ones replaced."""
+    if old_ids is None:
+        for table in ("aliases", "merges", "entity_tokens"):
+            conn.execute(f"DELETE FROM {table}")
+    else:
+        ids = _temp_ids(conn, "kg_replaced", old_ids | {c.id for c in clusters})
+        for table in ("aliases", "merges", "entity_tokens"):
+            conn.execute(f"DELETE FROM {table} WHERE entity_id IN (SELECT id FROM {ids})")
+        conn.execute(f"DROP TABLE {ids}")
+    conn.executemany(
+        "INSERT INTO entities(id, type, name, key) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+        "type = excluded.type, name = excluded.name, key = excluded.key",
+        [(c.id, c.type.value, c.name, c.key) for c in clusters],
+    )
+    conn.executemany(
+        "INSERT INTO aliases(entity_id, alias, norm) VALUES (?, ?, ?)",
+        [(c.id, a, normalize_form(a)) for c in clusters for a in c.aliases],
+    )
+    conn.executemany(
+        "INSERT INTO merges(entity_id, form_a, form_b, rule, detail) VALUES (?, ?, ?, ?, ?)",
+        [(c.id, m.form_a, m.form_b, m.rule, m.detail) for c in clusters for m in c.merges]
+        + [(c.id, m.form_a, m.form_b, REFUSED, f"{m.rule}, {m.detail}") for c in clusters for m in c.refused],
+    )
+    write_tokens(conn, tokens)
+
+
+def _delete_entities(conn: sqlite3.Connection, dead: set[str]) -> None:
+    if dead:
+        table = _temp_ids(conn, "kg_dead", dead)
+        conn.execute(f"DELETE FROM entities WHERE id IN (SELECT id FROM {table})")
+        conn.execute(f"DROP TABLE {table}")
+
+
+def _update_rows(conn: sqlite3.Connection, part) -> dict[str, Counter]:
+    """`_update_article_entities` for the rows of the re-resolved scope only."""
+    changed: list[tuple[str, int]] = []
+    articles: set[str] = set()
+    moves: dict[str, Counter] = defaultdict(Counter)
+    for rowid, etype, name, aid, old in part.rows:
+        new = part.resolution.entity_id(etype, name, aid)
+        if new != old:
+            changed.append((new, rowid))
+            articles.add(aid)
+            if old is not None:
+                moves[old][new] += 1
+    conn.executemany("UPDATE article_entities SET entity_id = ? WHERE rowid = ?", changed)
+    conn.executemany("UPDATE articles SET derived = 0 WHERE id = ?", [(a,) for a in sorted(articles)])
+    return moves
 
 
 def _update_article_entities(conn: sqlite3.Connection, resolution, batch: int) -> dict[str, Counter]:
@@ -315,15 +388,36 @@ def _unify_syndicates(conn: sqlite3.Connection) -> None:
     conn.executemany("UPDATE relations SET properties = ? WHERE id = ?", updates)
 
 
-def _derive_branches(conn: sqlite3.Connection, resolution) -> None:
-    """BRANCH_OF from the names (kg.store.branches): replaced as a whole at every derivation."""
-    conn.execute("DELETE FROM relations WHERE type = ?", (RelationType.BRANCH_OF.value,))
-    rows = []
-    for src, tgt, rule in branch_links(resolution.clusters):
+def _derive_branches(conn: sqlite3.Connection, dead: set[str]) -> None:
+    """BRANCH_OF from the names of the live Bank entities (kg.store.branches); only the difference is
+    written, so relations that stay are not touched."""
+    names: dict[str, list[str]] = defaultdict(list)
+    for eid, alias in conn.execute(
+        "SELECT a.entity_id, a.alias FROM aliases a JOIN entities e ON e.id = a.entity_id "
+        "WHERE e.type = 'Bank' ORDER BY a.entity_id, a.alias"
+    ):
+        names[eid].append(alias)
+    clusters = [
+        Cluster(eid, EntityType(etype), name, key, names.get(eid, []))
+        for eid, etype, name, key in conn.execute(
+            "SELECT id, type, name, key FROM entities WHERE type = 'Bank' ORDER BY id"
+        )
+        if eid not in dead
+    ]
+    rows = set()
+    for src, tgt, rule in branch_links(clusters):
         props = json.dumps({"rule": rule}, ensure_ascii=False, sort_keys=True)
-        rows.append(
+        rows.add(
             (relation_id(RelationType.BRANCH_OF, src, tgt, {}), RelationType.BRANCH_OF.value, src, tgt, props)
         )
+    stored = set(
+        conn.execute(
+            "SELECT id, type, source, target, properties FROM relations WHERE type = ?",
+            (RelationType.BRANCH_OF.value,),
+        )
+    )
+    conn.executemany("DELETE FROM relations WHERE id = ?", [(r[0],) for r in sorted(stored - rows)])
     conn.executemany(
-        "INSERT INTO relations(id, type, source, target, properties) VALUES (?, ?, ?, ?, ?)", rows
+        "INSERT INTO relations(id, type, source, target, properties) VALUES (?, ?, ?, ?, ?)",
+        sorted(rows - stored),
     )
