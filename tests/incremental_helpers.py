@@ -43,7 +43,9 @@ def _rows_of(db: Path) -> list[FactRows]:
     conn = sqlite3.connect(db)
     try:
         out = []
-        for art in conn.execute("SELECT id, path, content_hash, title, date, url FROM articles ORDER BY path"):
+        for art in conn.execute(
+            "SELECT id, path, content_hash, title, date, url FROM articles ORDER BY path"
+        ):
             aid = art[0]
             ents = conn.execute(
                 "SELECT article_id, local_id, type, name, aliases FROM article_entities WHERE article_id = ? "
@@ -158,8 +160,8 @@ def dump(db: Path, *, history: bool = False) -> dict[str, list[tuple]]:
 def differences(a: dict, b: dict) -> dict[str, tuple[list, list]]:
     """Per table: (rows only in a, rows only in b), for tables that differ (a readable failure)."""
     out = {}
-    for name in a:
-        if a[name] != b[name]:
-            sa, sb = set(a[name]), set(b[name])
+    for name, rows in a.items():
+        if rows != b[name]:
+            sa, sb = set(rows), set(b[name])
             out[name] = (sorted(sa - sb)[:5], sorted(sb - sa)[:5])
     return out

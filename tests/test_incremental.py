@@ -7,13 +7,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from incremental_helpers import apply, changed, copy, derive, differences, dump, pool, store, trimmed
-
-from kg.store.incremental import index_ready
-from kg.store.schema import connect
 
 _WORK = tempfile.TemporaryDirectory(prefix="kg_incremental_")
 
@@ -31,11 +27,16 @@ def check_step(db: Path, work: Path) -> None:
     assert differences(dump(db, history=True), dump(oracle, history=True)) == {}
 
 
-op = st.tuples(st.sampled_from(["add", "change", "trim", "forget"]), st.integers(0, 10**6), st.integers(0, 10**6))
+op = st.tuples(
+    st.sampled_from(["add", "change", "trim", "forget"]), st.integers(0, 10**6), st.integers(0, 10**6)
+)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(start=st.sets(st.integers(0, 10**6), max_size=30), steps=st.lists(st.lists(op, min_size=1, max_size=4), min_size=1, max_size=3))
+@given(
+    start=st.sets(st.integers(0, 10**6), max_size=30),
+    steps=st.lists(st.lists(op, min_size=1, max_size=4), min_size=1, max_size=3),
+)
 def test_random_sequences_equal_a_clean_build(start, steps):
     pool_rows = articles()
     n = len(pool_rows)

@@ -69,6 +69,13 @@ class Builder:
             scope = scope_of(etype, name, rec.article_id)
             als = tuple(sorted({normalize_form(a) for a in rec.aliases} - {name, ""})) if rec.aliases else ()
             orgs = tuple(sorted({(t, normalize_form(n)) for t, n in rec.orgs})) if rec.orgs else ()
+            if rec.articles:  # the same record in many articles (only for names not scoped to one)
+                if scope is not None:
+                    raise ValueError(f"{rec.name}: an article-scoped name cannot stand for several articles")
+                group = [self._article_ids.setdefault(a, a) for a in rec.articles]
+                self.distinct.setdefault((etype, name, als, None, orgs), []).extend(group)
+                self.name_counts[(etype, name, None)] += len(group)
+                continue
             article = self._article_ids.setdefault(rec.article_id, rec.article_id)
             self.distinct.setdefault((etype, name, als, scope, orgs), []).append(article)
             self.name_counts[(etype, name, scope)] += 1
@@ -87,11 +94,12 @@ class Builder:
         bare: list[tuple[str, str]] = []
         source = self.context_records(bare_articles) if self.context_records else self.records
         for rec in source:
+            for article in rec.articles or (rec.article_id,):
+                if article in bare_articles:
+                    for form in (rec.name, *rec.aliases):
+                        contexts[article].add(EntityType(rec.type), form)
             if rec.article_id not in bare_articles:
                 continue
-            ctx = contexts[rec.article_id]
-            for form in (rec.name, *rec.aliases):
-                ctx.add(EntityType(rec.type), form)
             if EntityType(rec.type) == EntityType.Bank and is_bare_branch(rec.name):
                 bare.append((normalize_form(rec.name), rec.article_id))
         for form, article in bare:

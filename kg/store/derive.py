@@ -231,13 +231,13 @@ def _update_rows(conn: sqlite3.Connection, part) -> dict[str, Counter]:
     changed: list[tuple[str, int]] = []
     articles: set[str] = set()
     moves: dict[str, Counter] = defaultdict(Counter)
-    for rowid, etype, name, aid, old in part.rows:
-        new = part.resolution.entity_id(etype, name, aid)
+    for rowids, etype, name, aids, old in part.rows:
+        new = part.resolution.entity_id(etype, name, aids[0])  # a group is one unscoped name: one id
         if new != old:
-            changed.append((new, rowid))
-            articles.add(aid)
+            changed += [(new, rowid) for rowid in rowids]
+            articles.update(aids)
             if old is not None:
-                moves[old][new] += 1
+                moves[old][new] += len(rowids)
     conn.executemany("UPDATE article_entities SET entity_id = ? WHERE rowid = ?", changed)
     conn.executemany("UPDATE articles SET derived = 0 WHERE id = ?", [(a,) for a in sorted(articles)])
     return moves

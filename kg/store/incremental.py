@@ -20,7 +20,8 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from kg.resolve import AliasConfig, EntityRecord, Resolution
+from kg.ontology import EntityType
+from kg.resolve import AliasConfig, EntityRecord, Resolution, normalize_form, scope_of
 from kg.resolve.locality import DEPENDS, SEP, record_tokens, resolve_with_tokens
 from kg.store.schema import get_meta, set_meta
 
@@ -139,10 +140,15 @@ class Part:
     resolution: Resolution
     tokens: dict[str, set[str]]
     old_ids: set[str]
-    rows: list[tuple[int, str, str, str, str | None]]  # rowid, type, name, article, previous entity id
+    # (rowids, type, name, article ids, previous entity id): one stored row, or a group of rows that are
+    # the same unscoped name (same aliases, same entity) in several articles
+    rows: list[tuple[tuple[int, ...], str, str, tuple[str, ...], str | None]]
 
 
-def _pending_records(conn: sqlite3.Connection) -> list[tuple[int, EntityRecord, str | None]]:
+_ROW = "rowid, type, name, aliases, article_id, local_id, entity_id"
+
+
+def _pending_records(conn: sqlite3.Connection) -> list[tuple]:
     cur = conn.execute(
         "SELECT e.rowid, e.type, e.name, e.aliases, e.article_id, e.local_id, e.entity_id "
         "FROM articles a JOIN article_entities e ON e.article_id = a.id WHERE a.derived = 0"
@@ -151,19 +157,36 @@ def _pending_records(conn: sqlite3.Connection) -> list[tuple[int, EntityRecord, 
 
 
 def _scope_records(conn: sqlite3.Connection, ids: set[str]) -> list[tuple]:
-    rows = []
+    """The stored rows of these entities: persons and events one by one (they are article-scoped; a
+    person carries its organisations), other names grouped (one record per name, aliases and entity)."""
+    single, out = [], []
     for chunk in _chunks(ids):
         marks = ",".join("?" * len(chunk))
-        rows += conn.execute(
-            "SELECT rowid, type, name, aliases, article_id, local_id, entity_id FROM article_entities "
-            f"WHERE entity_id IN ({marks})",
+        single += conn.execute(
+            f"SELECT {_ROW} FROM article_entities WHERE entity_id IN ({marks}) AND type IN ('Person', 'Event')",
             chunk,
         ).fetchall()
-    return rows
+        for etype, name, aliases, old, rowids, articles in conn.execute(
+            "SELECT type, name, aliases, entity_id, group_concat(rowid), group_concat(article_id) "
+            f"FROM article_entities WHERE entity_id IN ({marks}) AND type NOT IN ('Person', 'Event') "
+            "GROUP BY type, name, aliases, entity_id",
+            chunk,
+        ):
+            rids = tuple(int(r) for r in rowids.split(","))
+            arts = tuple(articles.split(","))
+            als = () if aliases == "[]" else tuple(json.loads(aliases))
+            if scope_of(EntityType(etype), normalize_form(name), "") is None:
+                out.append((rids, EntityRecord(etype, name, als, arts[0], (), arts), old))
+            else:
+                out += [
+                    ((r,), EntityRecord(etype, name, als, a), old) for r, a in zip(rids, arts, strict=True)
+                ]
+    return out + _with_orgs(conn, single)
 
 
-def _with_orgs(conn: sqlite3.Connection, rows: list[tuple]) -> list[tuple[int, EntityRecord, str | None]]:
-    """EntityRecords of stored rows; a person carries the organisations its article makes it serve."""
+def _with_orgs(conn: sqlite3.Connection, rows: list[tuple]) -> list[tuple]:
+    """(rowids, EntityRecord, entity id) of stored rows; a person carries the organisations its article
+    makes it serve."""
     articles = sorted({r[4] for r in rows if r[1] == "Person"})
     orgs: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for chunk in _chunks(articles):
@@ -179,7 +202,7 @@ def _with_orgs(conn: sqlite3.Connection, rows: list[tuple]) -> list[tuple[int, E
     for rowid, etype, name, aliases, aid, lid, old in rows:
         als = () if aliases == "[]" else tuple(json.loads(aliases))
         person = tuple(orgs.get((aid, lid), ())) if etype == "Person" else ()
-        out.append((rowid, EntityRecord(etype, name, als, aid, person), old))
+        out.append(((rowid,), EntityRecord(etype, name, als, aid, person), old))
     return out
 
 
@@ -214,12 +237,14 @@ def resolve_change(conn: sqlite3.Connection, config: AliasConfig) -> Part:
     while needed := (affected.deps | inputs.deps) - inputs.tokens:  # the organisations they serve
         inputs.grow(needed)
     old_ids = inputs.ids
-    by_row = {rowid: (rec, old) for rowid, rec, old in pending}
-    for rowid, rec, old in _with_orgs(conn, _scope_records(conn, old_ids)):
-        by_row[rowid] = (rec, old)
-    records = [rec for rec, _ in by_row.values()]
+    pending_rows = {rids[0] for rids, _, _ in pending}
+    stored = [r for r in _scope_records(conn, old_ids) if not pending_rows.intersection(r[0])]
+    records = [rec for _, rec, _ in pending + stored]
     resolution, tokens, _ = resolve_with_tokens(records, config, lambda a: _article_records(conn, a))
-    rows = [(rowid, rec.type, rec.name, rec.article_id, old) for rowid, (rec, old) in by_row.items()]
+    rows = [
+        (rids, rec.type, rec.name, rec.articles or (rec.article_id,), old)
+        for rids, rec, old in pending + stored
+    ]
     return Part(resolution, tokens, old_ids | removed, rows)
 
 
