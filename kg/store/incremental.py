@@ -220,32 +220,43 @@ def _article_records(conn: sqlite3.Connection, articles: set[str]) -> list[Entit
 
 
 def resolve_change(conn: sqlite3.Connection, config: AliasConfig) -> Part:
-    """Resolve the scope of the pending articles and logged removals (call inside the derivation)."""
+    """Resolve the scope of the pending articles and logged removals (call inside the derivation).
+
+    The scope starts as the components of the changed names. Persons in it bring the components of the
+    organisations they serve as input. Persons *outside* it depend on the organisations inside it only
+    through those organisations' entities: if no stored name changed entity, they are untouched; if some
+    did, the persons serving the entities involved join the scope and it is resolved again."""
     pending = _pending_records(conn)
     removed = {r[0] for r in conn.execute("SELECT DISTINCT entity_id FROM removed_names")}
     _, _, config_tokens = resolve_with_tokens([], config)
+    context = lambda articles: _article_records(conn, articles)
     affected = _Search(conn, config_tokens)
-    seeds = record_tokens([rec for _, rec, _ in pending], config, lambda a: _article_records(conn, a))
+    seeds = record_tokens([rec for _, rec, _ in pending], config, context)
     affected.grow(seeds, removed | {old for _, _, old in pending if old})
-    checked: set[str] = set()
-    while todo := affected.tokens - checked:  # persons whose organisations' entities may change
-        checked |= todo
-        dependents = _entities_with(conn, (_DEP + t for t in todo)) - affected.ids
-        if dependents:
-            affected.grow(ids=dependents)
-    inputs = _Search(conn, config_tokens, set(affected.tokens), set(affected.ids))
-    while needed := (affected.deps | inputs.deps) - inputs.tokens:  # the organisations they serve
-        inputs.grow(needed)
-    old_ids = inputs.ids
     pending_rows = {rids[0] for rids, _, _ in pending}
-    stored = [r for r in _scope_records(conn, old_ids) if not pending_rows.intersection(r[0])]
-    records = [rec for _, rec, _ in pending + stored]
-    resolution, tokens, _ = resolve_with_tokens(records, config, lambda a: _article_records(conn, a))
-    rows = [
-        (rids, rec.type, rec.name, rec.articles or (rec.article_id,), old)
-        for rids, rec, old in pending + stored
-    ]
-    return Part(resolution, tokens, old_ids | removed, rows)
+    while True:
+        inputs = _Search(conn, config_tokens, set(affected.tokens), set(affected.ids))
+        while needed := (affected.deps | inputs.deps) - inputs.tokens:  # the organisations they serve
+            inputs.grow(needed)
+        stored = [r for r in _scope_records(conn, inputs.ids) if not pending_rows.intersection(r[0])]
+        resolution, tokens, _ = resolve_with_tokens([rec for _, rec, _ in pending + stored], config, context)
+        rows = [
+            (rids, rec.type, rec.name, rec.articles or (rec.article_id,), old)
+            for rids, rec, old in pending + stored
+        ]
+        part = Part(resolution, tokens, inputs.ids | removed, rows)
+        moved: set[str] = set()
+        for _, etype, name, aids, old in rows:
+            new = resolution.entity_id(etype, name, aids[0])
+            if old is not None and new != old:
+                moved |= {old, new}
+        if not moved:
+            return part
+        changed = _tokens_of(conn, moved) | {t for i in moved for t in tokens.get(i, ())}
+        dependents = _entities_with(conn, (_DEP + t for t in changed if not t.startswith(_DEP)))
+        if not dependents - inputs.ids:
+            return part
+        affected.grow(ids=dependents - inputs.ids)
 
 
 __all__ = ["Part", "ensure_index_tables", "index_ready", "invalidate_index", "mark_index", "resolve_change"]
