@@ -27,6 +27,7 @@ from kg.store.incremental import (
     write_tokens,
 )
 from kg.store.schema import get_meta, set_meta
+from kg.store.syndicates import touched_syndicates, unify_syndicates
 from kg.store.write import transaction
 
 REFUSED = "refused"  # a join a guard refused (kept in `merges` so `kg explain` can say why names stay apart)
@@ -162,8 +163,9 @@ def derive_graph(conn: sqlite3.Connection, batch: int = 5000, *, full: bool = Fa
         live = {r[0] for r in conn.execute("SELECT id FROM entities")} - dead
         update_redirects(conn, moves, live)
         _rederive_relations(conn, batch)
+        touched = touched_syndicates(conn) if part is not None else None
         _refresh_touched(conn)
-        _unify_syndicates(conn)
+        unify_syndicates(conn, touched)
         _derive_branches(conn, dead)
         _delete_entities(conn, dead)
         conn.execute("UPDATE articles SET derived = 1 WHERE derived = 0")
@@ -351,41 +353,6 @@ def _refresh_touched(conn: sqlite3.Connection) -> None:
         "AND NOT EXISTS (SELECT 1 FROM evidence e WHERE e.relation_id = relations.id)"
     )
     conn.execute("DELETE FROM touched")
-
-
-def _unify_syndicates(conn: sqlite3.Connection) -> None:
-    """One syndicated loan reported by several articles has one id: a relation whose evidence carries two
-    syndicate ids joins them, and every relation of the joined syndicate takes the smallest."""
-    rows = conn.execute(
-        "SELECT e.relation_id, json_extract(e.properties, '$.syndicate') FROM evidence e "
-        "JOIN relations r ON r.id = e.relation_id WHERE r.type = 'PROVIDED_FINANCING_TO' "
-        "AND json_extract(e.properties, '$.syndicate') IS NOT NULL ORDER BY e.relation_id"
-    ).fetchall()
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    by_relation: dict[str, list[str]] = defaultdict(list)
-    for rid, sid in rows:
-        by_relation[rid].append(sid)
-    for sids in by_relation.values():
-        for other in sids[1:]:
-            a, b = find(sids[0]), find(other)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-    updates = []
-    for rid, sids in by_relation.items():
-        canon = find(sids[0])
-        (props,) = conn.execute("SELECT properties FROM relations WHERE id = ?", (rid,)).fetchone()
-        data = json.loads(props)
-        if data.get("syndicate") != canon:
-            data["syndicate"] = canon
-            updates.append((json.dumps(data, ensure_ascii=False, sort_keys=True), rid))
-    conn.executemany("UPDATE relations SET properties = ? WHERE id = ?", updates)
 
 
 def _derive_branches(conn: sqlite3.Connection, dead: set[str]) -> None:

@@ -24,6 +24,7 @@ from kg.ontology import EntityType
 from kg.resolve import AliasConfig, EntityRecord, Resolution, normalize_form, scope_of
 from kg.resolve.locality import DEPENDS, SEP, record_tokens, resolve_with_tokens
 from kg.store.schema import get_meta, set_meta
+from kg.store.syndicates import INDEX as SYNDICATE_INDEX
 
 INDEX = "resolve_index"  # meta key: "1" when entity_tokens is complete and every removal since is logged
 TRIGGER = "article_entity_removed"
@@ -34,6 +35,9 @@ DDL = (
     ),
     "CREATE INDEX IF NOT EXISTS entity_tokens_entity ON entity_tokens(entity_id)",
     "CREATE TABLE IF NOT EXISTS removed_names (entity_id TEXT NOT NULL)",
+    # a scope's stored names are read from this index alone, grouped in its order
+    "CREATE INDEX IF NOT EXISTS article_entities_names ON article_entities(entity_id, type, name, aliases, article_id)",
+    SYNDICATE_INDEX,
     (
         f"CREATE TRIGGER IF NOT EXISTS {TRIGGER} AFTER DELETE ON article_entities "
         "WHEN old.entity_id IS NOT NULL BEGIN INSERT INTO removed_names(entity_id) VALUES (old.entity_id); END"
@@ -169,7 +173,7 @@ def _scope_records(conn: sqlite3.Connection, ids: set[str]) -> list[tuple]:
         for etype, name, aliases, old, rowids, articles in conn.execute(
             "SELECT type, name, aliases, entity_id, group_concat(rowid), group_concat(article_id) "
             f"FROM article_entities WHERE entity_id IN ({marks}) AND type NOT IN ('Person', 'Event') "
-            "GROUP BY type, name, aliases, entity_id",
+            "GROUP BY entity_id, type, name, aliases",
             chunk,
         ):
             rids = tuple(int(r) for r in rowids.split(","))
@@ -234,11 +238,16 @@ def resolve_change(conn: sqlite3.Connection, config: AliasConfig) -> Part:
     seeds = record_tokens([rec for _, rec, _ in pending], config, context)
     affected.grow(seeds, removed | {old for _, _, old in pending if old})
     pending_rows = {rids[0] for rids, _, _ in pending}
+    cache: dict[str, list[tuple]] = {}  # entity id -> its stored rows (a second round reads only new ones)
     while True:
         inputs = _Search(conn, config_tokens, set(affected.tokens), set(affected.ids))
         while needed := (affected.deps | inputs.deps) - inputs.tokens:  # the organisations they serve
             inputs.grow(needed)
-        stored = [r for r in _scope_records(conn, inputs.ids) if not pending_rows.intersection(r[0])]
+        for row in _scope_records(conn, inputs.ids - set(cache)):
+            cache.setdefault(row[2], []).append(row)
+        stored = [
+            r for i in sorted(inputs.ids) for r in cache.get(i, ()) if not pending_rows.intersection(r[0])
+        ]
         resolution, tokens, _ = resolve_with_tokens([rec for _, rec, _ in pending + stored], config, context)
         rows = [
             (rids, rec.type, rec.name, rec.articles or (rec.article_id,), old)
