@@ -126,8 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=99)
     ap.add_argument("--no-verify", action="store_true", help="skip the full derivations (the oracle)")
     args = ap.parse_args(argv)
-    from kg.store.incremental import index_ready
+    from kg.store.incremental import ensure_index_tables, index_ready
     from kg.store.schema import connect
+    from kg.store.write import transaction
 
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
@@ -136,7 +137,11 @@ def main(argv: list[str] | None = None) -> int:
         copy_store(args.store, base)
     conn = connect(base)
     ready = index_ready(conn)
+    t0 = time.perf_counter()
+    with transaction(conn):
+        ensure_index_tables(conn)  # no-op when present
     conn.close()
+    print(f"index tables ensured on {base}: {time.perf_counter() - t0:.2f} s")
     if not ready:
         print(f"preparing {base} (no token index): full derivation {full_derive(base):.2f} s")
     print(f"store: {counts(base)}")

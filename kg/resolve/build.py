@@ -25,7 +25,7 @@ from kg.resolve.cluster import (
     scope_of,
 )
 from kg.resolve.context import ArticleContext, context_key, is_bare_branch
-from kg.resolve.guards import Traits
+from kg.resolve.guards import Traits, note_many
 from kg.resolve.rules import normalize_form
 
 USER, ALIAS, PERSON = 0, 1, 2  # join priorities
@@ -72,9 +72,8 @@ class Builder:
             if rec.articles:  # the same record in many articles (only for names not scoped to one)
                 if scope is not None:
                     raise ValueError(f"{rec.name}: an article-scoped name cannot stand for several articles")
-                group = [self._article_ids.setdefault(a, a) for a in rec.articles]
-                self.distinct.setdefault((etype, name, als, None, orgs), []).extend(group)
-                self.name_counts[(etype, name, None)] += len(group)
+                self.distinct.setdefault((etype, name, als, None, orgs), []).extend(rec.articles)
+                self.name_counts[(etype, name, None)] += len(rec.articles)
                 continue
             article = self._article_ids.setdefault(rec.article_id, rec.article_id)
             self.distinct.setdefault((etype, name, als, scope, orgs), []).append(article)
@@ -115,9 +114,7 @@ class Builder:
             owner = scope or name
             held = {self.forms.node(etype, f, owner) for f in (name, *als)} & edge_nodes
             for n in held:
-                traits = self.uf.traits_of(n)
-                for article in articles:
-                    traits.note(article, name)
+                note_many(self.uf.traits_of(n), articles, name)
 
     # ------------------------------------------------------------------ nodes and joins
 

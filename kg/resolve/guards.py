@@ -68,6 +68,16 @@ class Traits:
             self.articles[article] = _as_set(mine) | _as_set(names)
 
 
+def note_many(traits: Traits, articles: list[str], name: str) -> None:
+    """`traits.note(article, name)` for every article (one dict update for the articles not yet noted)."""
+    mine = traits.articles
+    fresh = dict.fromkeys(articles, name)
+    for article in fresh.keys() & mine.keys():
+        old = mine[article]
+        fresh[article] = old if old == name else _as_set(old) | {name}
+    mine.update(fresh)
+
+
 def _as_set(names: str | frozenset[str]) -> frozenset[str]:
     return frozenset((names,)) if isinstance(names, str) else names
 

@@ -113,21 +113,25 @@ class _Records:
         return {k: tuple(v) for k, v in out.items()}
 
 
-def _merge_properties(values: list[dict]) -> dict:
-    """Per key: the most frequent value across evidence; ties: the longest, then the smallest text."""
+def _merge_properties(values: list[tuple[dict, int]]) -> dict:
+    """Per key: the most frequent value across evidence; ties: the longest, then the smallest text.
+    `values`: each distinct properties object with the number of evidence rows that carry it."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for v, n in values:
+        for k, x in v.items():
+            counts[k][json.dumps(x, ensure_ascii=False)] += n
     out = {}
-    keys = sorted({k for v in values for k in v})
-    for k in keys:
-        counts = Counter(json.dumps(v[k], ensure_ascii=False) for v in values if k in v)
-        best = min(counts.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
+    for k in sorted(counts):
+        best = min(counts[k].items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
         out[k] = json.loads(best)
     return out
 
 
-def _merged_json(group: list[str]) -> str:
+def _merged_json(group: list[tuple[str, int]]) -> str:
     if len(group) == 1:  # evidence properties are stored in the same canonical JSON (sorted keys)
-        return group[0]
-    return json.dumps(_merge_properties([json.loads(g) for g in group]), ensure_ascii=False, sort_keys=True)
+        return group[0][0]
+    merged = _merge_properties([(json.loads(g), n) for g, n in group])
+    return json.dumps(merged, ensure_ascii=False, sort_keys=True)
 
 
 def derive_graph(conn: sqlite3.Connection, batch: int = 5000, *, full: bool = False) -> dict[str, int]:
@@ -157,6 +161,7 @@ def derive_graph(conn: sqlite3.Connection, batch: int = 5000, *, full: bool = Fa
                 c.id for c in resolution.clusters
             }
         else:
+            banks_before = _bank_rows(conn, part.old_ids)
             _write_entities(conn, part.resolution.clusters, part.tokens, part.old_ids)
             moves = _update_rows(conn, part)
             dead = part.old_ids - {c.id for c in part.resolution.clusters}
@@ -166,7 +171,8 @@ def derive_graph(conn: sqlite3.Connection, batch: int = 5000, *, full: bool = Fa
         touched = touched_syndicates(conn) if part is not None else None
         _refresh_touched(conn)
         unify_syndicates(conn, touched)
-        _derive_branches(conn, dead)
+        if part is None or banks_before != _bank_rows(conn, {c.id for c in part.resolution.clusters}):
+            _derive_branches(conn, dead)  # BRANCH_OF depends on the Bank entities only
         _delete_entities(conn, dead)
         conn.execute("UPDATE articles SET derived = 1 WHERE derived = 0")
         mark_index(conn)
@@ -219,6 +225,17 @@ def _write_entities(conn: sqlite3.Connection, clusters, tokens, old_ids: set[str
         + [(c.id, m.form_a, m.form_b, REFUSED, f"{m.rule}, {m.detail}") for c in clusters for m in c.refused],
     )
     write_tokens(conn, tokens)
+
+
+def _bank_rows(conn: sqlite3.Connection, ids: set[str]) -> list[tuple]:
+    """The Bank entities among `ids` with their aliases (what BRANCH_OF is computed from)."""
+    table = _temp_ids(conn, "kg_banks", ids)
+    rows = conn.execute(
+        f"SELECT e.id, e.name, e.key, a.alias FROM entities e LEFT JOIN aliases a ON a.entity_id = e.id "
+        f"WHERE e.type = 'Bank' AND e.id IN (SELECT id FROM {table}) ORDER BY 1, 4"
+    ).fetchall()
+    conn.execute(f"DROP TABLE {table}")
+    return rows
 
 
 def _delete_entities(conn: sqlite3.Connection, dead: set[str]) -> None:
@@ -333,18 +350,18 @@ def _rederive_relations(conn: sqlite3.Connection, batch: int) -> None:
 def _refresh_touched(conn: sqlite3.Connection) -> None:
     """Recompute the properties of relations whose evidence changed; drop those left without evidence."""
     updates: list[tuple[str, str]] = []
-    group: list[str] = []
+    group: list[tuple[str, int]] = []
     current = None
     rows = conn.execute(
-        "SELECT t.relation_id, e.properties FROM touched t JOIN evidence e ON e.relation_id = t.relation_id "
-        'ORDER BY t.relation_id, e.article_id, e.start, e."end"'
+        "SELECT t.relation_id, e.properties, count(*) FROM touched t JOIN evidence e "
+        "ON e.relation_id = t.relation_id GROUP BY t.relation_id, e.properties ORDER BY t.relation_id"
     )
-    for rid, props in rows:
+    for rid, props, n in rows:
         if rid != current and group:
             updates.append((_merged_json(group), current))
             group = []
         current = rid
-        group.append(props)
+        group.append((props, n))
     if group:
         updates.append((_merged_json(group), current))
     conn.executemany("UPDATE relations SET properties = ? WHERE id = ?", updates)
