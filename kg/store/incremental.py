@@ -229,8 +229,8 @@ def resolve_change(conn: sqlite3.Connection, config: AliasConfig) -> Part:
     The scope starts as the components of the changed names. Persons in it bring the components of the
     organisations they serve as input. Persons *outside* it depend on the organisations inside it only
     through those organisations' entities: if no stored name changed entity, they are untouched; if some
-    did, the persons serving the entities involved are resolved too, in a further round (with the
-    organisations they serve as input: those resolve as they did in the first round)."""
+    did, the persons serving the entities involved join the scope and it is resolved again (a person's
+    organisations may take the pending names, so a round over the persons alone would not do)."""
     pending = _pending_records(conn)
     removed = {r[0] for r in conn.execute("SELECT DISTINCT entity_id FROM removed_names")}
     _, _, config_tokens = resolve_with_tokens([], config)
@@ -239,9 +239,7 @@ def resolve_change(conn: sqlite3.Connection, config: AliasConfig) -> Part:
     seeds = record_tokens([rec for _, rec, _ in pending], config, context)
     affected.grow(seeds, removed | {old for _, _, old in pending if old})
     pending_rows = {rids[0] for rids, _, _ in pending}
-    cache: dict[str, list[tuple]] = {}  # entity id -> its stored rows (read once)
-    parts: list[Part] = []
-    covered: set[str] = set()
+    cache: dict[str, list[tuple]] = {}  # entity id -> its stored rows (a further round reads only new ones)
     while True:
         inputs = _Search(conn, config_tokens, set(affected.tokens), set(affected.ids))
         while needed := (affected.deps | inputs.deps) - inputs.tokens:  # the organisations they serve
@@ -251,40 +249,21 @@ def resolve_change(conn: sqlite3.Connection, config: AliasConfig) -> Part:
         stored = [
             r for i in sorted(inputs.ids) for r in cache.get(i, ()) if not pending_rows.intersection(r[0])
         ]
-        scope = (pending if not parts else []) + stored
+        scope = pending + stored
         resolution, tokens, _ = resolve_with_tokens([rec for _, rec, _ in scope], config, context)
         rows = [
             (rids, rec.type, rec.name, rec.articles or (rec.article_id,), old) for rids, rec, old in scope
         ]
-        parts.append(Part(resolution, tokens, inputs.ids, rows))
-        covered |= inputs.ids
         moved: set[str] = set()
         for _, etype, name, aids, old in rows:
             new = resolution.entity_id(etype, name, aids[0])
             if old is not None and new != old:
                 moved |= {old, new}
         changed = _tokens_of(conn, moved) | {t for i in moved for t in tokens.get(i, ())}
-        dependents = _entities_with(conn, (_DEP + t for t in changed if not t.startswith(_DEP))) - covered
+        dependents = _entities_with(conn, (_DEP + t for t in changed if not t.startswith(_DEP))) - inputs.ids
         if not dependents:
-            return _merged(parts, removed)
-        affected = _Search(conn, config_tokens)
+            return Part(resolution, tokens, inputs.ids | removed, rows)
         affected.grow(ids=dependents)
-
-
-def _merged(parts: list[Part], removed: set[str]) -> Part:
-    """One Part from rounds over overlapping scopes (where they overlap, their results are the same)."""
-    if len(parts) == 1:
-        part = parts[0]
-        return Part(part.resolution, part.tokens, part.old_ids | removed, part.rows)
-    clusters, by_name, tokens, rows, old_ids = {}, {}, {}, {}, set(removed)
-    for part in parts:
-        clusters.update((c.id, c) for c in part.resolution.clusters)
-        by_name.update(part.resolution._by_name)
-        tokens.update(part.tokens)
-        rows.update((r[0], r) for r in part.rows)
-        old_ids |= part.old_ids
-    resolution = Resolution(sorted(clusters.values(), key=lambda c: c.id), by_name)
-    return Part(resolution, tokens, old_ids, list(rows.values()))
 
 
 __all__ = ["Part", "ensure_index_tables", "index_ready", "invalidate_index", "mark_index", "resolve_change"]
