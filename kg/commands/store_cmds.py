@@ -55,6 +55,13 @@ def build(
     article_timeout: ArticleTimeout = DEFAULT_TIMEOUT,
     as_json: JSON = False,
     fields: Fields = None,
+    full_resolve: Annotated[
+        bool,
+        Opt(
+            "--full-resolve",
+            help="Re-resolve every stored name (default: only the names the changed articles touch).",
+        ),
+    ] = False,
 ) -> None:
     """Read, extract, resolve and store articles (incremental: unchanged articles are skipped)."""
     from kg.ingest.records import parse_field_map
@@ -86,6 +93,7 @@ def build(
             on_warning=print_warning,
             on_wait=lambda: _waiting(db),
             fields=parse_field_map(fields),
+            full_resolve=full_resolve,
         )
     if as_json:
         print_json(summary.model_dump(mode="json"))

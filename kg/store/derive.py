@@ -135,7 +135,8 @@ def _merged_json(group: list[tuple[str, int]]) -> str:
 
 
 def derive_graph(conn: sqlite3.Connection, batch: int = 5000, *, full: bool = False) -> dict[str, int]:
-    """Bring the graph up to date with the facts; returns counts (entities, relations, evidence).
+    """Bring the graph up to date with the facts; returns counts (entities, relations, evidence) and
+    `full` (1 if every name was resolved).
 
     Resolution is incremental (kg.store.incremental): only the names the changed articles touch, and what
     they could merge with, are re-resolved; `full=True`, a changed alias file or a store without the token
@@ -182,6 +183,7 @@ def derive_graph(conn: sqlite3.Connection, batch: int = 5000, *, full: bool = Fa
         "entities": one("SELECT count(*) FROM entities"),
         "relations": one("SELECT count(*) FROM relations"),
         "evidence": one("SELECT count(*) FROM evidence"),
+        "full": int(part is None),
     }
 
 
