@@ -254,3 +254,26 @@ def test_kg_build_resolves_incrementally_and_full_on_request(tmp_path: Path) -> 
     clean = tmp_path / "clean.db"
     assert runner.invoke(app, ["build", str(corpus), "--db", str(clean)]).exit_code == 0
     assert differences(dump(db), dump(clean)) == {}
+
+
+def test_resolution_reasons_do_not_depend_on_the_order_names_are_read() -> None:
+    """A scope is read in another order than the whole store: every output, down to the article a refused
+    join names as its witness, must be the same for any order of the records."""
+    from kg.resolve import EntityRecord, resolve_entities
+
+    records = [
+        EntityRecord(t, name, tuple(json.loads(als)), aid)
+        for rows in articles()
+        for aid, _, t, name, als in rows.entities
+    ]
+    # two entities two articles keep apart, joined by other articles' alias: a refused join, 2 witnesses
+    records += [
+        EntityRecord("Region", "西安临空经济示范区", ("临空经济",), "k1"),
+        EntityRecord("Region", "泉州临空经济示范区", ("临空经济",), "k2"),
+        *(EntityRecord("Region", "西安临空经济示范区", (), k) for k in ("k3", "k4")),
+        *(EntityRecord("Region", "泉州临空经济示范区", (), k) for k in ("k3", "k4")),
+    ]
+    forward = resolve_entities(records).clusters
+    backward = resolve_entities(records[::-1]).clusters
+    assert any(c.refused for c in forward)
+    assert forward == backward

@@ -93,8 +93,11 @@ def conflict(a: Traits, b: Traits) -> str | None:
     if a.legal and b.legal and a.legal != b.legal:
         return "different-legal-forms"
     small, large = (a, b) if len(a.articles) <= len(b.articles) else (b, a)
-    for article, names in small.articles.items():
-        other = large.articles.get(article)
-        if other is not None and _as_set(other) != _as_set(names):
-            return f"kept-apart-in-article:{article}"
+    witnesses = [
+        article
+        for article, names in small.articles.items()
+        if (other := large.articles.get(article)) is not None and _as_set(other) != _as_set(names)
+    ]
+    if witnesses:  # the smallest: the reason must not depend on the order the names were read in
+        return f"kept-apart-in-article:{min(witnesses)}"
     return None
