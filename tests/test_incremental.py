@@ -44,7 +44,7 @@ op = st.tuples(
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     start=st.sets(st.integers(0, 10**6), max_size=30),
     steps=st.lists(st.lists(op, min_size=1, max_size=4), min_size=1, max_size=3),

@@ -4,10 +4,11 @@ The store keeps, per entity, the *tokens* of its names (`entity_tokens`, kg.reso
 resolver joins on) and logs which entities lost an extracted name (`removed_names`, filled by a trigger on
 article_entities, so changing and forgetting articles are both seen, whoever deletes). A derivation then
 starts from the tokens of the pending articles' names and of the entities that lost names, searches the
-token index for every entity sharing a token (and so on, to a fixed point: whole components), adds the
-persons that depend on those entities (namesakes joined through an organisation) and, as read-only input,
-the components of the organisations those persons serve, and resolves only the names of that *scope*
-(kg.resolve.locality says why this equals the full resolution on it). Everything else keeps its entities.
+token index for every entity sharing a token (and so on, to a fixed point: whole components), adds, as
+input, the components of the organisations the persons in it serve, and resolves only the names of that
+*scope* (kg.resolve.locality says why this equals the full resolution on it). If a stored name changed
+entity, the persons outside the scope who serve the entities involved join it and it is resolved again
+(namesakes join through one organisation's entity). Everything else keeps its entities.
 
 A full resolution runs instead when the index cannot be trusted: a store derived before the index existed,
 a changed alias file (`store_alias_config` clears the index), or on request (`kg build --full-resolve`).
