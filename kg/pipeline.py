@@ -45,6 +45,7 @@ class BuildSummary(BaseModel):
     relations_by_type: dict[str, int] = Field(default_factory=dict)
     derived: bool = False
     seconds: float = 0.0
+    full_resolution: bool = False  # the derivation resolved every name (else only the changed ones)
 
 
 # --------------------------------------------------------------------------- worker side
@@ -128,6 +129,7 @@ def build_store(
     on_warning: WarningHandler | None = None,
     on_wait: Callable[[], None] | None = None,
     fields: dict[str, str] | None = None,
+    full_resolve: bool = False,
 ) -> BuildSummary:
     """Build or update the store at `db_path` from the articles under `paths`.
 
@@ -135,6 +137,7 @@ def build_store(
     seconds (None or 0: no limit): one over budget is abandoned (its worker replaced), reported as a
     failure and stored nowhere. `on_failure` and `on_warning` are called as things happen; every failure
     is also in the summary. Another build writing the same store is waited for (`on_wait` is told once).
+    `full_resolve` re-resolves every stored name instead of only those the changed articles touch.
     Inputs that do not exist at all are an error before any store is created. `fields` maps article
     fields to the record fields of JSON Lines and CSV exports (kg.ingest.records).
     """
@@ -156,7 +159,15 @@ def build_store(
             files,
             db_path,
             config,
-            _Options(jobs, extractor, batch, max_mb, article_timeout, dict(fields) if fields else None),
+            _Options(
+                jobs,
+                extractor,
+                batch,
+                max_mb,
+                article_timeout,
+                dict(fields) if fields else None,
+                full_resolve,
+            ),
             on_progress,
             on_failure,
             on_warning,
@@ -170,6 +181,7 @@ class _Options(NamedTuple):
     max_mb: float | None
     article_timeout: float | None
     fields: dict[str, str] | None = None
+    full_resolve: bool = False
 
 
 def _build_store(
@@ -244,7 +256,7 @@ def _build_store(
                 if on_progress:
                     on_progress(done, summary.files)
         flush()
-        finish_build(conn, summary)
+        finish_build(conn, summary, full_resolve=opts.full_resolve)
     finally:
         conn.close()
     summary.failed.sort(key=lambda f: f.path)
@@ -252,15 +264,16 @@ def _build_store(
     return summary
 
 
-def finish_build(conn: sqlite3.Connection, summary: BuildSummary) -> None:
+def finish_build(conn: sqlite3.Connection, summary: BuildSummary, *, full_resolve: bool = False) -> None:
     """After the facts are written (by `kg build` or `kg build --from-extractions`): derive the graph if
-    any fact changed, and count what the store holds."""
+    any fact changed (or a full resolution is asked for), and count what the store holds."""
     from kg.store.derive import derive_graph
     from kg.store.schema import get_meta
 
-    if get_meta(conn, "dirty", "0") == "1":
-        derive_graph(conn)
+    if get_meta(conn, "dirty", "0") == "1" or full_resolve:
+        counts = derive_graph(conn, full=full_resolve)
         summary.derived = True
+        summary.full_resolution = bool(counts["full"])
     _fill_counts(conn, summary)
 
 

@@ -162,6 +162,7 @@ def build_from_extractions(
     on_progress: ProgressHandler | None = None,
     on_failure: FailureHandler | None = None,
     on_wait: Callable[[], None] | None = None,
+    full_resolve: bool = False,
 ) -> BuildSummary:
     """Build or update the store at `db_path` from extraction JSON Lines files (or directories of them).
 
@@ -179,7 +180,7 @@ def build_from_extractions(
         raise KgError(f"{shown} (nothing to build; no store written)")
     config = read_aliases(aliases) if aliases else None
     with store_lock(db_path, on_wait), store_errors(db_path):
-        return _build(files, db_path, config, batch, on_progress, on_failure)
+        return _build(files, db_path, config, batch, on_progress, on_failure, full_resolve)
 
 
 def _build(
@@ -189,6 +190,7 @@ def _build(
     batch: int,
     on_progress: ProgressHandler | None,
     on_failure: FailureHandler | None,
+    full_resolve: bool = False,
 ) -> BuildSummary:
     from kg.pipeline import finish_build
     from kg.resolve import AliasConfig
@@ -232,7 +234,7 @@ def _build(
             if on_progress:
                 on_progress(done, len(files))
         flush()
-        finish_build(conn, summary)
+        finish_build(conn, summary, full_resolve=full_resolve)
     finally:
         conn.close()
     summary.failed.sort(key=lambda f: path_order(f.path))

@@ -69,6 +69,13 @@ def build(
             "store them without extracting.",
         ),
     ] = False,
+    full_resolve: Annotated[
+        bool,
+        Opt(
+            "--full-resolve",
+            help="Re-resolve every stored name (default: only the names the changed articles touch).",
+        ),
+    ] = False,
 ) -> None:
     """Read, extract, resolve and store articles (incremental: unchanged articles are skipped)."""
     from kg.ingest.records import parse_field_map
@@ -119,6 +126,7 @@ def build(
                 on_progress=lambda done, total: progress.update(task, completed=done, total=total),
                 on_failure=failures,
                 on_wait=lambda: _waiting(db),
+                full_resolve=full_resolve,
             )
         else:
             summary = build_store(
@@ -135,6 +143,7 @@ def build(
                 on_warning=print_warning,
                 on_wait=lambda: _waiting(db),
                 fields=field_map,
+                full_resolve=full_resolve,
             )
     llm = session.stats.to_dict() if named != "rules" else None
     if as_json:

@@ -9,7 +9,7 @@ aliases (guarded), persons sharing an organisation (guarded). See kg.resolve.clu
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from kg.ontology import EntityType
 from kg.resolve.aliasfile import AliasConfig
@@ -25,15 +25,23 @@ from kg.resolve.cluster import (
     scope_of,
 )
 from kg.resolve.context import ArticleContext, context_key, is_bare_branch
-from kg.resolve.guards import Traits
+from kg.resolve.guards import Traits, note_many
 from kg.resolve.rules import normalize_form
 
 USER, ALIAS, PERSON = 0, 1, 2  # join priorities
 
 
 class Builder:
-    def __init__(self, records: Iterable[EntityRecord], aliases: AliasConfig) -> None:
+    def __init__(
+        self,
+        records: Iterable[EntityRecord],
+        aliases: AliasConfig,
+        context_records: Callable[[set[str]], Iterable[EntityRecord]] | None = None,
+    ) -> None:
         self.records = records
+        # every record of the given articles (bare branch names read their whole article); by default the
+        # input's: a caller resolving part of the records (kg.resolve.locality) passes the whole articles
+        self.context_records = context_records
         self.aliases = aliases
         self.forms = Forms()
         self.uf = UnionFind()
@@ -61,6 +69,12 @@ class Builder:
             scope = scope_of(etype, name, rec.article_id)
             als = tuple(sorted({normalize_form(a) for a in rec.aliases} - {name, ""})) if rec.aliases else ()
             orgs = tuple(sorted({(t, normalize_form(n)) for t, n in rec.orgs})) if rec.orgs else ()
+            if rec.articles:  # the same record in many articles (only for names not scoped to one)
+                if scope is not None:
+                    raise ValueError(f"{rec.name}: an article-scoped name cannot stand for several articles")
+                self.distinct.setdefault((etype, name, als, None, orgs), []).extend(rec.articles)
+                self.name_counts[(etype, name, None)] += len(rec.articles)
+                continue
             article = self._article_ids.setdefault(rec.article_id, rec.article_id)
             self.distinct.setdefault((etype, name, als, scope, orgs), []).append(article)
             self.name_counts[(etype, name, scope)] += 1
@@ -77,12 +91,14 @@ class Builder:
             return
         contexts: dict[str, ArticleContext] = defaultdict(ArticleContext)
         bare: list[tuple[str, str]] = []
-        for rec in self.records:
+        source = self.context_records(bare_articles) if self.context_records else self.records
+        for rec in source:
+            for article in rec.articles or (rec.article_id,):
+                if article in bare_articles:
+                    for form in (rec.name, *rec.aliases):
+                        contexts[article].add(EntityType(rec.type), form)
             if rec.article_id not in bare_articles:
                 continue
-            ctx = contexts[rec.article_id]
-            for form in (rec.name, *rec.aliases):
-                ctx.add(EntityType(rec.type), form)
             if EntityType(rec.type) == EntityType.Bank and is_bare_branch(rec.name):
                 bare.append((normalize_form(rec.name), rec.article_id))
         for form, article in bare:
@@ -98,9 +114,7 @@ class Builder:
             owner = scope or name
             held = {self.forms.node(etype, f, owner) for f in (name, *als)} & edge_nodes
             for n in held:
-                traits = self.uf.traits_of(n)
-                for article in articles:
-                    traits.note(article, name)
+                note_many(self.uf.traits_of(n), articles, name)
 
     # ------------------------------------------------------------------ nodes and joins
 
@@ -234,9 +248,13 @@ class Builder:
 
     # ------------------------------------------------------------------ run
 
-    def resolve(self) -> Resolution:
+    def prepare_forms(self) -> None:
+        """The passes over the records: distinct names, their keys, bare branch names' contexts."""
         bare = self._pass_names()
         self._pass_context(bare)
+
+    def resolve(self) -> Resolution:
+        self.prepare_forms()
         for e in self.aliases.entries:
             for f in (e.name, *e.aliases):
                 self.forms.add(e.type, normalize_form(f.rpartition("@")[0] or f))

@@ -32,13 +32,16 @@ SCOPED = (EntityType.Event, EntityType.Person)
 @dataclass(frozen=True)
 class EntityRecord:
     """One extracted entity of one article (name + in-article aliases). `orgs` (persons only): the
-    (type, name) of the organisations the article makes this person an executive of."""
+    (type, name) of the organisations the article makes this person an executive of. `articles`, for a
+    name that identifies its entity across articles (not article-scoped): the same record in each of these
+    articles (one record instead of thousands when a store re-reads a frequent name)."""
 
     type: EntityType
     name: str
     aliases: tuple[str, ...]
     article_id: str
     orgs: tuple[tuple[str, str], ...] = ()
+    articles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,16 @@ class Traits:
             self.articles[article] = _as_set(mine) | _as_set(names)
 
 
+def note_many(traits: Traits, articles: list[str], name: str) -> None:
+    """`traits.note(article, name)` for every article (one dict update for the articles not yet noted)."""
+    mine = traits.articles
+    fresh = dict.fromkeys(articles, name)
+    for article in fresh.keys() & mine.keys():
+        old = mine[article]
+        fresh[article] = old if old == name else _as_set(old) | {name}
+    mine.update(fresh)
+
+
 def _as_set(names: str | frozenset[str]) -> frozenset[str]:
     return frozenset((names,)) if isinstance(names, str) else names
 
@@ -83,8 +93,11 @@ def conflict(a: Traits, b: Traits) -> str | None:
     if a.legal and b.legal and a.legal != b.legal:
         return "different-legal-forms"
     small, large = (a, b) if len(a.articles) <= len(b.articles) else (b, a)
-    for article, names in small.articles.items():
-        other = large.articles.get(article)
-        if other is not None and _as_set(other) != _as_set(names):
-            return f"kept-apart-in-article:{article}"
+    witnesses = [
+        article
+        for article, names in small.articles.items()
+        if (other := large.articles.get(article)) is not None and _as_set(other) != _as_set(names)
+    ]
+    if witnesses:  # the smallest: the reason must not depend on the order the names were read in
+        return f"kept-apart-in-article:{min(witnesses)}"
     return None

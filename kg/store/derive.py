@@ -14,10 +14,20 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from kg.ontology import SYMMETRIC, EntityType, RelationType
-from kg.resolve import AliasConfig, AliasEntry, EntityRecord, NotSame, normalize_form, resolve_entities
+from kg.resolve import AliasConfig, AliasEntry, Cluster, EntityRecord, NotSame, normalize_form
+from kg.resolve.locality import resolve_with_tokens
 from kg.store.branches import branch_links
 from kg.store.identity import update_redirects
+from kg.store.incremental import (
+    ensure_index_tables,
+    index_ready,
+    invalidate_index,
+    mark_index,
+    resolve_change,
+    write_tokens,
+)
 from kg.store.schema import get_meta, set_meta
+from kg.store.syndicates import touched_syndicates, unify_syndicates
 from kg.store.write import transaction
 
 REFUSED = "refused"  # a join a guard refused (kept in `merges` so `kg explain` can say why names stay apart)
@@ -59,6 +69,7 @@ def store_alias_config(conn: sqlite3.Connection, config: AliasConfig) -> bool:
     with transaction(conn):
         set_meta(conn, "aliases", text)
         set_meta(conn, "dirty", "1")
+        invalidate_index(conn)
     return True
 
 
@@ -102,76 +113,159 @@ class _Records:
         return {k: tuple(v) for k, v in out.items()}
 
 
-def _merge_properties(values: list[dict]) -> dict:
-    """Per key: the most frequent value across evidence; ties: the longest, then the smallest text."""
+def _merge_properties(values: list[tuple[dict, int]]) -> dict:
+    """Per key: the most frequent value across evidence; ties: the longest, then the smallest text.
+    `values`: each distinct properties object with the number of evidence rows that carry it."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for v, n in values:
+        for k, x in v.items():
+            counts[k][json.dumps(x, ensure_ascii=False)] += n
     out = {}
-    keys = sorted({k for v in values for k in v})
-    for k in keys:
+    for k in sorted(counts):
         if k == "extractor":  # rules in one article (unmarked there), the LLM in another: both
-            found = {v.get(k, "rules") for v in values}
+            found = {v.get(k, "rules") for v, _ in values}
             out[k] = found.pop() if len(found) == 1 else "both"
             continue
-        counts = Counter(json.dumps(v[k], ensure_ascii=False) for v in values if k in v)
-        best = min(counts.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
+        best = min(counts[k].items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
         out[k] = json.loads(best)
     return out
 
 
-def _merged_json(group: list[str]) -> str:
+def _merged_json(group: list[tuple[str, int]]) -> str:
     if len(group) == 1:  # evidence properties are stored in the same canonical JSON (sorted keys)
-        return group[0]
-    return json.dumps(_merge_properties([json.loads(g) for g in group]), ensure_ascii=False, sort_keys=True)
+        return group[0][0]
+    merged = _merge_properties([(json.loads(g), n) for g, n in group])
+    return json.dumps(merged, ensure_ascii=False, sort_keys=True)
 
 
-def derive_graph(conn: sqlite3.Connection, batch: int = 5000) -> dict[str, int]:
-    """Bring the graph up to date with the facts; returns counts (entities, relations, evidence).
+def derive_graph(conn: sqlite3.Connection, batch: int = 5000, *, full: bool = False) -> dict[str, int]:
+    """Bring the graph up to date with the facts; returns counts (entities, relations, evidence) and
+    `full` (1 if every name was resolved).
 
-    Resolution runs over all names (cheap: names are few); relations are re-derived only for *affected*
+    Resolution is incremental (kg.store.incremental): only the names the changed articles touch, and what
+    they could merge with, are re-resolved; `full=True`, a changed alias file or a store without the token
+    index resolves all names (the same result: tested). Relations are re-derived only for *affected*
     articles: new or changed ones, and those whose entities changed id. Evidence triggers mark the relations
     whose evidence changed (`touched`); their properties are recomputed and empty ones removed.
     """
     config = load_alias_config(conn)
-    resolution = resolve_entities(_Records(conn), config)
+    incremental = not full and index_ready(conn)
+    resolution = tokens = None
+    if not incremental:  # outside the transaction, as before: a full resolution takes a while
+        resolution, tokens, _ = resolve_with_tokens(_Records(conn), config)
     with transaction(conn):
-        conn.executemany(
-            "INSERT INTO entities(id, type, name, key) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-            "type = excluded.type, name = excluded.name, key = excluded.key",
-            [(c.id, c.type.value, c.name, c.key) for c in resolution.clusters],
-        )
-        conn.execute("DELETE FROM aliases")
-        conn.execute("DELETE FROM merges")
-        conn.executemany(
-            "INSERT INTO aliases(entity_id, alias, norm) VALUES (?, ?, ?)",
-            [(c.id, a, normalize_form(a)) for c in resolution.clusters for a in c.aliases],
-        )
-        conn.executemany(
-            "INSERT INTO merges(entity_id, form_a, form_b, rule, detail) VALUES (?, ?, ?, ?, ?)",
-            [(c.id, m.form_a, m.form_b, m.rule, m.detail) for c in resolution.clusters for m in c.merges]
-            + [
-                (c.id, m.form_a, m.form_b, REFUSED, f"{m.rule}, {m.detail}")
-                for c in resolution.clusters
-                for m in c.refused
-            ],
-        )
-        moves = _update_article_entities(conn, resolution, batch)
-        update_redirects(conn, moves, {c.id for c in resolution.clusters})
+        ensure_index_tables(conn)
+        part = resolve_change(conn, config) if incremental else None
+        if part is not None and _clashes(conn, part):  # pragma: no cover - the locality argument forbids it
+            part = None
+            resolution, tokens, _ = resolve_with_tokens(_Records(conn), config)
+        if part is None:
+            _write_entities(conn, resolution.clusters, tokens, None)
+            moves = _update_article_entities(conn, resolution, batch)
+            dead = {r[0] for r in conn.execute("SELECT id FROM entities")} - {
+                c.id for c in resolution.clusters
+            }
+        else:
+            banks_before = _bank_rows(conn, part.old_ids)
+            _write_entities(conn, part.resolution.clusters, part.tokens, part.old_ids)
+            moves = _update_rows(conn, part)
+            dead = part.old_ids - {c.id for c in part.resolution.clusters}
+        live = {r[0] for r in conn.execute("SELECT id FROM entities")} - dead
+        update_redirects(conn, moves, live)
         _rederive_relations(conn, batch)
+        touched = touched_syndicates(conn) if part is not None else None
         _refresh_touched(conn)
-        _unify_syndicates(conn)
-        _derive_branches(conn, resolution)
-        conn.execute("DROP TABLE IF EXISTS temp.keep")
-        conn.execute("CREATE TEMP TABLE keep(id TEXT PRIMARY KEY)")
-        conn.executemany("INSERT INTO temp.keep VALUES (?)", [(c.id,) for c in resolution.clusters])
-        conn.execute("DELETE FROM entities WHERE id NOT IN (SELECT id FROM temp.keep)")
-        conn.execute("DROP TABLE temp.keep")
+        unify_syndicates(conn, touched)
+        if part is None or banks_before != _bank_rows(conn, {c.id for c in part.resolution.clusters}):
+            _derive_branches(conn, dead)  # BRANCH_OF depends on the Bank entities only
+        _delete_entities(conn, dead)
         conn.execute("UPDATE articles SET derived = 1 WHERE derived = 0")
+        mark_index(conn)
         set_meta(conn, "dirty", "0")
     one = lambda sql: conn.execute(sql).fetchone()[0]
     return {
-        "entities": len(resolution.clusters),
+        "entities": one("SELECT count(*) FROM entities"),
         "relations": one("SELECT count(*) FROM relations"),
         "evidence": one("SELECT count(*) FROM evidence"),
+        "full": int(part is None),
     }
+
+
+def _temp_ids(conn: sqlite3.Connection, name: str, ids: set[str]) -> str:
+    conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
+    conn.execute(f"CREATE TEMP TABLE {name}(id TEXT PRIMARY KEY)")
+    conn.executemany(f"INSERT INTO temp.{name} VALUES (?)", [(i,) for i in sorted(ids)])
+    return f"temp.{name}"
+
+
+def _clashes(conn: sqlite3.Connection, part) -> bool:
+    """Would a re-resolved entity take the id of an entity outside the scope? (Never, if the scope is right.)"""
+    table = _temp_ids(conn, "kg_new_ids", {c.id for c in part.resolution.clusters} - part.old_ids)
+    found = conn.execute(f"SELECT 1 FROM entities WHERE id IN (SELECT id FROM {table}) LIMIT 1").fetchone()
+    conn.execute(f"DROP TABLE {table}")
+    return found is not None
+
+
+def _write_entities(conn: sqlite3.Connection, clusters, tokens, old_ids: set[str] | None) -> None:
+    """Entities, aliases, merges and tokens of the clusters; `old_ids` (None: all) are the ones replaced."""
+    if old_ids is None:
+        for table in ("aliases", "merges", "entity_tokens"):
+            conn.execute(f"DELETE FROM {table}")
+    else:
+        ids = _temp_ids(conn, "kg_replaced", old_ids | {c.id for c in clusters})
+        for table in ("aliases", "merges", "entity_tokens"):
+            conn.execute(f"DELETE FROM {table} WHERE entity_id IN (SELECT id FROM {ids})")
+        conn.execute(f"DROP TABLE {ids}")
+    conn.executemany(
+        "INSERT INTO entities(id, type, name, key) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+        "type = excluded.type, name = excluded.name, key = excluded.key",
+        [(c.id, c.type.value, c.name, c.key) for c in clusters],
+    )
+    conn.executemany(
+        "INSERT INTO aliases(entity_id, alias, norm) VALUES (?, ?, ?)",
+        [(c.id, a, normalize_form(a)) for c in clusters for a in c.aliases],
+    )
+    conn.executemany(
+        "INSERT INTO merges(entity_id, form_a, form_b, rule, detail) VALUES (?, ?, ?, ?, ?)",
+        [(c.id, m.form_a, m.form_b, m.rule, m.detail) for c in clusters for m in c.merges]
+        + [(c.id, m.form_a, m.form_b, REFUSED, f"{m.rule}, {m.detail}") for c in clusters for m in c.refused],
+    )
+    write_tokens(conn, tokens)
+
+
+def _bank_rows(conn: sqlite3.Connection, ids: set[str]) -> list[tuple]:
+    """The Bank entities among `ids` with their aliases (what BRANCH_OF is computed from)."""
+    table = _temp_ids(conn, "kg_banks", ids)
+    rows = conn.execute(
+        f"SELECT e.id, e.name, e.key, a.alias FROM entities e LEFT JOIN aliases a ON a.entity_id = e.id "
+        f"WHERE e.type = 'Bank' AND e.id IN (SELECT id FROM {table}) ORDER BY 1, 4"
+    ).fetchall()
+    conn.execute(f"DROP TABLE {table}")
+    return rows
+
+
+def _delete_entities(conn: sqlite3.Connection, dead: set[str]) -> None:
+    if dead:
+        table = _temp_ids(conn, "kg_dead", dead)
+        conn.execute(f"DELETE FROM entities WHERE id IN (SELECT id FROM {table})")
+        conn.execute(f"DROP TABLE {table}")
+
+
+def _update_rows(conn: sqlite3.Connection, part) -> dict[str, Counter]:
+    """`_update_article_entities` for the rows of the re-resolved scope only."""
+    changed: list[tuple[str, int]] = []
+    articles: set[str] = set()
+    moves: dict[str, Counter] = defaultdict(Counter)
+    for rowids, etype, name, aids, old in part.rows:
+        new = part.resolution.entity_id(etype, name, aids[0])  # a group is one unscoped name: one id
+        if new != old:
+            changed += [(new, rowid) for rowid in rowids]
+            articles.update(aids)
+            if old is not None:
+                moves[old][new] += len(rowids)
+    conn.executemany("UPDATE article_entities SET entity_id = ? WHERE rowid = ?", changed)
+    conn.executemany("UPDATE articles SET derived = 0 WHERE id = ?", [(a,) for a in sorted(articles)])
+    return moves
 
 
 def _update_article_entities(conn: sqlite3.Connection, resolution, batch: int) -> dict[str, Counter]:
@@ -262,18 +356,18 @@ def _rederive_relations(conn: sqlite3.Connection, batch: int) -> None:
 def _refresh_touched(conn: sqlite3.Connection) -> None:
     """Recompute the properties of relations whose evidence changed; drop those left without evidence."""
     updates: list[tuple[str, str]] = []
-    group: list[str] = []
+    group: list[tuple[str, int]] = []
     current = None
     rows = conn.execute(
-        "SELECT t.relation_id, e.properties FROM touched t JOIN evidence e ON e.relation_id = t.relation_id "
-        'ORDER BY t.relation_id, e.article_id, e.start, e."end"'
+        "SELECT t.relation_id, e.properties, count(*) FROM touched t JOIN evidence e "
+        "ON e.relation_id = t.relation_id GROUP BY t.relation_id, e.properties ORDER BY t.relation_id"
     )
-    for rid, props in rows:
+    for rid, props, n in rows:
         if rid != current and group:
             updates.append((_merged_json(group), current))
             group = []
         current = rid
-        group.append(props)
+        group.append((props, n))
     if group:
         updates.append((_merged_json(group), current))
     conn.executemany("UPDATE relations SET properties = ? WHERE id = ?", updates)
@@ -284,50 +378,36 @@ def _refresh_touched(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM touched")
 
 
-def _unify_syndicates(conn: sqlite3.Connection) -> None:
-    """One syndicated loan reported by several articles has one id: a relation whose evidence carries two
-    syndicate ids joins them, and every relation of the joined syndicate takes the smallest."""
-    rows = conn.execute(
-        "SELECT e.relation_id, json_extract(e.properties, '$.syndicate') FROM evidence e "
-        "JOIN relations r ON r.id = e.relation_id WHERE r.type = 'PROVIDED_FINANCING_TO' "
-        "AND json_extract(e.properties, '$.syndicate') IS NOT NULL ORDER BY e.relation_id"
-    ).fetchall()
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    by_relation: dict[str, list[str]] = defaultdict(list)
-    for rid, sid in rows:
-        by_relation[rid].append(sid)
-    for sids in by_relation.values():
-        for other in sids[1:]:
-            a, b = find(sids[0]), find(other)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-    updates = []
-    for rid, sids in by_relation.items():
-        canon = find(sids[0])
-        (props,) = conn.execute("SELECT properties FROM relations WHERE id = ?", (rid,)).fetchone()
-        data = json.loads(props)
-        if data.get("syndicate") != canon:
-            data["syndicate"] = canon
-            updates.append((json.dumps(data, ensure_ascii=False, sort_keys=True), rid))
-    conn.executemany("UPDATE relations SET properties = ? WHERE id = ?", updates)
-
-
-def _derive_branches(conn: sqlite3.Connection, resolution) -> None:
-    """BRANCH_OF from the names (kg.store.branches): replaced as a whole at every derivation."""
-    conn.execute("DELETE FROM relations WHERE type = ?", (RelationType.BRANCH_OF.value,))
-    rows = []
-    for src, tgt, rule in branch_links(resolution.clusters):
+def _derive_branches(conn: sqlite3.Connection, dead: set[str]) -> None:
+    """BRANCH_OF from the names of the live Bank entities (kg.store.branches); only the difference is
+    written, so relations that stay are not touched."""
+    names: dict[str, list[str]] = defaultdict(list)
+    for eid, alias in conn.execute(
+        "SELECT a.entity_id, a.alias FROM aliases a JOIN entities e ON e.id = a.entity_id "
+        "WHERE e.type = 'Bank' ORDER BY a.entity_id, a.alias"
+    ):
+        names[eid].append(alias)
+    clusters = [
+        Cluster(eid, EntityType(etype), name, key, names.get(eid, []))
+        for eid, etype, name, key in conn.execute(
+            "SELECT id, type, name, key FROM entities WHERE type = 'Bank' ORDER BY id"
+        )
+        if eid not in dead
+    ]
+    rows = set()
+    for src, tgt, rule in branch_links(clusters):
         props = json.dumps({"rule": rule}, ensure_ascii=False, sort_keys=True)
-        rows.append(
+        rows.add(
             (relation_id(RelationType.BRANCH_OF, src, tgt, {}), RelationType.BRANCH_OF.value, src, tgt, props)
         )
+    stored = set(
+        conn.execute(
+            "SELECT id, type, source, target, properties FROM relations WHERE type = ?",
+            (RelationType.BRANCH_OF.value,),
+        )
+    )
+    conn.executemany("DELETE FROM relations WHERE id = ?", [(r[0],) for r in sorted(stored - rows)])
     conn.executemany(
-        "INSERT INTO relations(id, type, source, target, properties) VALUES (?, ?, ?, ?, ?)", rows
+        "INSERT INTO relations(id, type, source, target, properties) VALUES (?, ?, ?, ?, ?)",
+        sorted(rows - stored),
     )
