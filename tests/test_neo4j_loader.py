@@ -119,7 +119,7 @@ def test_plan_has_one_static_statement_per_type_in_dependency_order():
         "relations:OPENED_IN",
     ]
     assert [s.kind for s in plan.schema][:3] == ["schema"] * 3
-    assert len(plan.schema) == 3 + len(RelationType)
+    assert len(plan.schema) == 4 + len(RelationType)
 
 
 def test_exact_entity_statement_and_rows():
@@ -235,13 +235,13 @@ def test_first_load_sends_schema_first_and_counts_creations():
     driver = FakeDriver()
     summary = write_graph(driver, small_graph(), database="kgtest", batch_size=2)
     assert driver.sessions == ["kgtest"]
-    assert [c.kind for c in driver.calls[: len(cypher.schema_statements())]] == ["schema"] * 16
+    assert [c.kind for c in driver.calls[: len(cypher.schema_statements())]] == ["schema"] * 17
     assert summary.entities.as_dict() == {"created": 5, "updated": 0, "deleted": 0}
     assert summary.articles.as_dict() == {"created": 2, "updated": 0, "deleted": 0}
     assert summary.mentions.as_dict() == {"created": 6, "updated": 0, "deleted": 0}
     assert summary.relations.as_dict() == {"created": 3, "updated": 0, "deleted": 0}
     # batches of 2: articles 1, Company 2, Bank 1, Region 1, mentions 3, three relation types 1 each
-    assert summary.round_trips == 16 + (1 + 2 + 1 + 1 + 3 + 3) + 4
+    assert summary.round_trips == 17 + (1 + 2 + 1 + 1 + 3 + 3) + 4
     assert summary.round_trips == len(driver.calls)
     assert all(c.mode == "write" for c in driver.calls if not c.kind.startswith("read:"))
 

@@ -49,6 +49,9 @@ class FakeState:
     articles: dict[str, str | None] = field(default_factory=dict)  # id -> hash (None = not kg-managed)
     mentions: dict[tuple[str, str], str | None] = field(default_factory=dict)
     relations: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> {type, hash, source, target}
+    # the (:KgLoad) marker's properties, None when absent; left out of == (its load ids are random), so a
+    # state compares with a clean load's by the graph alone
+    marker: dict[str, Any] | None = field(default=None, compare=False)
 
 
 class _Record(dict):
@@ -184,6 +187,20 @@ class FakeDriver:
         n_sets = query.count("= row.")
         if base == "schema":
             return FakeResult([], c)
+        if base == "marker":
+            m = params["marker"]
+            if sub == "read":
+                found = s.marker if s.marker is not None and s.marker.get("id") == m["id"] else None
+                keys = ("store_id", "load_id", "schema")
+                return FakeResult([] if found is None else [{k: found.get(k) for k in keys}], c)
+            if s.marker is None:
+                s.marker = {"id": m["id"]}
+                c["nodes_created"], c["labels_added"], c["properties_set"] = 1, 1, 1
+            if m["expected"] is not None and s.marker.get("load_id") != m["expected"]:
+                return FakeResult([{"changed": 0}], c)
+            s.marker.update({k: m[k] for k in ("store_id", "load_id", "schema", "loaded_at")})
+            c["properties_set"] += 4
+            return FakeResult([{"changed": 1}], c)
         if base in ("articles", "entities", "mentions", "relations"):
             changed = 0
             for row in params["rows"]:

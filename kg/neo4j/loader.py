@@ -46,7 +46,7 @@ from kg.neo4j.rows import (
     step_parameters,
     write_schema,
 )
-from kg.neo4j.stream import dry_run_streaming, write_store
+from kg.neo4j.stream import dry_run_streaming
 from kg.ontology import EntityType, RelationType
 
 __all__ = [
@@ -209,11 +209,15 @@ def load_store(
     progress: ProgressFn | None = None,
     on_connected: Callable[[int], None] | None = None,
     graph: Graph | None = None,
+    full: bool = False,
 ) -> LoadSummary:
     """`kg load`: stream the store into Neo4j, translating driver errors into one redacted line.
 
     The store is read in id-ordered chunks (kg.neo4j.stream), so memory stays at a few batches whatever
-    its size; passing `graph` uses the in-memory path instead (write_graph), for tests and benchmarks.
+    its size. Only what changed since this store's last load into that database is sent when the
+    database's load marker says it holds that load (kg.neo4j.incremental); else, or with `full`, every
+    row is sent and compared by the server. Passing `graph` uses the in-memory path instead
+    (write_graph, always full), for tests and benchmarks.
     The server must be Neo4j 5 or newer (checked first, reported by version). `on_connected(total_rows)`
     runs once the server answered (the CLI starts its progress bar there, so a connection error is not
     interleaved with a bar).
@@ -222,21 +226,31 @@ def load_store(
 
     summary = LoadSummary()
     if graph is None:
+        from kg.neo4j.incremental import load_store_incremental, target_name
+        from kg.neo4j.loadstate import LoadRecord, open_writer, store_identity
         from kg.store.read import open_store_readonly
         from kg.store.schema import store_errors
 
         conn = open_store_readonly(db_path)
+        writer = None
         try:
             with store_errors(db_path):
                 driver = open_driver(settings)
                 try:
                     with load_errors(settings, summary):
                         check_server_version(driver, settings)
-                        return write_store(
+                        writer = open_writer(db_path)
+                        store_id = store_identity(writer or conn, writable=writer is not None)
+                        target = target_name(settings.safe_uri, settings.database)
+                        record = LoadRecord(writer, target) if writer is not None else None
+                        return load_store_incremental(
                             driver,
                             conn,
+                            record,
+                            store_id,
                             database=settings.database,
                             batch_size=batch_size,
+                            full=full,
                             progress=progress,
                             on_connected=on_connected,
                             summary=summary,
@@ -244,6 +258,8 @@ def load_store(
                 finally:
                     driver.close()
         finally:
+            if writer is not None:
+                writer.close()
             conn.close()
     driver = open_driver(settings)
     try:

@@ -1,0 +1,385 @@
+"""Incremental `kg load`: send only what changed since this store's last load into that database.
+
+The watermark lives on both sides. The store keeps, per target (server address + database, never
+credentials), the elements it loaded there with their `kg_hash` and the load id they describe
+(kg.neo4j.loadstate); the database keeps one `(:KgLoad {id: 'kg'})` node whose `load_id` says which
+load its kg-managed graph is the result of. A load first reads the marker (one round trip):
+
+- it names a load this store recorded for this target: the store's current rows are hashed locally and
+  compared with the records; only new or changed rows are sent, and only the elements the store lost
+  are deleted (no retraction reads). Nothing changed: nothing is written at all;
+- anything else (first load, `--full`, the database emptied, restored from a backup, or last loaded
+  from another store or another copy of this one, a store kg cannot write): a full load (every row, the
+  server compares hashes, then the four retraction reads), which rebuilds the records; the reason is
+  reported.
+
+Every load that writes rotates the marker (compare-and-set on the value it read, so two loads at once
+cannot both believe they own it), at its start and again at its end, so a database restored from a
+backup taken before or during a load never matches. Before each batch the store marks its elements
+pending and records their hashes only after the commit (see kg.neo4j.loadstate), so a load that stops
+anywhere leaves records the next run can trust: it re-sends or re-deletes whatever was in flight.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from kg.models import GraphArticle
+from kg.neo4j import cypher
+from kg.neo4j.cypher import Statement
+from kg.neo4j.loadstate import Key, LoadRecord, gone_query, new_token, recorded_hashes
+from kg.neo4j.rows import (
+    LoadSummary,
+    ProgressFn,
+    article_row,
+    entity_row,
+    mention_row,
+    read_managed,
+    relation_row,
+    run_batch,
+    write_batch,
+    write_schema,
+)
+from kg.neo4j.stream import StreamStep, batched, plan_store, store_retraction_steps
+from kg.ontology import RelationType
+from kg.store import read as store_read
+
+MARKER_ID = "kg"  # one marker per database: a kg load makes the database's kg-managed graph one store's
+DIFF_CHUNK = 2000  # store rows compared with the records per SQL lookup
+
+
+def schema_fingerprint() -> str:
+    """Names the schema statements: a marker written by a kg with other statements gets them re-run."""
+    text = "\n".join(s.cypher for s in cypher.schema_statements())
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def target_name(uri: str, database: str | None) -> str:
+    """The record's key for a database: the URI without user info, and the database name."""
+    return f"{uri} database={database or '(default)'}"
+
+
+def record_kind(statement_kind: str) -> str:
+    """The record kind of an upsert or delete statement ("entities:Bank" -> "e", "delete:ACQUIRED" -> "r")."""
+    base, _, sub = statement_kind.partition(":")
+    what = sub if base == "delete" else base
+    return {"articles": "a", "entities": "e", "mentions": "m"}.get(what, "r")
+
+
+def row_key(statement_kind: str, row: dict[str, Any]) -> Key:
+    kind = record_kind(statement_kind)
+    if kind == "m":
+        return row["article"], row["entity"]
+    if kind == "r":
+        return row["id"], statement_kind.partition(":")[2]
+    return row["id"], ""
+
+
+# --------------------------------------------------------------------------- the marker
+
+
+@dataclass(frozen=True)
+class Marker:
+    store_id: str | None
+    load_id: str | None
+    schema: str | None
+
+
+def _read_marker_tx(tx: Any, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    return [dict(zip(r.keys(), r.values(), strict=True)) for r in tx.run(query, params)]
+
+
+def read_marker(session: Any, summary: LoadSummary) -> Marker | None:
+    """The database's marker; None when it has none. Two markers (kg's constraint missing) count as none."""
+    records = session.execute_read(
+        _read_marker_tx, cypher.read_marker().cypher, {"marker": {"id": MARKER_ID}}
+    )
+    summary.round_trips += 1
+    if len(records) != 1:
+        return None
+    r = records[0]
+    return Marker(r.get("store_id"), r.get("load_id"), r.get("schema"))
+
+
+def write_marker(
+    session: Any, summary: LoadSummary, store_id: str, load_id: str, expected: str | None
+) -> bool:
+    """Move the marker to `load_id` (only from `expected` when given); False when it had moved on."""
+    marker = {
+        "id": MARKER_ID,
+        "store_id": store_id,
+        "load_id": load_id,
+        "schema": schema_fingerprint(),
+        "loaded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "expected": expected,
+    }
+    changed, counters = session.execute_write(run_batch, cypher.write_marker().cypher, {"marker": marker})
+    summary.round_trips += 1
+    summary.properties_set += counters["properties_set"]
+    summary.labels_added += counters["labels_added"]
+    return changed == 1
+
+
+def choose_mode(marker: Marker | None, record: LoadRecord | None, store_id: str, *, full: bool) -> str | None:
+    """None for an incremental load, else why the load compares everything."""
+    if full:
+        return "--full was given"
+    if record is None:
+        return "the store is read-only, so kg cannot record what it loads"
+    if marker is None:
+        return "the database has no kg load marker (a first load, or the database was emptied or replaced)"
+    if marker.store_id != store_id:
+        return "the database was last loaded from another store"
+    load_id, next_id = record.ids()
+    if load_id is None and next_id is None:
+        return f"this store has no record of a completed load into {record.target}"
+    if not record.accepts(marker.load_id):
+        return (
+            "the database's load marker does not match this store's record (another load wrote to it, "
+            "a copy of this store was loaded, or it was restored from a backup)"
+        )
+    return None
+
+
+# --------------------------------------------------------------------------- the local diff
+
+_CHANGED = "temp.kg_load_changed"
+
+
+@dataclass
+class Diff:
+    """Changed upserts (keys in a temp table, per step index) and deletions, with their counts."""
+
+    steps: list[StreamStep]
+    changed: list[int]  # rows to send per step
+    unchanged: int
+    gone: dict[str, list[Key]]  # record kind -> keys, delete order within a kind
+
+    @property
+    def to_send(self) -> int:
+        return sum(self.changed)
+
+    @property
+    def to_delete(self) -> int:
+        return sum(len(v) for v in self.gone.values())
+
+
+def compute_diff(conn: sqlite3.Connection, tid: int, batch_size: int) -> Diff:
+    """Hash every row of the store as a full load would send it and compare with the records."""
+    conn.execute(f"DROP TABLE IF EXISTS {_CHANGED}")
+    conn.execute("CREATE TEMP TABLE kg_load_changed (step INTEGER, seq INTEGER, a TEXT, b TEXT)")
+    steps = plan_store(conn, batch_size).upserts
+    changed = [0] * len(steps)
+    unchanged = 0
+    seq = 0
+    for i, step in enumerate(steps):
+        kind = record_kind(step.statement.kind)
+        for chunk in batched(step.rows(), DIFF_CHUNK):
+            keyed = [(row_key(step.statement.kind, r), r["hash"]) for r in chunk]
+            known = recorded_hashes(conn, tid, kind, [k for k, _ in keyed])
+            new = [k for k, h in keyed if known.get(k) != h]
+            unchanged += len(keyed) - len(new)
+            changed[i] += len(new)
+            conn.executemany(
+                f"INSERT INTO {_CHANGED} VALUES (?, ?, ?, ?)",
+                ((i, seq + n, a, b) for n, (a, b) in enumerate(new)),
+            )
+            seq += len(new)
+    gone = {
+        kind: [(a, b) for a, b in conn.execute(gone_query(kind), (tid,))] for kind in ("r", "m", "e", "a")
+    }
+    return Diff(steps, changed, unchanged, gone)
+
+
+def changed_rows(conn: sqlite3.Connection, diff: Diff, index: int) -> Iterator[dict[str, Any]]:
+    """The rows of step `index` that changed, built now from the store, in the store's order."""
+    step = diff.steps[index]
+    kind = record_kind(step.statement.kind)
+    keys = conn.execute(f"SELECT a, b FROM {_CHANGED} WHERE step = ? ORDER BY seq", (index,))
+    for part in store_read._fetch_chunks(keys, DIFF_CHUNK):
+        if kind == "m":
+            yield from (mention_row(a, e) for a, e in part)
+            continue
+        ids = [a for a, _ in part]
+        yield from _rows_by_id(conn, kind, ids)
+
+
+def _rows_by_id(conn: sqlite3.Connection, kind: str, ids: list[str]) -> Iterator[dict[str, Any]]:
+    import json
+
+    sel = "(SELECT value FROM json_each(?))"
+    arg = (json.dumps(ids),)
+    if kind == "a":
+        for r in conn.execute(
+            f"SELECT id, title, date, url, path FROM articles WHERE id IN {sel} ORDER BY id", arg
+        ):
+            yield article_row(GraphArticle(id=r[0], title=r[1], date=r[2], url=r[3], path=r[4]))
+    elif kind == "e":
+        rows = conn.execute(
+            f"SELECT id, name, type FROM entities WHERE id IN {sel} ORDER BY id", arg
+        ).fetchall()
+        yield from (entity_row(e) for e in store_read.entity_models(conn, rows))
+    else:
+        query = f"SELECT id, type, source, target, properties FROM relations WHERE id IN {sel} ORDER BY id"
+        rows = conn.execute(query, arg).fetchall()
+        yield from (relation_row(r) for r in store_read.relation_models(conn, rows))
+
+
+def delete_batches(diff: Diff) -> Iterator[tuple[Statement, str, list[dict[str, Any]]]]:
+    """The deletions in the full load's order: relations by type, mentions, entities, articles."""
+    by_type: dict[str, list[str]] = {}
+    for rid, rtype in diff.gone["r"]:
+        by_type.setdefault(rtype, []).append(rid)
+    for rtype in RelationType:
+        if by_type.get(rtype.value):
+            yield cypher.delete_relations(rtype), "r", [{"id": i} for i in sorted(by_type[rtype.value])]
+    if diff.gone["m"]:
+        yield cypher.delete_mentions(), "m", [{"article": a, "entity": e} for a, e in diff.gone["m"]]
+    for kind, statement in (("e", cypher.delete_entities()), ("a", cypher.delete_articles())):
+        if diff.gone[kind]:
+            yield statement, kind, [{"id": a} for a, _ in diff.gone[kind]]
+
+
+# --------------------------------------------------------------------------- the two kinds of load
+
+
+def _guarded(
+    session: Any,
+    record: LoadRecord | None,
+    statement: Statement,
+    batch: list[dict[str, Any]],
+    summary: LoadSummary,
+    progress: ProgressFn | None,
+) -> None:
+    """One batch under the write-ahead rule: pending before it is sent, recorded (or dropped) after."""
+    if record is None:
+        write_batch(session, statement, batch, summary, progress)
+        return
+    kind = record_kind(statement.kind)
+    keys = [row_key(statement.kind, r) for r in batch]
+    record.mark_pending(kind, keys)
+    write_batch(session, statement, batch, summary, progress)
+    if statement.kind.startswith("delete:"):
+        record.forget(kind, keys)
+    else:
+        record.record(kind, [(a, b, r["hash"]) for (a, b), r in zip(keys, batch, strict=True)])
+
+
+def load_full(
+    session: Any,
+    conn: sqlite3.Connection,
+    record: LoadRecord | None,
+    store_id: str,
+    batch_size: int,
+    summary: LoadSummary,
+    progress: ProgressFn | None,
+    on_connected: Callable[[int], None] | None,
+) -> None:
+    """Every row (the server compares hashes), the four retraction reads, deletes; records rebuilt."""
+    plan = plan_store(conn, batch_size)
+    if on_connected is not None:
+        on_connected(plan.total_rows)
+    if record is not None:
+        record.reset()
+    write_schema(session, plan.schema, summary)
+    start = new_token()
+    write_marker(session, summary, store_id, start, None)  # other stores' records stop matching now
+    for step in plan.upserts:
+        for batch in batched(step.rows(), batch_size):
+            _guarded(session, record, step.statement, batch, summary, progress)
+            summary.rows_sent += len(batch)
+    existing = read_managed(session, summary)
+    steps = store_retraction_steps(conn, existing)
+    del existing
+    for step in steps:
+        for batch in step.batches(batch_size):
+            _guarded(session, record, step.statement, batch, summary, progress)
+    if record is not None:
+        _finish(session, record, store_id, start, summary)
+
+
+def _finish(session: Any, record: LoadRecord, store_id: str, current: str, summary: LoadSummary) -> None:
+    """The records describe the database at `current`: rotate the marker once more and settle there."""
+    final = new_token()
+    record.settle(current, final)
+    if write_marker(session, summary, store_id, final, current):
+        record.settle(final)
+    else:
+        record.invalidate()
+        summary.notes.append(
+            "another load wrote to this database during this one: the next `kg load` compares everything"
+        )
+
+
+def load_changes(
+    session: Any,
+    conn: sqlite3.Connection,
+    record: LoadRecord,
+    marker: Marker,
+    store_id: str,
+    batch_size: int,
+    summary: LoadSummary,
+    progress: ProgressFn | None,
+    on_connected: Callable[[int], None] | None,
+) -> bool:
+    """The incremental load; False when the marker moved before anything was written (then load in full)."""
+    diff = compute_diff(conn, record.tid, batch_size)
+    summary.rows_unchanged = diff.unchanged
+    if on_connected is not None:
+        on_connected(diff.to_send + diff.to_delete)
+    schema_current = marker.schema == schema_fingerprint()
+    if diff.to_send == 0 and diff.to_delete == 0 and schema_current:
+        return True  # the database holds exactly this store: nothing to write
+    assert marker.load_id is not None
+    token = new_token()
+    record.begin(marker.load_id, token)
+    if not schema_current:
+        write_schema(session, cypher.schema_statements(), summary)
+    if not write_marker(session, summary, store_id, token, marker.load_id):
+        return False
+    for index, step in enumerate(diff.steps):
+        if diff.changed[index]:
+            for batch in batched(changed_rows(conn, diff, index), batch_size):
+                _guarded(session, record, step.statement, batch, summary, progress)
+                summary.rows_sent += len(batch)
+    for statement, _kind, rows in delete_batches(diff):
+        for batch in batched(rows, batch_size):
+            _guarded(session, record, statement, batch, summary, progress)
+    _finish(session, record, store_id, token, summary)
+    return True
+
+
+def load_store_incremental(
+    driver: Any,
+    conn: sqlite3.Connection,
+    record: LoadRecord | None,
+    store_id: str,
+    *,
+    database: str | None,
+    batch_size: int,
+    full: bool = False,
+    progress: ProgressFn | None = None,
+    on_connected: Callable[[int], None] | None = None,
+    summary: LoadSummary | None = None,
+) -> LoadSummary:
+    """`kg load` on the store behind `conn`: incremental when the marker matches the record, else full."""
+    summary = summary if summary is not None else LoadSummary()
+    with driver.session(database=database) as session:
+        marker = read_marker(session, summary)
+        reason = choose_mode(marker, record, store_id, full=full)
+        if reason is None and record is not None and marker is not None:
+            summary.mode = "incremental"
+            if load_changes(
+                session, conn, record, marker, store_id, batch_size, summary, progress, on_connected
+            ):
+                return summary
+            reason = "another load moved the database's load marker as this one started"
+            on_connected = None
+        summary.mode, summary.reason = "full", reason
+        load_full(session, conn, record, store_id, batch_size, summary, progress, on_connected)
+    return summary
