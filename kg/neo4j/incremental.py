@@ -22,17 +22,16 @@ anywhere leaves records the next run can trust: it re-sends or re-deletes whatev
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from kg.models import GraphArticle
 from kg.neo4j import cypher
 from kg.neo4j.cypher import Statement
-from kg.neo4j.loadstate import Key, LoadRecord, gone_query, new_token, recorded_hashes
+from kg.neo4j.loadstate import Key, LoadRecord, gone_query, recorded_hashes
+from kg.neo4j.marker import Marker, new_token, read_marker, schema_fingerprint, write_marker
 from kg.neo4j.rows import (
     LoadSummary,
     ProgressFn,
@@ -41,7 +40,6 @@ from kg.neo4j.rows import (
     mention_row,
     read_managed,
     relation_row,
-    run_batch,
     write_batch,
     write_schema,
 )
@@ -49,14 +47,7 @@ from kg.neo4j.stream import StreamStep, batched, plan_store, store_retraction_st
 from kg.ontology import RelationType
 from kg.store import read as store_read
 
-MARKER_ID = "kg"  # one marker per database: a kg load makes the database's kg-managed graph one store's
 DIFF_CHUNK = 2000  # store rows compared with the records per SQL lookup
-
-
-def schema_fingerprint() -> str:
-    """Names the schema statements: a marker written by a kg with other statements gets them re-run."""
-    text = "\n".join(s.cypher for s in cypher.schema_statements())
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def target_name(uri: str, database: str | None) -> str:
@@ -81,48 +72,6 @@ def row_key(statement_kind: str, row: dict[str, Any]) -> Key:
 
 
 # --------------------------------------------------------------------------- the marker
-
-
-@dataclass(frozen=True)
-class Marker:
-    store_id: str | None
-    load_id: str | None
-    schema: str | None
-
-
-def _read_marker_tx(tx: Any, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    return [dict(zip(r.keys(), r.values(), strict=True)) for r in tx.run(query, params)]
-
-
-def read_marker(session: Any, summary: LoadSummary) -> Marker | None:
-    """The database's marker; None when it has none. Two markers (kg's constraint missing) count as none."""
-    records = session.execute_read(
-        _read_marker_tx, cypher.read_marker().cypher, {"marker": {"id": MARKER_ID}}
-    )
-    summary.round_trips += 1
-    if len(records) != 1:
-        return None
-    r = records[0]
-    return Marker(r.get("store_id"), r.get("load_id"), r.get("schema"))
-
-
-def write_marker(
-    session: Any, summary: LoadSummary, store_id: str, load_id: str, expected: str | None
-) -> bool:
-    """Move the marker to `load_id` (only from `expected` when given); False when it had moved on."""
-    marker = {
-        "id": MARKER_ID,
-        "store_id": store_id,
-        "load_id": load_id,
-        "schema": schema_fingerprint(),
-        "loaded_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "expected": expected,
-    }
-    changed, counters = session.execute_write(run_batch, cypher.write_marker().cypher, {"marker": marker})
-    summary.round_trips += 1
-    summary.properties_set += counters["properties_set"]
-    summary.labels_added += counters["labels_added"]
-    return changed == 1
 
 
 def choose_mode(marker: Marker | None, record: LoadRecord | None, store_id: str, *, full: bool) -> str | None:

@@ -7,7 +7,8 @@ Design (see cypher/README.md):
 - every element kg writes carries `kg_hash`, a hash of the values kg wrote; SET runs only when the hash
   differs, so re-loading an unchanged store sets 0 properties;
 - retraction: four reads (one record each) list the kg-managed ids in Neo4j, the difference with the store
-  is deleted in batches. Round trips = schema statements + sum over statements of ceil(rows / batch) + 4.
+  is deleted in batches. Round trips = schema statements + 1 (the load marker, moved so that no store's
+  records match any more: kg.neo4j.marker) + sum over statements of ceil(rows / batch) + 4.
 
 `prepare_load`/`write_graph` work on an in-memory Graph (tests, benchmarks); `kg load` and its --dry-run
 go through kg.neo4j.stream, which sends the same rows while reading the store a chunk at a time. Rows,
@@ -31,6 +32,7 @@ from kg.errors import Neo4jError
 from kg.models import Graph
 from kg.neo4j import cypher
 from kg.neo4j.cypher import Statement
+from kg.neo4j.marker import invalidate_marker
 from kg.neo4j.rows import (
     DEFAULT_BATCH_SIZE,
     LoadSummary,
@@ -163,6 +165,7 @@ def write_graph(
     summary = summary if summary is not None else LoadSummary()
     with driver.session(database=database) as session:
         write_schema(session, plan.schema, summary)
+        invalidate_marker(session, summary)
         run_steps(session, plan.upserts, batch_size, summary, progress)
         existing = read_managed(session, summary)
         run_steps(session, retraction_steps(plan, existing), batch_size, summary, progress)

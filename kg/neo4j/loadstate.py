@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
+from kg.neo4j.marker import new_token
 from kg.store.schema import _writable, connect, get_meta, set_meta, store_errors
 from kg.store.write import transaction
 
@@ -49,10 +49,6 @@ CREATE TABLE IF NOT EXISTS neo4j_loaded (
 PENDING = ""
 
 Key = tuple[str, str]  # (a, b) of one element within its kind
-
-
-def new_token() -> str:
-    return uuid.uuid4().hex
 
 
 def open_writer(db_path: str | Path) -> sqlite3.Connection | None:
