@@ -179,11 +179,12 @@ def read_marker() -> Statement:
 
 def write_marker() -> Statement:
     """Set the marker to a new load id; with `$marker.expected` set, only if it still holds that one
-    (compare-and-set: 0 changed means another load moved it in between)."""
+    (compare-and-set: 0 changed means another load moved it in between), or already the new one (a
+    retried transaction whose first attempt committed)."""
     return Statement(
         "marker:write",
         f"MERGE (m:{MARKER_LABEL} {{id: $marker.id}})\n"
-        f"WITH m WHERE $marker.expected IS NULL OR m.load_id = $marker.expected\n"
+        f"WITH m WHERE $marker.expected IS NULL OR m.load_id IN [$marker.expected, $marker.load_id]\n"
         f"SET m.store_id = $marker.store_id, m.load_id = $marker.load_id, m.schema = $marker.schema, "
         f"m.loaded_at = $marker.loaded_at\n"
         f"RETURN count(m) AS changed",
