@@ -459,3 +459,57 @@ def test_a_read_only_store_loads_in_full_and_is_not_written(_use: dict, examples
         for p in [base, *base.rglob("*")]:
             p.chmod(0o755 if p.is_dir() else 0o644)
         shutil.rmtree(base, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- another load at the same time
+
+
+def test_a_marker_moved_by_another_load_as_this_one_starts_means_full(
+    _use: dict, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.neo4j.incremental as inc
+
+    state = FakeState()
+    _load(_use, FakeDriver(state), store)
+    _retitle(
+        store, *sqlite3.connect(store).execute("SELECT id, title || '!' FROM articles LIMIT 1").fetchone()
+    )
+    read = inc.read_marker
+
+    def read_then_another_load_moves_it(session, summary):
+        marker = read(session, summary)
+        state.marker["load_id"] = "another-load"
+        return marker
+
+    monkeypatch.setattr(inc, "read_marker", read_then_another_load_moves_it)
+    summary = _load(_use, FakeDriver(state), store)
+    assert summary.mode == "full"
+    assert summary.reason == "another load moved the database's load marker as this one started"
+    assert state == _clean(store) and state.marker["load_id"] != "another-load"
+
+
+def test_a_marker_moved_during_the_load_leaves_no_trusted_record(
+    _use: dict, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.neo4j.incremental as inc
+
+    state = FakeState()
+    _load(_use, FakeDriver(state), store)
+    _retitle(
+        store, *sqlite3.connect(store).execute("SELECT id, title || '!' FROM articles LIMIT 1").fetchone()
+    )
+    finish = inc._finish
+
+    def another_load_writes_first(session, record, store_id, current, summary):
+        state.marker["load_id"] = "another-load"
+        finish(session, record, store_id, current, summary)
+
+    monkeypatch.setattr(inc, "_finish", another_load_writes_first)
+    summary = _load(_use, FakeDriver(state), store)
+    assert summary.mode == "incremental" and summary.notes == [
+        "another load wrote to this database during this one: the next `kg load` compares everything"
+    ]
+    monkeypatch.setattr(inc, "_finish", finish)
+    again = _load(_use, FakeDriver(state), store)
+    assert again.mode == "full" and again.reason.startswith("this store has no record of a completed load")
+    assert state == _clean(store)
