@@ -204,14 +204,17 @@ def _guarded(
     batch: list[dict[str, Any]],
     summary: LoadSummary,
     progress: ProgressFn | None,
+    ahead: bool = True,
 ) -> None:
-    """One batch under the write-ahead rule: pending before it is sent, recorded (or dropped) after."""
+    """One batch under the write-ahead rule: pending before it is sent, recorded (or dropped) after.
+    A full load skips the pending marks (`ahead=False`): its records are trusted only once it ends."""
     if record is None:
         write_batch(session, statement, batch, summary, progress)
         return
     kind = record_kind(statement.kind)
     keys = [row_key(statement.kind, r) for r in batch]
-    record.mark_pending(kind, keys)
+    if ahead:
+        record.mark_pending(kind, keys)
     write_batch(session, statement, batch, summary, progress)
     if statement.kind.startswith("delete:"):
         record.forget(kind, keys)
@@ -240,14 +243,14 @@ def load_full(
     write_marker(session, summary, store_id, start, None)  # other stores' records stop matching now
     for step in plan.upserts:
         for batch in batched(step.rows(), batch_size):
-            _guarded(session, record, step.statement, batch, summary, progress)
+            _guarded(session, record, step.statement, batch, summary, progress, ahead=False)
             summary.rows_sent += len(batch)
     existing = read_managed(session, summary)
     steps = store_retraction_steps(conn, existing)
     del existing
     for step in steps:
         for batch in step.batches(batch_size):
-            _guarded(session, record, step.statement, batch, summary, progress)
+            _guarded(session, record, step.statement, batch, summary, progress, ahead=False)
     if record is not None:
         _finish(session, record, store_id, start, summary)
 
