@@ -53,6 +53,7 @@ def measured_load(db: Path, state: FakeState, full: bool = False) -> dict[str, A
     wall, cpu = time.perf_counter(), time.process_time()
     summary = load_store(str(db), SETTINGS, full=full)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(f"  ({summary.mode}: {summary.rows_sent:,} rows sent, {wall:.1f} s)", file=sys.stderr, flush=True)
     writes = sum(1 for c in driver.calls if c.mode == "write")
     return {
         "mode": summary.mode,

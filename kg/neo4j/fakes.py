@@ -271,23 +271,25 @@ class FakeDriver:
                 for row in params["rows"]:
                     if s.mentions.pop((row["article"], row["entity"]), None) is not None:
                         c["relationships_deleted"] += 1
-            elif sub == "entities":
-                for i in params["ids"]:
-                    if s.entities.pop(i, None) is not None:
-                        c["nodes_deleted"] += 1
-                        for rid in [k for k, r in s.relations.items() if i in (r["source"], r["target"])]:
-                            del s.relations[rid]
-                            c["relationships_deleted"] += 1
-                        for key in [k for k in s.mentions if k[1] == i]:
-                            del s.mentions[key]
-                            c["relationships_deleted"] += 1
+            elif sub == "entities":  # DETACH DELETE: one pass over the relationships per batch
+                gone = {i for i in params["ids"] if s.entities.pop(i, None) is not None}
+                c["nodes_deleted"] += len(gone)
+                if gone:
+                    for rid in [
+                        k for k, r in s.relations.items() if r["source"] in gone or r["target"] in gone
+                    ]:
+                        del s.relations[rid]
+                        c["relationships_deleted"] += 1
+                    for key in [k for k in s.mentions if k[1] in gone]:
+                        del s.mentions[key]
+                        c["relationships_deleted"] += 1
             elif sub == "articles":
-                for i in params["ids"]:
-                    if s.articles.pop(i, None) is not None:
-                        c["nodes_deleted"] += 1
-                        for key in [k for k in s.mentions if k[0] == i]:
-                            del s.mentions[key]
-                            c["relationships_deleted"] += 1
+                gone = {i for i in params["ids"] if s.articles.pop(i, None) is not None}
+                c["nodes_deleted"] += len(gone)
+                if gone:
+                    for key in [k for k in s.mentions if k[0] in gone]:
+                        del s.mentions[key]
+                        c["relationships_deleted"] += 1
             else:
                 for i in params["ids"]:
                     if i in s.relations and s.relations[i]["type"] == sub:

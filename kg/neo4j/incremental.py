@@ -64,8 +64,8 @@ def record_kind(statement_kind: str) -> str:
 
 def row_key(statement_kind: str, row: dict[str, Any]) -> Key:
     kind = record_kind(statement_kind)
-    if kind == "m":
-        return row["article"], row["entity"]
+    if kind == "m":  # entity first: the order the store streams mentions in (appends, not scattered writes)
+        return row["entity"], row["article"]
     if kind == "r":
         return row["id"], statement_kind.partition(":")[2]
     return row["id"], ""
@@ -152,7 +152,7 @@ def changed_rows(conn: sqlite3.Connection, diff: Diff, index: int) -> Iterator[d
     keys = conn.execute(f"SELECT a, b FROM {_CHANGED} WHERE step = ? ORDER BY seq", (index,))
     for part in store_read._fetch_chunks(keys, DIFF_CHUNK):
         if kind == "m":
-            yield from (mention_row(a, e) for a, e in part)
+            yield from (mention_row(article, entity) for entity, article in part)
             continue
         ids = [a for a, _ in part]
         yield from _rows_by_id(conn, kind, ids)
@@ -188,7 +188,7 @@ def delete_batches(diff: Diff) -> Iterator[tuple[Statement, str, list[dict[str, 
         if by_type.get(rtype.value):
             yield cypher.delete_relations(rtype), "r", [{"id": i} for i in sorted(by_type[rtype.value])]
     if diff.gone["m"]:
-        yield cypher.delete_mentions(), "m", [{"article": a, "entity": e} for a, e in diff.gone["m"]]
+        yield cypher.delete_mentions(), "m", [{"article": a, "entity": e} for e, a in diff.gone["m"]]
     for kind, statement in (("e", cypher.delete_entities()), ("a", cypher.delete_articles())):
         if diff.gone[kind]:
             yield statement, kind, [{"id": a} for a, _ in diff.gone[kind]]

@@ -8,7 +8,7 @@ so they need no schema version of their own):
   `next_id`, the marker value a load in progress is writing (accepted too: the records are kept
   consistent with either);
 - `neo4j_loaded`: per target, every element kg loaded there with the `kg_hash` it sent: kind `a`
-  (article id), `e` (entity id), `m` (article id, entity id), `r` (relation id, type). A hash of ''
+  (article id), `e` (entity id), `m` (entity id, article id), `r` (relation id, type). A hash of ''
   means *pending*: a batch with this element was about to be sent, so Neo4j may or may not hold it, with
   unknown content. A pending element the store still has is sent again, one it lost is deleted again.
 
@@ -168,7 +168,7 @@ def recorded_hashes(conn: sqlite3.Connection, tid: int, kind: str, keys: list[Ke
 _GONE = {
     "r": "NOT EXISTS (SELECT 1 FROM relations t WHERE t.id = l.a AND t.type = l.b)",
     "m": "NOT EXISTS (SELECT 1 FROM article_entities ae JOIN articles ar ON ar.id = ae.article_id "
-    "WHERE ae.article_id = l.a AND ae.entity_id = l.b)",
+    "WHERE ae.article_id = l.b AND ae.entity_id = l.a)",
     "e": "NOT EXISTS (SELECT 1 FROM entities t WHERE t.id = l.a)",
     "a": "NOT EXISTS (SELECT 1 FROM articles t WHERE t.id = l.a)",
 }
@@ -176,6 +176,6 @@ _GONE = {
 
 def gone_query(kind: str) -> str:
     """SELECT a, b of the recorded elements of `kind` the store lost (parameter: tid), ordered as the
-    full load's retraction orders its deletes (relations by type, then id)."""
-    order = "l.b, l.a" if kind == "r" else "l.a, l.b"
+    full load's retraction orders its deletes (relations by type, then id; mentions by article, entity)."""
+    order = "l.b, l.a" if kind in ("r", "m") else "l.a, l.b"  # relations by type; mentions by article
     return f"SELECT l.a, l.b FROM neo4j_loaded l WHERE l.tid = ? AND l.kind = '{kind}' AND {_GONE[kind]} ORDER BY {order}"
