@@ -513,3 +513,18 @@ def test_a_marker_moved_during_the_load_leaves_no_trusted_record(
     again = _load(_use, FakeDriver(state), store)
     assert again.mode == "full" and again.reason.startswith("this store has no record of a completed load")
     assert state == _clean(store)
+
+
+def test_records_made_by_a_kg_with_other_row_code_mean_one_full_load(_use: dict, store: Path) -> None:
+    from kg.neo4j.loadstate import row_code
+
+    state = FakeState()
+    _load(_use, FakeDriver(state), store)
+    conn = sqlite3.connect(store)
+    assert conn.execute("SELECT code FROM neo4j_targets").fetchone() == (row_code(),)
+    conn.execute("UPDATE neo4j_targets SET code = 'an-older-kg'")
+    conn.commit()
+    conn.close()
+    summary = _load(_use, FakeDriver(state), store)
+    assert summary.mode == "full" and summary.reason.startswith("this kg builds rows differently")
+    assert _load(_use, FakeDriver(state), store).mode == "incremental"

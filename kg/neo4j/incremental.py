@@ -30,7 +30,7 @@ from typing import Any
 from kg.models import GraphArticle
 from kg.neo4j import cypher
 from kg.neo4j.cypher import Statement
-from kg.neo4j.loadstate import Key, LoadRecord, gone_query, recorded_hashes
+from kg.neo4j.loadstate import PENDING, Key, LoadRecord, gone_query, recorded_hashes, row_code
 from kg.neo4j.marker import Marker, new_token, read_marker, schema_fingerprint, write_marker
 from kg.neo4j.rows import (
     LoadSummary,
@@ -87,6 +87,8 @@ def choose_mode(marker: Marker | None, record: LoadRecord | None, store_id: str,
     load_id, next_id = record.ids()
     if load_id is None and next_id is None:
         return f"this store has no record of a completed load into {record.target}"
+    if record.code() != row_code():
+        return "this kg builds rows differently from the kg that made the records (another version): every row is compared once"
     if not record.accepts(marker.load_id):
         return (
             "the database's load marker does not match this store's record (another load wrote to it, "
@@ -128,10 +130,11 @@ def compute_diff(conn: sqlite3.Connection, tid: int, batch_size: int) -> Diff:
     seq = 0
     for i, step in enumerate(steps):
         kind = record_kind(step.statement.kind)
-        for chunk in batched(step.rows(), DIFF_CHUNK):
-            keyed = [(row_key(step.statement.kind, r), r["hash"]) for r in chunk]
+        for keyed in _keyed_chunks(conn, step):
             known = recorded_hashes(conn, tid, kind, [k for k, _ in keyed])
-            new = [k for k, h in keyed if known.get(k) != h]
+            new = [
+                k for k, h in keyed if (known.get(k, PENDING) == PENDING if h is None else known.get(k) != h)
+            ]
             unchanged += len(keyed) - len(new)
             changed[i] += len(new)
             conn.executemany(
@@ -143,6 +146,18 @@ def compute_diff(conn: sqlite3.Connection, tid: int, batch_size: int) -> Diff:
         kind: [(a, b) for a, b in conn.execute(gone_query(kind), (tid,))] for kind in ("r", "m", "e", "a")
     }
     return Diff(steps, changed, unchanged, gone)
+
+
+def _keyed_chunks(conn: sqlite3.Connection, step: StreamStep) -> Iterator[list[tuple[Key, str | None]]]:
+    """(key, hash) of every row of the step, a chunk at a time. A mention's row is a function of its key
+    alone, so a recorded mention is unchanged by definition (hash None: any recorded non-pending hash
+    matches); the records were made by the same row code (LoadRecord.code), or the load is full."""
+    if record_kind(step.statement.kind) == "m":
+        for part in store_read.iter_entity_articles(conn, DIFF_CHUNK):
+            yield [(pair, None) for pair in part]
+        return
+    for chunk in batched(step.rows(), DIFF_CHUNK):
+        yield [(row_key(step.statement.kind, r), r["hash"]) for r in chunk]
 
 
 def changed_rows(conn: sqlite3.Connection, diff: Diff, index: int) -> Iterator[dict[str, Any]]:

@@ -19,6 +19,8 @@ given their hash (or, for deletes, dropped).
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -34,6 +36,7 @@ CREATE TABLE IF NOT EXISTS neo4j_targets (
     target TEXT NOT NULL UNIQUE,
     load_id TEXT,
     next_id TEXT,
+    code TEXT,
     loaded_at TEXT
 );
 CREATE TABLE IF NOT EXISTS neo4j_loaded (
@@ -49,6 +52,20 @@ CREATE TABLE IF NOT EXISTS neo4j_loaded (
 PENDING = ""
 
 Key = tuple[str, str]  # (a, b) of one element within its kind
+
+
+# The code that turns the store into rows: records made by a kg whose rows may differ are not trusted.
+ROW_CODE_FILES = ("neo4j/rows.py", "models.py", "ontology.py", "store/read.py")
+
+
+@functools.cache
+def row_code() -> str:
+    """A fingerprint of the row-building code (any change to these files means one full load)."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for name in ROW_CODE_FILES:
+        digest.update((root / name).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def open_writer(db_path: str | Path) -> sqlite3.Connection | None:
@@ -99,14 +116,18 @@ class LoadRecord:
         load_id, next_id = row.fetchone()
         return load_id, next_id
 
+    def code(self) -> str | None:
+        return self.conn.execute("SELECT code FROM neo4j_targets WHERE tid = ?", (self.tid,)).fetchone()[0]
+
     def accepts(self, marker_load_id: str | None) -> bool:
         return marker_load_id is not None and marker_load_id in self.ids()
 
     def _set(self, load_id: str | None, next_id: str | None) -> None:
         with transaction(self.conn):
             self.conn.execute(
-                "UPDATE neo4j_targets SET load_id = ?, next_id = ?, loaded_at = datetime('now') WHERE tid = ?",
-                (load_id, next_id, self.tid),
+                "UPDATE neo4j_targets SET load_id = ?, next_id = ?, code = ?, loaded_at = datetime('now') "
+                "WHERE tid = ?",
+                (load_id, next_id, row_code(), self.tid),
             )
 
     def begin(self, current: str, token: str) -> None:
