@@ -22,6 +22,7 @@ anywhere leaves records the next run can trust: it re-sends or re-deletes whatev
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -164,18 +165,18 @@ def changed_rows(conn: sqlite3.Connection, diff: Diff, index: int) -> Iterator[d
     """The rows of step `index` that changed, built now from the store, in the store's order."""
     step = diff.steps[index]
     kind = record_kind(step.statement.kind)
+    label = step.statement.kind.partition(":")[2]
     keys = conn.execute(f"SELECT a, b FROM {_CHANGED} WHERE step = ? ORDER BY seq", (index,))
-    for part in store_read._fetch_chunks(keys, DIFF_CHUNK):
+    while part := keys.fetchmany(DIFF_CHUNK):
         if kind == "m":
             yield from (mention_row(article, entity) for entity, article in part)
             continue
-        ids = [a for a, _ in part]
-        yield from _rows_by_id(conn, kind, ids)
+        yield from _rows_by_id(conn, kind, label, [a for a, _ in part])
 
 
-def _rows_by_id(conn: sqlite3.Connection, kind: str, ids: list[str]) -> Iterator[dict[str, Any]]:
-    import json
-
+def _rows_by_id(conn: sqlite3.Connection, kind: str, label: str, ids: list[str]) -> Iterator[dict[str, Any]]:
+    """Rows of these ids still in the store with the step's type (one changed again since the diff waits,
+    pending or recorded as it was, for the next load)."""
     sel = "(SELECT value FROM json_each(?))"
     arg = (json.dumps(ids),)
     if kind == "a":
@@ -184,13 +185,15 @@ def _rows_by_id(conn: sqlite3.Connection, kind: str, ids: list[str]) -> Iterator
         ):
             yield article_row(GraphArticle(id=r[0], title=r[1], date=r[2], url=r[3], path=r[4]))
     elif kind == "e":
-        rows = conn.execute(
-            f"SELECT id, name, type FROM entities WHERE id IN {sel} ORDER BY id", arg
-        ).fetchall()
+        query = f"SELECT id, name, type FROM entities WHERE id IN {sel} AND type = ? ORDER BY id"
+        rows = conn.execute(query, (*arg, label)).fetchall()
         yield from (entity_row(e) for e in store_read.entity_models(conn, rows))
     else:
-        query = f"SELECT id, type, source, target, properties FROM relations WHERE id IN {sel} ORDER BY id"
-        rows = conn.execute(query, arg).fetchall()
+        query = (
+            f"SELECT id, type, source, target, properties FROM relations WHERE id IN {sel} AND type = ? "
+            "ORDER BY id"
+        )
+        rows = conn.execute(query, (*arg, label)).fetchall()
         yield from (relation_row(r) for r in store_read.relation_models(conn, rows))
 
 
