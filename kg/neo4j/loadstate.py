@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kg.neo4j.marker import new_token
-from kg.store.schema import _writable, connect, get_meta, set_meta, store_errors
+from kg.store.schema import _writable, connect, get_meta, store_errors
 from kg.store.write import transaction
 
 TABLES = """
@@ -84,9 +84,9 @@ def store_identity(conn: sqlite3.Connection, writable: bool) -> str:
     """The store's random id (meta `store_id`), created on its first load when the store can be written."""
     sid = get_meta(conn, "store_id")
     if sid is None and writable:
-        sid = new_token()
-        with transaction(conn):
-            set_meta(conn, "store_id", sid)
+        with transaction(conn):  # two first loads at once: the first one's id stays
+            conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('store_id', ?)", (new_token(),))
+        sid = get_meta(conn, "store_id")
     return sid or ""
 
 
