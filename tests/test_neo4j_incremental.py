@@ -528,3 +528,40 @@ def test_records_made_by_a_kg_with_other_row_code_mean_one_full_load(_use: dict,
     summary = _load(_use, FakeDriver(state), store)
     assert summary.mode == "full" and summary.reason.startswith("this kg builds rows differently")
     assert _load(_use, FakeDriver(state), store).mode == "incremental"
+
+
+def test_relations_are_compared_by_their_source_fingerprint_once_learnt(_use: dict, store: Path) -> None:
+    """After the first incremental load, unchanged relations are recognised from their store rows
+    (no row built); a relation whose properties or evidence changed is still sent."""
+    state = FakeState()
+    _load(_use, FakeDriver(state), store)  # full: fingerprints unknown
+    assert set(_sources(store).values()) == {""}
+    assert _load(_use, FakeDriver(state), store).rows_sent == 0  # rows built once, fingerprints learnt
+    assert "" not in set(_sources(store).values())
+    conn = sqlite3.connect(store)
+    rid, _props = conn.execute("SELECT id, properties FROM relations ORDER BY id LIMIT 1").fetchone()
+    conn.execute(
+        "UPDATE relations SET properties = json_set(properties, '$.date', '2099-01') WHERE id = ?", (rid,)
+    )
+    _aid, rid2 = conn.execute(
+        "SELECT article_id, relation_id FROM evidence WHERE relation_id <> ? ORDER BY relation_id LIMIT 1",
+        (rid,),
+    ).fetchone()
+    conn.execute("UPDATE evidence SET sentence = sentence || '。' WHERE relation_id = ?", (rid2,))
+    conn.commit()
+    conn.close()
+    driver = FakeDriver(state)
+    summary = _load(_use, driver, store)
+    assert {(a, h) for _k, a, _b, h in _sent(driver)} == {
+        (a, h) for (k, a, _b), (_sk, h) in _rows(store).items() if a in (rid, rid2)
+    }
+    assert summary.rows_sent == 2 and state == _clean(store)
+    assert _load(_use, FakeDriver(state), store).rows_sent == 0
+
+
+def _sources(db: Path) -> dict[str, str]:
+    conn = sqlite3.connect(db)
+    try:
+        return dict(conn.execute("SELECT a, src FROM neo4j_loaded WHERE kind = 'r'"))
+    finally:
+        conn.close()

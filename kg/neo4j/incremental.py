@@ -22,6 +22,7 @@ anywhere leaves records the next run can trust: it re-sends or re-deletes whatev
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -121,8 +122,21 @@ class Diff:
         return sum(len(v) for v in self.gone.values())
 
 
-def compute_diff(conn: sqlite3.Connection, tid: int, batch_size: int) -> Diff:
-    """Hash every row of the store as a full load would send it and compare with the records."""
+def relation_source(row: tuple, evidence: list[tuple]) -> str:
+    """A fingerprint of the store rows a relation's row is built from (same rows, same code: same row)."""
+    return hashlib.blake2b(
+        repr((tuple(row), [tuple(e) for e in evidence])).encode("utf-8"), digest_size=12
+    ).hexdigest()
+
+
+def compute_diff(conn: sqlite3.Connection, record: LoadRecord, batch_size: int) -> Diff:
+    """Compare every row of the store, as a full load would send it, with the records.
+
+    Articles and entities are hashed as sent. A recorded mention is unchanged (its row is a function of
+    its ids). A relation whose source fingerprint equals the recorded one is unchanged without building
+    its row; otherwise its row is built and hashed, and when the hash is the recorded one its fingerprint
+    is remembered for next time. The records were made by the same row code (choose_mode), or the load
+    is full."""
     conn.execute(f"DROP TABLE IF EXISTS {_CHANGED}")
     conn.execute("CREATE TEMP TABLE kg_load_changed (step INTEGER, seq INTEGER, a TEXT, b TEXT)")
     steps = plan_store(conn, batch_size).upserts
@@ -130,39 +144,69 @@ def compute_diff(conn: sqlite3.Connection, tid: int, batch_size: int) -> Diff:
     unchanged = 0
     seq = 0
     for i, step in enumerate(steps):
-        kind = record_kind(step.statement.kind)
-        for keyed in _keyed_chunks(conn, step):
-            known = recorded_hashes(conn, tid, kind, [k for k, _ in keyed])
-            new = [
-                k for k, h in keyed if (known.get(k, PENDING) == PENDING if h is None else known.get(k) != h)
-            ]
-            unchanged += len(keyed) - len(new)
+        for new, same in _compare_chunks(conn, record, step):
+            unchanged += same
             changed[i] += len(new)
             conn.executemany(
                 f"INSERT INTO {_CHANGED} VALUES (?, ?, ?, ?)",
                 ((i, seq + n, a, b) for n, (a, b) in enumerate(new)),
             )
             seq += len(new)
+    tid = record.tid
     gone = {
         kind: [(a, b) for a, b in conn.execute(gone_query(kind), (tid,))] for kind in ("r", "m", "e", "a")
     }
     return Diff(steps, changed, unchanged, gone)
 
 
-def _keyed_chunks(conn: sqlite3.Connection, step: StreamStep) -> Iterator[list[tuple[Key, str | None]]]:
-    """(key, hash) of every row of the step, a chunk at a time. A mention's row is a function of its key
-    alone, so a recorded mention is unchanged by definition (hash None: any recorded non-pending hash
-    matches); the records were made by the same row code (LoadRecord.code), or the load is full."""
-    if record_kind(step.statement.kind) == "m":
+def _compare_chunks(
+    conn: sqlite3.Connection, record: LoadRecord, step: StreamStep
+) -> Iterator[tuple[list[Key], int]]:
+    """(changed keys, number unchanged) for each chunk of the step's rows."""
+    kind = record_kind(step.statement.kind)
+    if kind == "m":
         for part in store_read.iter_entity_articles(conn, DIFF_CHUNK):
-            yield [(pair, None) for pair in part]
+            known = recorded_hashes(conn, record.tid, kind, part)
+            new = [k for k in part if known.get(k, (PENDING, ""))[0] == PENDING]
+            yield new, len(part) - len(new)
+        return
+    if kind == "r":
+        rtype = step.statement.kind.partition(":")[2]
+        cur = conn.execute(
+            "SELECT id, type, source, target, properties FROM relations NOT INDEXED WHERE type = ? ORDER BY id",
+            (rtype,),
+        )
+        while part := cur.fetchmany(DIFF_CHUNK):
+            known = recorded_hashes(conn, record.tid, kind, [(r[0], rtype) for r in part])
+            new, learnt = [], []
+            built = store_read.relation_models_with_evidence(conn, part)
+            for row, (model, evidence) in zip(part, built, strict=True):
+                key = (model.id, rtype)
+                h, src = known.get(key, (PENDING, ""))
+                fingerprint = relation_source(row, evidence)
+                if h != PENDING and src == fingerprint:
+                    continue
+                row_hash = relation_row(model)["hash"]
+                if row_hash == h:
+                    learnt.append((model.id, rtype, h, fingerprint))
+                else:
+                    new.append(key)
+            if learnt:
+                record.learn_sources(kind, learnt)
+            yield new, len(part) - len(new)
         return
     for chunk in batched(step.rows(), DIFF_CHUNK):
-        yield [(row_key(step.statement.kind, r), r["hash"]) for r in chunk]
+        keyed = [(row_key(step.statement.kind, r), r["hash"]) for r in chunk]
+        known = recorded_hashes(conn, record.tid, kind, [k for k, _ in keyed])
+        new = [k for k, h in keyed if known.get(k, (PENDING, ""))[0] != h]
+        yield new, len(keyed) - len(new)
 
 
-def changed_rows(conn: sqlite3.Connection, diff: Diff, index: int) -> Iterator[dict[str, Any]]:
-    """The rows of step `index` that changed, built now from the store, in the store's order."""
+def changed_rows(
+    conn: sqlite3.Connection, diff: Diff, index: int, sources: dict[str, str]
+) -> Iterator[dict[str, Any]]:
+    """The rows of step `index` that changed, built now from the store, in the store's order (a
+    relation's source fingerprint goes into `sources`, for its record)."""
     step = diff.steps[index]
     kind = record_kind(step.statement.kind)
     label = step.statement.kind.partition(":")[2]
@@ -171,10 +215,12 @@ def changed_rows(conn: sqlite3.Connection, diff: Diff, index: int) -> Iterator[d
         if kind == "m":
             yield from (mention_row(article, entity) for entity, article in part)
             continue
-        yield from _rows_by_id(conn, kind, label, [a for a, _ in part])
+        yield from _rows_by_id(conn, kind, label, [a for a, _ in part], sources)
 
 
-def _rows_by_id(conn: sqlite3.Connection, kind: str, label: str, ids: list[str]) -> Iterator[dict[str, Any]]:
+def _rows_by_id(
+    conn: sqlite3.Connection, kind: str, label: str, ids: list[str], sources: dict[str, str]
+) -> Iterator[dict[str, Any]]:
     """Rows of these ids still in the store with the step's type (one changed again since the diff waits,
     pending or recorded as it was, for the next load)."""
     sel = "(SELECT value FROM json_each(?))"
@@ -194,7 +240,11 @@ def _rows_by_id(conn: sqlite3.Connection, kind: str, label: str, ids: list[str])
             "ORDER BY id"
         )
         rows = conn.execute(query, (*arg, label)).fetchall()
-        yield from (relation_row(r) for r in store_read.relation_models(conn, rows))
+        for row, (model, evidence) in zip(
+            rows, store_read.relation_models_with_evidence(conn, rows), strict=True
+        ):
+            sources[model.id] = relation_source(row, evidence)
+            yield relation_row(model)
 
 
 def delete_batches(diff: Diff) -> Iterator[tuple[Statement, str, list[dict[str, Any]]]]:
@@ -223,6 +273,7 @@ def _guarded(
     summary: LoadSummary,
     progress: ProgressFn | None,
     ahead: bool = True,
+    sources: dict[str, str] | None = None,
 ) -> None:
     """One batch under the write-ahead rule: pending before it is sent, recorded (or dropped) after.
     A full load skips the pending marks (`ahead=False`): its records are trusted only once it ends."""
@@ -237,7 +288,10 @@ def _guarded(
     if statement.kind.startswith("delete:"):
         record.forget(kind, keys)
     else:
-        record.record(kind, [(a, b, r["hash"]) for (a, b), r in zip(keys, batch, strict=True)])
+        src = sources if sources is not None and kind == "r" else {}
+        record.record(
+            kind, [(a, b, r["hash"], src.pop(a, "")) for (a, b), r in zip(keys, batch, strict=True)]
+        )
 
 
 def load_full(
@@ -298,7 +352,7 @@ def load_changes(
     on_connected: Callable[[int], None] | None,
 ) -> bool:
     """The incremental load; False when the marker moved before anything was written (then load in full)."""
-    diff = compute_diff(conn, record.tid, batch_size)
+    diff = compute_diff(conn, record, batch_size)
     summary.rows_unchanged = diff.unchanged
     if on_connected is not None:
         on_connected(diff.to_send + diff.to_delete)
@@ -312,10 +366,11 @@ def load_changes(
         write_schema(session, cypher.schema_statements(), summary)
     if not write_marker(session, summary, store_id, token, marker.load_id):
         return False
+    sources: dict[str, str] = {}
     for index, step in enumerate(diff.steps):
         if diff.changed[index]:
-            for batch in batched(changed_rows(conn, diff, index), batch_size):
-                _guarded(session, record, step.statement, batch, summary, progress)
+            for batch in batched(changed_rows(conn, diff, index, sources), batch_size):
+                _guarded(session, record, step.statement, batch, summary, progress, sources=sources)
                 summary.rows_sent += len(batch)
     for statement, _kind, rows in delete_batches(diff):
         for batch in batched(rows, batch_size):

@@ -11,6 +11,8 @@ so they need no schema version of their own):
   (article id), `e` (entity id), `m` (entity id, article id), `r` (relation id, type). A hash of ''
   means *pending*: a batch with this element was about to be sent, so Neo4j may or may not hold it, with
   unknown content. A pending element the store still has is sent again, one it lost is deleted again.
+  Relations also keep `src`, a fingerprint of the store rows their row was built from (kg.neo4j.incremental
+  `relation_source`): an equal one means an equal row without building it ('' = not known yet).
 
 Write-ahead rule, so that a load stopping anywhere never makes the next one skip a row that did not
 commit: before a batch goes to Neo4j its elements are marked pending; only after the commit are they
@@ -45,6 +47,7 @@ CREATE TABLE IF NOT EXISTS neo4j_loaded (
     a TEXT NOT NULL,
     b TEXT NOT NULL,
     hash TEXT NOT NULL,
+    src TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (tid, kind, a, b)
 ) WITHOUT ROWID;
 """
@@ -159,12 +162,21 @@ class LoadRecord:
                 ((self.tid, kind, a, b) for a, b in keys),
             )
 
-    def record(self, kind: str, items: Iterable[tuple[str, str, str]]) -> None:
+    def record(self, kind: str, items: Iterable[tuple[str, str, str, str]]) -> None:
+        """(a, b, hash, src) of elements whose batch committed."""
         with transaction(self.conn):
             self.conn.executemany(
-                "INSERT INTO neo4j_loaded(tid, kind, a, b, hash) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT(tid, kind, a, b) DO UPDATE SET hash = excluded.hash",
-                ((self.tid, kind, a, b, h) for a, b, h in items),
+                "INSERT INTO neo4j_loaded(tid, kind, a, b, hash, src) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(tid, kind, a, b) DO UPDATE SET hash = excluded.hash, src = excluded.src",
+                ((self.tid, kind, a, b, h, s) for a, b, h, s in items),
+            )
+
+    def learn_sources(self, kind: str, items: Iterable[tuple[str, str, str, str]]) -> None:
+        """(a, b, hash, src): the element's current row has the recorded hash; remember its source."""
+        with transaction(self.conn):
+            self.conn.executemany(
+                "UPDATE neo4j_loaded SET src = ? WHERE tid = ? AND kind = ? AND a = ? AND b = ? AND hash = ?",
+                ((s, self.tid, kind, a, b, h) for a, b, h, s in items),
             )
 
     def forget(self, kind: str, keys: Iterable[Key]) -> None:
@@ -175,14 +187,17 @@ class LoadRecord:
             )
 
 
-def recorded_hashes(conn: sqlite3.Connection, tid: int, kind: str, keys: list[Key]) -> dict[Key, str]:
-    """The recorded hash of each of `keys` that has one (pending ones as '')."""
+def recorded_hashes(
+    conn: sqlite3.Connection, tid: int, kind: str, keys: list[Key]
+) -> dict[Key, tuple[str, str]]:
+    """The recorded (hash, src) of each of `keys` that has one (pending ones with hash '')."""
     query = (
         "WITH p(a, b) AS MATERIALIZED (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') "
         "FROM json_each(?)) "
-        "SELECT l.a, l.b, l.hash FROM p JOIN neo4j_loaded l ON l.tid = ? AND l.kind = ? AND l.a = p.a AND l.b = p.b"
+        "SELECT l.a, l.b, l.hash, l.src FROM p "
+        "JOIN neo4j_loaded l ON l.tid = ? AND l.kind = ? AND l.a = p.a AND l.b = p.b"
     )
-    return {(a, b): h for a, b, h in conn.execute(query, (json.dumps(keys), tid, kind))}
+    return {(a, b): (h, s) for a, b, h, s in conn.execute(query, (json.dumps(keys), tid, kind))}
 
 
 # What the store no longer has, per kind: recorded elements without a counterpart in the store's graph.

@@ -425,6 +425,13 @@ def iter_relations(conn: sqlite3.Connection, rtype: str, chunk: int = 2000) -> I
 
 def relation_models(conn: sqlite3.Connection, rows: list[tuple]) -> list[GraphRelation]:
     """(id, type, source, target, properties) rows -> GraphRelation models with evidence, in order."""
+    return [model for model, _ in relation_models_with_evidence(conn, rows)]
+
+
+def relation_models_with_evidence(
+    conn: sqlite3.Connection, rows: list[tuple]
+) -> list[tuple[GraphRelation, list[tuple]]]:
+    """relation_models, each with the evidence rows it was built from (kg load fingerprints both)."""
     evidence = _grouped(
         conn,
         'SELECT relation_id, article_id, sentence, start, "end" FROM evidence '
@@ -432,7 +439,7 @@ def relation_models(conn: sqlite3.Connection, rows: list[tuple]) -> list[GraphRe
         'ORDER BY relation_id, article_id, start, "end"',
         [r[0] for r in rows],
     )
-    return [_relation_model(row, evidence.get(row[0], [])) for row in rows]
+    return [(_relation_model(row, evidence.get(row[0], [])), evidence.get(row[0], [])) for row in rows]
 
 
 def missing_ids(conn: sqlite3.Connection, table: str, ids: list[str]) -> list[str]:
