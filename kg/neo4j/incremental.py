@@ -179,16 +179,16 @@ def _compare_chunks(
         while part := cur.fetchmany(DIFF_CHUNK):
             known = recorded_hashes(conn, record.tid, kind, [(r[0], rtype) for r in part])
             new, learnt = [], []
-            built = store_read.relation_models_with_evidence(conn, part)
-            for row, (model, evidence) in zip(part, built, strict=True):
-                key = (model.id, rtype)
+            evidence = store_read.relation_evidence(conn, [r[0] for r in part])
+            for row in part:  # a row is built only when the fingerprint does not settle it
+                key = (row[0], rtype)
                 h, src = known.get(key, (PENDING, ""))
-                fingerprint = relation_source(row, evidence)
+                ev = evidence.get(row[0], [])
+                fingerprint = relation_source(row, ev)
                 if h != PENDING and src == fingerprint:
                     continue
-                row_hash = relation_row(model)["hash"]
-                if row_hash == h:
-                    learnt.append((model.id, rtype, h, fingerprint))
+                if relation_row(store_read.relation_model(row, ev))["hash"] == h:
+                    learnt.append((row[0], rtype, h, fingerprint))
                 else:
                     new.append(key)
             if learnt:
