@@ -5,8 +5,8 @@ credentials), the elements it loaded there with their `kg_hash` and the load id 
 (kg.neo4j.loadstate); the database keeps one `(:KgLoad {id: 'kg'})` node whose `load_id` says which
 load its kg-managed graph is the result of. A load first reads the marker (one round trip):
 
-- it names a load this store recorded for this target: the store's current rows are hashed locally and
-  compared with the records; only new or changed rows are sent, and only the elements the store lost
+- it names a load this store recorded for this target: the store's current rows are compared locally
+  with the records (compute_diff); only new or changed rows are sent, and only the elements the store lost
   are deleted (no retraction reads). Nothing changed: nothing is written at all;
 - anything else (first load, `--full`, the database emptied, restored from a backup, or last loaded
   from another store or another copy of this one, a store kg cannot write): a full load (every row, the
