@@ -208,6 +208,8 @@ def test_an_update_sends_exactly_the_changed_rows_and_ends_like_a_full_load(
     )
     assert summary.rows_unchanged == len(new) - len(expected_sent)
     assert _deleted(driver) == expected_gone
+    # the rewritten article has a new id (ids follow content); its old id goes with the forgotten one
+    assert summary.articles.created == len(LATER) + 1 and summary.articles.deleted == 2
     assert not any(c.kind.startswith("read:") for c in driver.calls)  # no retraction reads
     assert state == _clean(store)
     assert _records(store) == {k: h for k, (_, h) in new.items()}
