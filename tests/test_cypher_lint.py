@@ -134,7 +134,7 @@ def test_no_string_concatenation_into_queries():
 
 def test_db_schema_comes_from_the_ontology():
     schema = build_db_schema()
-    assert set(schema["labels"]) == {t.value for t in EntityType} | {"Entity", "Article"}
+    assert set(schema["labels"]) == {t.value for t in EntityType} | {"Entity", "Article", "KgLoad"}
     assert set(schema["relationshipTypes"]) == {t.value for t in RelationType} | {"MENTIONS"}
     assert {
         "id",
@@ -156,6 +156,10 @@ def test_db_schema_comes_from_the_ontology():
         "article_ids",
         "evidence",
         "kg_hash",
+        "store_id",  # the (:KgLoad) marker's
+        "load_id",
+        "schema",
+        "loaded_at",
     } == set(schema["propertyKeys"]) - {"type"}
     assert schema["defaultLanguage"] == "CYPHER 5"
     pairs = {(p["from"], p["to"], p["relType"]) for p in graph_schema()}

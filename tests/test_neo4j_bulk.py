@@ -284,3 +284,48 @@ def test_load_schema_only_refuses_dry_run(stores) -> None:
     )
     assert result.exit_code == 1
     assert result.stderr == "Error: --schema-only and --dry-run cannot be combined\n"
+
+
+def test_after_an_import_the_first_kg_load_compares_everything_then_loads_are_incremental(
+    examples_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """neo4j-admin writes no load marker: the first `kg load` is full (and sets nothing), records what the
+    database holds and sets the marker; the next one, after new articles, sends only their rows."""
+    import neo4j
+
+    from kg.neo4j.connection import Neo4jSettings
+    from kg.neo4j.loader import load_store
+    from kg.pipeline import build_store
+
+    first, rest = tmp_path / "first", tmp_path / "rest"
+    first.mkdir()
+    rest.mkdir()
+    for i, p in enumerate(sorted((examples_dir / "articles").glob("*.md"))):
+        shutil.copy(p, (first if i < 5 else rest) / p.name)
+    db = tmp_path / "kg.db"
+    build_store([first], db)
+    _, imported, _, _ = _import_and_schema_step(db, tmp_path / "csv")
+    state = _fake_state(imported)
+    holder: dict[str, FakeDriver] = {}
+    monkeypatch.setattr(neo4j.GraphDatabase, "driver", lambda *a, **k: holder["driver"])
+    settings = Neo4jSettings(uri="neo4j://db.example:7687")
+
+    def kg_load() -> tuple[FakeDriver, dict]:
+        holder["driver"] = FakeDriver(state)
+        return holder["driver"], load_store(str(db), settings, batch_size=50).as_dict()
+
+    _, after_import = kg_load()
+    assert after_import["mode"] == "full" and after_import["reason"].startswith(
+        "the database has no kg load marker"
+    )
+    assert after_import["properties_set"] == 0 and after_import["labels_added"] == 0
+    assert state.marker is not None
+    build_store([first, rest], db)
+    driver, update = kg_load()
+    assert update["mode"] == "incremental" and update["articles"]["created"] == len(list(rest.iterdir()))
+    sent_articles = [r["id"] for c in driver.calls if c.kind == "articles" for r in c.parameters["rows"]]
+    assert len(sent_articles) == len(list(rest.iterdir()))
+    assert update["rows_unchanged"] > 0 and not any(c.kind.startswith("read:") for c in driver.calls)
+    clean = FakeDriver()
+    _load(db, clean)
+    assert state == clean.state

@@ -105,8 +105,8 @@ def test_load_dry_run_prints_statements_and_counts_without_connecting(store, mon
     assert "// mentions: 3 rows in 3 batch(es)" in out
     assert "// relations:PROVIDED_FINANCING_TO: 1 rows in 1 batch(es)" in out
     assert cypher.schema_statements()[0].cypher + ";" in out
-    # schema 16 (3 + an index per relation type) + articles 1 + Bank, Company, Region 1 each + mentions 3 + two relation types + 4 reads
-    assert out.rstrip().endswith("// batch size 1; round trips without retractions: 29")
+    # schema 17 (4 + an index per relation type) + articles 1 + Bank, Company, Region 1 each + mentions 3 + two relation types + 4 reads
+    assert out.rstrip().endswith("// batch size 1; round trips without retractions: 30")
     assert "临港集团" not in out and SECRET not in _output(result)
 
 
@@ -117,7 +117,7 @@ def test_load_dry_run_json(store):
     rows = {s["kind"]: s["rows"] for s in data["statements"]}
     assert rows["articles"] == 1 and rows["entities:Company"] == 1 and rows["relations:LOCATED_IN"] == 1
     assert data["batch_size"] == 2000
-    assert data["round_trips_without_retractions"] == 16 + 1 + 3 + 1 + 2 + 4
+    assert data["round_trips_without_retractions"] == 17 + 1 + 3 + 1 + 2 + 4
 
 
 def test_load_missing_store_is_one_line(tmp_path):
@@ -186,7 +186,9 @@ def test_load_with_fake_driver_prints_summary(store, monkeypatch):
     assert fake.sessions == ["kg"]
     assert data["entities"] == {"created": 3, "updated": 0, "deleted": 0}
     assert data["relations"] == {"created": 2, "updated": 0, "deleted": 0}
-    assert data["round_trips"] == 16 + 1 + 3 + 1 + 2 + 4
+    # the dry run's round trips, plus the load marker: read first, set after the schema and at the end
+    assert data["round_trips"] == 17 + 1 + 3 + 1 + 2 + 4 + 3
+    assert data["mode"] == "full" and data["rows_sent"] == 1 + 3 + 3 + 2
     again = runner.invoke(app, ["load", "--db", str(store)], env=env)
     assert again.exit_code == 0, _output(again)
     assert "Loaded into neo4j://db.example:7687" in again.stdout

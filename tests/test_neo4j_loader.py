@@ -119,7 +119,7 @@ def test_plan_has_one_static_statement_per_type_in_dependency_order():
         "relations:OPENED_IN",
     ]
     assert [s.kind for s in plan.schema][:3] == ["schema"] * 3
-    assert len(plan.schema) == 3 + len(RelationType)
+    assert len(plan.schema) == 4 + len(RelationType)
 
 
 def test_exact_entity_statement_and_rows():
@@ -236,13 +236,13 @@ def test_first_load_sends_schema_first_and_counts_creations():
     driver = FakeDriver()
     summary = write_graph(driver, small_graph(), database="kgtest", batch_size=2)
     assert driver.sessions == ["kgtest"]
-    assert [c.kind for c in driver.calls[: len(cypher.schema_statements())]] == ["schema"] * 16
+    assert [c.kind for c in driver.calls[: len(cypher.schema_statements())]] == ["schema"] * 17
     assert summary.entities.as_dict() == {"created": 5, "updated": 0, "deleted": 0}
     assert summary.articles.as_dict() == {"created": 2, "updated": 0, "deleted": 0}
     assert summary.mentions.as_dict() == {"created": 6, "updated": 0, "deleted": 0}
     assert summary.relations.as_dict() == {"created": 3, "updated": 0, "deleted": 0}
     # batches of 2: articles 1, Company 2, Bank 1, Region 1, mentions 3, three relation types 1 each
-    assert summary.round_trips == 16 + (1 + 2 + 1 + 1 + 3 + 3) + 4
+    assert summary.round_trips == 17 + 1 + (1 + 2 + 1 + 1 + 3 + 3) + 4  # + the load marker
     assert summary.round_trips == len(driver.calls)
     assert all(c.mode == "write" for c in driver.calls if not c.kind.startswith("read:"))
 
@@ -340,7 +340,7 @@ def _company_graph(n: int, n_rel: int) -> Graph:
 def test_round_trips_are_ceil_rows_over_batch_plus_constant(n, n_rel, batch):
     driver = FakeDriver()
     summary = write_graph(driver, _company_graph(n, n_rel), batch_size=batch)
-    constant = len(cypher.schema_statements()) + len(cypher.read_statements())
+    constant = len(cypher.schema_statements()) + 1 + len(cypher.read_statements())  # 1: the load marker
     assert (
         summary.round_trips == len(driver.calls) == math.ceil(n / batch) + math.ceil(n_rel / batch) + constant
     )
@@ -374,7 +374,7 @@ def test_driver_receives_exactly_the_planned_batches():
     sent = [
         (c.kind, [r.get("id") or (r["article"], r["entity"]) for r in c.parameters["rows"]])
         for c in driver.calls
-        if c.mode == "write" and c.kind != "schema"
+        if c.mode == "write" and c.kind not in ("schema", "marker:write")
     ]
     assert sent == [
         ("articles", ["a1", "a2"]),

@@ -41,8 +41,17 @@ def load(
         ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="Send every row and compare all of the database with the store, even when the database's "
+            "load marker says only the changes since the last load are needed.",
+        ),
+    ] = False,
 ) -> None:
-    """Load the store into Neo4j (MERGE on ids; re-loading is a no-op; removed items are deleted)."""
+    """Load the store into Neo4j: only what changed since its last load there (MERGE on ids, removed items
+    deleted); a first load, or one into a database the store has no record of, sends everything."""
     from kg.neo4j import bulk, loader
     from kg.neo4j.connection import read_settings
 
@@ -71,7 +80,7 @@ def load(
             return
         settings = read_settings(uri, user, database)
         if as_json:
-            summary = loader.load_store(str(db), settings, batch_size=batch_size)
+            summary = loader.load_store(str(db), settings, batch_size=batch_size, full=full)
             print_json({"uri": settings.safe_uri, **summary.as_dict()})
             return
         from rich.progress import Progress
@@ -88,6 +97,7 @@ def load(
                 str(db),
                 settings,
                 batch_size=batch_size,
+                full=full,
                 on_connected=started,
                 progress=lambda kind, n: bar.update(task, advance=n, description=kind),
             )
@@ -121,6 +131,14 @@ def _print_summary(uri: str, s: dict) -> None:
         f"  properties set {s['properties_set']}, labels added {s['labels_added']}, "
         f"removed {s['labels_removed']}, round trips {s['round_trips']}"
     )
+    if s["mode"] == "incremental":
+        say(
+            f"  incremental: {s['rows_sent']} rows sent, {s['rows_unchanged']} unchanged since the last load (not sent)"
+        )
+    else:
+        say(f"  full load ({s['reason']}): {s['rows_sent']} rows sent")
+    for note in s["notes"]:
+        say(f"  note: {note}")
 
 
 def query(

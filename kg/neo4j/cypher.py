@@ -16,6 +16,10 @@ ENTITY_LABEL = "Entity"
 ARTICLE_LABEL = "Article"
 MENTIONS = "MENTIONS"
 FULLTEXT_INDEX = "kg_entity_names"
+# One node per database records which store's load it holds (kg.neo4j.incremental): not kg-managed data
+# (no kg_hash), never deleted by retraction.
+MARKER_LABEL = "KgLoad"
+MARKER_PROPERTIES: tuple[str, ...] = ("id", "store_id", "load_id", "schema", "loaded_at")
 
 # Properties kg writes on each kind of element. `kg_hash` (content hash of the kg-written values) is
 # also the marker of kg-managed elements: retraction only ever deletes elements that carry it.
@@ -55,6 +59,10 @@ def schema_statements() -> list[Statement]:
         Statement(
             "schema",
             f"CREATE CONSTRAINT kg_article_id IF NOT EXISTS FOR (a:{ARTICLE_LABEL}) REQUIRE a.id IS UNIQUE",
+        ),
+        Statement(
+            "schema",
+            f"CREATE CONSTRAINT kg_load_id IF NOT EXISTS FOR (m:{MARKER_LABEL}) REQUIRE m.id IS UNIQUE",
         ),
         Statement(
             "schema",
@@ -157,6 +165,32 @@ def complete_relation_lists(rtype: RelationType) -> Statement:
     )
 
 
+# --------------------------------------------------------------------------- the load marker
+
+
+def read_marker() -> Statement:
+    """The database's load marker (none on a first load or after the database was emptied)."""
+    return Statement(
+        "marker:read",
+        f"MATCH (m:{MARKER_LABEL}) WHERE m.id = $marker.id\n"
+        f"RETURN m.store_id AS store_id, m.load_id AS load_id, m.schema AS schema",
+    )
+
+
+def write_marker() -> Statement:
+    """Set the marker to a new load id; with `$marker.expected` set, only if it still holds that one
+    (compare-and-set: 0 changed means another load moved it in between), or already the new one (a
+    retried transaction whose first attempt committed)."""
+    return Statement(
+        "marker:write",
+        f"MERGE (m:{MARKER_LABEL} {{id: $marker.id}})\n"
+        f"WITH m WHERE $marker.expected IS NULL OR m.load_id IN [$marker.expected, $marker.load_id]\n"
+        f"SET m.store_id = $marker.store_id, m.load_id = $marker.load_id, m.schema = $marker.schema, "
+        f"m.loaded_at = $marker.loaded_at\n"
+        f"RETURN count(m) AS changed",
+    )
+
+
 # --------------------------------------------------------------------------- retraction
 
 
@@ -251,4 +285,5 @@ def all_loader_statements() -> list[Statement]:
     stmts += [delete_relations(t) for t in RelationType]
     stmts += [delete_mentions(), delete_entities(), delete_articles()]
     stmts += [complete_entity_lists()] + [complete_relation_lists(t) for t in RelationType]
+    stmts += [read_marker(), write_marker()]
     return stmts

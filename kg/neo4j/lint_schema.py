@@ -22,7 +22,7 @@ LINT_DIR = ROOT / "tools" / "cypher-lint"
 CYPHER_DIR = ROOT / "cypher"
 
 # Parameters the loader sends and the cypher/ library documents (example values; only the names matter).
-LOADER_PARAMETERS: dict[str, Any] = {"rows": [], "ids": []}
+LOADER_PARAMETERS: dict[str, Any] = {"rows": [], "ids": [], "marker": {}}
 LIBRARY_PARAMETERS: dict[str, Any] = {
     "name": "中国平安集团",
     "person": "卢跃",
@@ -45,6 +45,7 @@ def property_keys() -> list[str]:
         *cypher.ARTICLE_PROPERTIES,
         *cypher.RELATION_PROPERTIES,
         *cypher.MENTION_PROPERTIES,
+        *cypher.MARKER_PROPERTIES,
     }
     return sorted(keys)
 
@@ -66,7 +67,9 @@ def graph_schema() -> list[dict[str, str]]:
 def build_db_schema() -> dict[str, Any]:
     """The DbSchema object of language-support (see its dbSchema.d.ts)."""
     return {
-        "labels": sorted([cypher.ENTITY_LABEL, cypher.ARTICLE_LABEL, *(t.value for t in EntityType)]),
+        "labels": sorted(
+            [cypher.ENTITY_LABEL, cypher.ARTICLE_LABEL, cypher.MARKER_LABEL, *(t.value for t in EntityType)]
+        ),
         "relationshipTypes": sorted([*(t.value for t in RelationType), cypher.MENTIONS]),
         "propertyKeys": property_keys(),
         "parameters": {**LOADER_PARAMETERS, **LIBRARY_PARAMETERS},

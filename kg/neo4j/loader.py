@@ -7,7 +7,8 @@ Design (see cypher/README.md):
 - every element kg writes carries `kg_hash`, a hash of the values kg wrote; SET runs only when the hash
   differs, so re-loading an unchanged store sets 0 properties;
 - retraction: four reads (one record each) list the kg-managed ids in Neo4j, the difference with the store
-  is deleted in batches. Round trips = schema statements + sum over statements of ceil(rows / batch) + 4.
+  is deleted in batches. Round trips = schema statements + 1 (the load marker, moved so that no store's
+  records match any more: kg.neo4j.marker) + sum over statements of ceil(rows / batch) + 4.
 
 `prepare_load`/`write_graph` work on an in-memory Graph (tests, benchmarks); `kg load` and its --dry-run
 go through kg.neo4j.stream, which sends the same rows while reading the store a chunk at a time. Rows,
@@ -31,6 +32,7 @@ from kg.errors import Neo4jError
 from kg.models import Graph
 from kg.neo4j import cypher
 from kg.neo4j.cypher import Statement
+from kg.neo4j.marker import invalidate_marker
 from kg.neo4j.rows import (
     DEFAULT_BATCH_SIZE,
     LoadSummary,
@@ -46,7 +48,7 @@ from kg.neo4j.rows import (
     step_parameters,
     write_schema,
 )
-from kg.neo4j.stream import dry_run_streaming, write_store
+from kg.neo4j.stream import dry_run_streaming
 from kg.ontology import EntityType, RelationType
 
 __all__ = [
@@ -163,6 +165,7 @@ def write_graph(
     summary = summary if summary is not None else LoadSummary()
     with driver.session(database=database) as session:
         write_schema(session, plan.schema, summary)
+        invalidate_marker(session, summary)
         run_steps(session, plan.upserts, batch_size, summary, progress)
         existing = read_managed(session, summary)
         run_steps(session, retraction_steps(plan, existing), batch_size, summary, progress)
@@ -209,11 +212,15 @@ def load_store(
     progress: ProgressFn | None = None,
     on_connected: Callable[[int], None] | None = None,
     graph: Graph | None = None,
+    full: bool = False,
 ) -> LoadSummary:
     """`kg load`: stream the store into Neo4j, translating driver errors into one redacted line.
 
     The store is read in id-ordered chunks (kg.neo4j.stream), so memory stays at a few batches whatever
-    its size; passing `graph` uses the in-memory path instead (write_graph), for tests and benchmarks.
+    its size. Only what changed since this store's last load into that database is sent when the
+    database's load marker says it holds that load (kg.neo4j.incremental); else, or with `full`, every
+    row is sent and compared by the server. Passing `graph` uses the in-memory path instead
+    (write_graph, always full), for tests and benchmarks.
     The server must be Neo4j 5 or newer (checked first, reported by version). `on_connected(total_rows)`
     runs once the server answered (the CLI starts its progress bar there, so a connection error is not
     interleaved with a bar).
@@ -222,21 +229,31 @@ def load_store(
 
     summary = LoadSummary()
     if graph is None:
+        from kg.neo4j.incremental import load_store_incremental, target_name
+        from kg.neo4j.loadstate import LoadRecord, open_writer, store_identity
         from kg.store.read import open_store_readonly
         from kg.store.schema import store_errors
 
         conn = open_store_readonly(db_path)
+        writer = None
         try:
             with store_errors(db_path):
                 driver = open_driver(settings)
                 try:
                     with load_errors(settings, summary):
                         check_server_version(driver, settings)
-                        return write_store(
+                        writer = open_writer(db_path)
+                        store_id = store_identity(writer or conn, writable=writer is not None)
+                        target = target_name(settings.safe_uri, settings.database)
+                        record = LoadRecord(writer, target) if writer is not None else None
+                        return load_store_incremental(
                             driver,
                             conn,
+                            record,
+                            store_id,
                             database=settings.database,
                             batch_size=batch_size,
+                            full=full,
                             progress=progress,
                             on_connected=on_connected,
                             summary=summary,
@@ -244,6 +261,8 @@ def load_store(
                 finally:
                     driver.close()
         finally:
+            if writer is not None:
+                writer.close()
             conn.close()
     driver = open_driver(settings)
     try:

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 
 from kg.errors import Neo4jError
-from kg.neo4j.cypher import ARTICLE_LABEL, ENTITY_LABEL, MENTIONS
+from kg.neo4j.cypher import ARTICLE_LABEL, ENTITY_LABEL, MARKER_LABEL, MENTIONS
 from kg.ontology import EntityType, RelationType
 
-LABELS = frozenset([ENTITY_LABEL, ARTICLE_LABEL, *(t.value for t in EntityType)])
+LABELS = frozenset([ENTITY_LABEL, ARTICLE_LABEL, MARKER_LABEL, *(t.value for t in EntityType)])
 TYPES = frozenset([MENTIONS, *(t.value for t in RelationType)])
 
 _COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)

@@ -56,6 +56,13 @@ class LoadSummary:
     labels_added: int = 0
     labels_removed: int = 0
     round_trips: int = 0
+    # kg load (kg.neo4j.incremental): "full" or "incremental", why a load was full, upsert rows sent,
+    # rows not sent because the store's record shows the database already holds them, and remarks
+    mode: str = "full"
+    reason: str | None = None
+    rows_sent: int = 0
+    rows_unchanged: int = 0
+    notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -67,6 +74,11 @@ class LoadSummary:
             "labels_added": self.labels_added,
             "labels_removed": self.labels_removed,
             "round_trips": self.round_trips,
+            "mode": self.mode,
+            "reason": self.reason,
+            "rows_sent": self.rows_sent,
+            "rows_unchanged": self.rows_unchanged,
+            "notes": list(self.notes),
         }
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from kg.neo4j import cypher
 from kg.neo4j.cypher import Statement
+from kg.neo4j.marker import invalidate_marker
 from kg.neo4j.rows import (
     DEFAULT_BATCH_SIZE,
     LoadSummary,
@@ -176,6 +177,7 @@ def write_store(
     summary = summary if summary is not None else LoadSummary()
     with driver.session(database=database) as session:
         write_schema(session, plan.schema, summary)
+        invalidate_marker(session, summary)
         for step in plan.upserts:
             for batch in batched(step.rows(), batch_size):
                 write_batch(session, step.statement, batch, summary, progress)

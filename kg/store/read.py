@@ -425,14 +425,29 @@ def iter_relations(conn: sqlite3.Connection, rtype: str, chunk: int = 2000) -> I
 
 def relation_models(conn: sqlite3.Connection, rows: list[tuple]) -> list[GraphRelation]:
     """(id, type, source, target, properties) rows -> GraphRelation models with evidence, in order."""
-    evidence = _grouped(
+    return [model for model, _ in relation_models_with_evidence(conn, rows)]
+
+
+def relation_models_with_evidence(
+    conn: sqlite3.Connection, rows: list[tuple]
+) -> list[tuple[GraphRelation, list[tuple]]]:
+    """relation_models, each with the evidence rows it was built from (kg load fingerprints both)."""
+    evidence = relation_evidence(conn, [r[0] for r in rows])
+    return [(relation_model(row, evidence.get(row[0], [])), evidence.get(row[0], [])) for row in rows]
+
+
+def relation_evidence(conn: sqlite3.Connection, ids: list[str]) -> dict[str, list[tuple]]:
+    """(article_id, sentence, start, end) rows per relation id, in the order relation models use."""
+    return _grouped(
         conn,
         'SELECT relation_id, article_id, sentence, start, "end" FROM evidence '
         "WHERE relation_id IN (SELECT value FROM json_each(?)) "
         'ORDER BY relation_id, article_id, start, "end"',
-        [r[0] for r in rows],
+        ids,
     )
-    return [_relation_model(row, evidence.get(row[0], [])) for row in rows]
+
+
+relation_model = _relation_model  # (relation row, its evidence rows) -> GraphRelation
 
 
 def missing_ids(conn: sqlite3.Connection, table: str, ids: list[str]) -> list[str]:
