@@ -453,13 +453,16 @@ def test_the_cache_survives_corruption_and_clears_failure_notes(tmp_path: Path) 
 def test_a_relation_stated_in_several_articles_merges_the_extractor_marks() -> None:
     from kg.store.derive import _merge_properties
 
-    assert _merge_properties([{"extractor": "llm"}, {"extractor": "llm"}]) == {"extractor": "llm"}
-    assert _merge_properties([{"extractor": "llm"}, {"extractor": "rules"}]) == {"extractor": "both"}
-    assert _merge_properties([{"extractor": "llm", "date": "2022"}, {"date": "2022"}]) == {
+    # each distinct properties object with the number of evidence rows carrying it
+    assert _merge_properties([({"extractor": "llm"}, 2)]) == {"extractor": "llm"}
+    assert _merge_properties([({"extractor": "llm"}, 1), ({"extractor": "rules"}, 3)]) == {
+        "extractor": "both"
+    }
+    assert _merge_properties([({"extractor": "llm", "date": "2022"}, 1), ({"date": "2022"}, 1)]) == {
         "date": "2022",
         "extractor": "both",
     }  # an unmarked article's relation came from the rules
-    assert _merge_properties([{"date": "2022"}, {"date": "2022"}]) == {"date": "2022"}
+    assert _merge_properties([({"date": "2022"}, 2)]) == {"date": "2022"}
 
 
 def test_an_answer_cut_off_at_the_output_limit_says_so_without_a_repair_round() -> None:
