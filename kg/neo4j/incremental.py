@@ -22,7 +22,6 @@ anywhere leaves records the next run can trust: it re-sends or re-deletes whatev
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -45,7 +44,7 @@ from kg.neo4j.rows import (
     write_batch,
     write_schema,
 )
-from kg.neo4j.stream import StreamStep, batched, plan_store, store_retraction_steps
+from kg.neo4j.stream import StreamStep, batched, plan_store, relation_source, store_retraction_steps
 from kg.ontology import RelationType
 from kg.store import read as store_read
 
@@ -120,13 +119,6 @@ class Diff:
     @property
     def to_delete(self) -> int:
         return sum(len(v) for v in self.gone.values())
-
-
-def relation_source(row: tuple, evidence: list[tuple]) -> str:
-    """A fingerprint of the store rows a relation's row is built from (same rows, same code: same row)."""
-    return hashlib.blake2b(
-        repr((tuple(row), [tuple(e) for e in evidence])).encode("utf-8"), digest_size=12
-    ).hexdigest()
 
 
 def compute_diff(conn: sqlite3.Connection, record: LoadRecord, batch_size: int) -> Diff:
@@ -305,7 +297,9 @@ def load_full(
     on_connected: Callable[[int], None] | None,
 ) -> None:
     """Every row (the server compares hashes), the four retraction reads, deletes; records rebuilt."""
-    plan = plan_store(conn, batch_size)
+    generation = record.generation() if record is not None else None
+    sources: dict[str, str] | None = {} if record is not None else None
+    plan = plan_store(conn, batch_size, sources)
     if on_connected is not None:
         on_connected(plan.total_rows)
     if record is not None:
@@ -315,7 +309,7 @@ def load_full(
     write_marker(session, summary, store_id, start, None)  # other stores' records stop matching now
     for step in plan.upserts:
         for batch in batched(step.rows(), batch_size):
-            _guarded(session, record, step.statement, batch, summary, progress, ahead=False)
+            _guarded(session, record, step.statement, batch, summary, progress, ahead=False, sources=sources)
             summary.rows_sent += len(batch)
     existing = read_managed(session, summary)
     steps = store_retraction_steps(conn, existing)
@@ -324,15 +318,24 @@ def load_full(
         for batch in step.batches(batch_size):
             _guarded(session, record, step.statement, batch, summary, progress, ahead=False)
     if record is not None:
-        _finish(session, record, store_id, start, summary)
+        _finish(session, record, store_id, start, summary, generation)
 
 
-def _finish(session: Any, record: LoadRecord, store_id: str, current: str, summary: LoadSummary) -> None:
-    """The records describe the database at `current`: rotate the marker once more and settle there."""
+def _finish(
+    session: Any,
+    record: LoadRecord,
+    store_id: str,
+    current: str,
+    summary: LoadSummary,
+    generation: str | None,
+) -> None:
+    """The records describe the database at `current`: rotate the marker once more and settle there
+    (with the store generation read before the load compared anything)."""
     final = new_token()
     record.settle(current, final)
     if write_marker(session, summary, store_id, final, current):
         record.settle(final)
+        record.keep_generation(final, generation)
     else:
         record.invalidate()
         summary.notes.append(
@@ -352,14 +355,22 @@ def load_changes(
     on_connected: Callable[[int], None] | None,
 ) -> bool:
     """The incremental load; False when the marker moved before anything was written (then load in full)."""
+    assert marker.load_id is not None
+    schema_current = marker.schema == schema_fingerprint()
+    unchanged = record.unchanged_since(marker.load_id) if schema_current else None
+    if unchanged is not None:  # the store did not change since the load the database holds
+        summary.rows_unchanged = unchanged
+        if on_connected is not None:
+            on_connected(0)
+        return True
+    generation = record.generation()  # before comparing: a write during the diff moves it on
     diff = compute_diff(conn, record, batch_size)
     summary.rows_unchanged = diff.unchanged
     if on_connected is not None:
         on_connected(diff.to_send + diff.to_delete)
-    schema_current = marker.schema == schema_fingerprint()
     if diff.to_send == 0 and diff.to_delete == 0 and schema_current:
+        record.keep_generation(marker.load_id, generation)
         return True  # the database holds exactly this store: nothing to write
-    assert marker.load_id is not None
     token = new_token()
     record.begin(marker.load_id, token)
     if not schema_current:
@@ -375,7 +386,7 @@ def load_changes(
     for statement, _kind, rows in delete_batches(diff):
         for batch in batched(rows, batch_size):
             _guarded(session, record, statement, batch, summary, progress)
-    _finish(session, record, store_id, token, summary)
+    _finish(session, record, store_id, token, summary, generation)
     return True
 
 

@@ -28,6 +28,13 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
+from kg.neo4j.generation import (
+    current_generation,
+    ensure_generation,
+    loaded_counts,
+    recorded_generation,
+    write_generation,
+)
 from kg.neo4j.marker import new_token
 from kg.store.schema import _writable, connect, get_meta, store_errors
 from kg.store.write import transaction
@@ -111,6 +118,7 @@ class LoadRecord:
         self.tid: int = conn.execute("SELECT tid FROM neo4j_targets WHERE target = ?", (target,)).fetchone()[
             0
         ]
+        ensure_generation(conn)  # the store's change generation, counted from now on (kg.neo4j.generation)
 
     # ------------------------------------------------------------------ the watermark
 
@@ -132,6 +140,7 @@ class LoadRecord:
                 "WHERE tid = ?",
                 (load_id, next_id, row_code(), self.tid),
             )
+            write_generation(self.conn, self.tid, None, None)
 
     def begin(self, current: str, token: str) -> None:
         """An incremental load starts: the database is at `current` (one of ours); `token` comes next."""
@@ -148,9 +157,32 @@ class LoadRecord:
                 "UPDATE neo4j_targets SET load_id = NULL, next_id = NULL WHERE tid = ?", (self.tid,)
             )
             self.conn.execute("DELETE FROM neo4j_loaded WHERE tid = ?", (self.tid,))
+            write_generation(self.conn, self.tid, None, None)
 
     def invalidate(self) -> None:
         self._set(None, None)
+
+    # ------------------------------------------------------------------ the store's generation
+
+    def generation(self) -> str | None:
+        """The store's change generation now (read before comparing anything)."""
+        return current_generation(self.conn)
+
+    def keep_generation(self, load_id: str, generation: str | None) -> None:
+        """The database at marker `load_id` holds exactly the store's rows of `generation`."""
+        with transaction(self.conn):
+            write_generation(self.conn, self.tid, load_id, generation)
+
+    def unchanged_since(self, marker_load_id: str | None) -> int | None:
+        """The number of elements loaded when the database at `marker_load_id` holds the store as it is now
+        (same generation as that completed load, nothing pending), else None: then the store is compared."""
+        generation = self.generation()
+        if marker_load_id is None or generation is None:
+            return None
+        if recorded_generation(self.conn, self.tid) != (marker_load_id, generation):
+            return None
+        total, pending = loaded_counts(self.conn, self.tid)
+        return total if pending == 0 else None
 
     # ------------------------------------------------------------------ elements
 

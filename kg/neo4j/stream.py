@@ -10,6 +10,7 @@ with the store in SQL, a chunk at a time, instead of building the store's id set
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -76,9 +77,19 @@ def batched(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
-def plan_store(conn: sqlite3.Connection, batch_size: int = DEFAULT_BATCH_SIZE) -> StorePlan:
+def relation_source(row: tuple, evidence: list[tuple]) -> str:
+    """A fingerprint of the store rows a relation's row is built from (same rows, same code: same row)."""
+    return hashlib.blake2b(
+        repr((tuple(row), [tuple(e) for e in evidence])).encode("utf-8"), digest_size=12
+    ).hexdigest()
+
+
+def plan_store(
+    conn: sqlite3.Connection, batch_size: int = DEFAULT_BATCH_SIZE, sources: dict[str, str] | None = None
+) -> StorePlan:
     """prepare_load's plan for the store behind `conn`, with lazy rows: steps in the same order, empty
-    entity/relation/mention steps left out, the articles step always present."""
+    entity/relation/mention steps left out, the articles step always present. With `sources`, each
+    relation's source fingerprint goes there as its row is built (the full load records them)."""
     if batch_size < 1:
         raise ValueError("batch size must be at least 1")
     chunk = batch_size
@@ -100,8 +111,21 @@ def plan_store(conn: sqlite3.Connection, batch_size: int = DEFAULT_BATCH_SIZE) -
 
     def relations(rtype: RelationType) -> Callable[[], Iterator[dict[str, Any]]]:
         def rows() -> Iterator[dict[str, Any]]:
-            for part in store_read.iter_relations(conn, rtype.value, chunk):
-                yield from (relation_row(r) for r in part)
+            if sources is None:
+                for part in store_read.iter_relations(conn, rtype.value, chunk):
+                    yield from (relation_row(r) for r in part)
+                return
+            cur = conn.execute(  # iter_relations' query, keeping the store rows for their fingerprint
+                "SELECT id, type, source, target, properties FROM relations NOT INDEXED WHERE type = ? "
+                "ORDER BY id",
+                (rtype.value,),
+            )
+            while part := cur.fetchmany(chunk):
+                for row, (model, evidence) in zip(
+                    part, store_read.relation_models_with_evidence(conn, part), strict=True
+                ):
+                    sources[model.id] = relation_source(row, evidence)
+                    yield relation_row(model)
 
         return rows
 

@@ -1,0 +1,248 @@
+"""The store's change generation (kg.neo4j.generation): a reload of a store that did not change since its
+last completed load skips the local diff (one round trip, no row read), and every way the store can
+change makes the next load compare again, with the counting fake driver."""
+
+from __future__ import annotations
+
+import random
+import re
+import sqlite3
+from pathlib import Path
+
+import neo4j
+import pytest
+from test_neo4j_incremental import (
+    BATCH,
+    FIRST,
+    LATER,
+    URI,
+    _change_the_store,
+    _clean,
+    _corpus,
+    _load,
+    _rows,
+)
+
+import kg.neo4j.incremental as inc
+from kg.neo4j.fakes import FakeDriver, FakeState
+from kg.neo4j.generation import KEY, WATCHED, trigger_name
+from kg.neo4j.incremental import compute_diff, target_name
+from kg.neo4j.loadstate import LoadRecord, open_writer
+from kg.pipeline import build_store, forget_articles
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _use(monkeypatch: pytest.MonkeyPatch) -> dict:
+    """GraphDatabase.driver returns whatever fake the test put in `_use["driver"]`."""
+    holder: dict[str, FakeDriver] = {}
+    monkeypatch.setattr(neo4j.GraphDatabase, "driver", lambda *a, **k: holder["driver"])
+    return holder
+
+
+@pytest.fixture()
+def store(tmp_path: Path, examples_dir: Path) -> Path:
+    db = tmp_path / "kg.db"
+    build_store([_corpus(examples_dir, tmp_path / "articles", FIRST)], db)
+    return db
+
+
+@pytest.fixture()
+def diffs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the local diffs the loads compute (one entry per diff)."""
+    calls: list[int] = []
+    real = inc.compute_diff
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(inc, "compute_diff", counting)
+    return calls
+
+
+def _generation(db: Path) -> str | None:
+    conn = sqlite3.connect(db)
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (KEY,)).fetchone()
+        return None if row is None else row[0]
+    finally:
+        conn.close()
+
+
+def _sql(db: Path, *statements: str) -> None:
+    conn = sqlite3.connect(db)
+    for statement in statements:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+
+
+def _oracle_is_empty(db: Path) -> bool:
+    """Today's full diff of the store against the records: nothing to send, nothing to delete."""
+    conn = open_writer(db)
+    assert conn is not None
+    try:
+        diff = compute_diff(conn, LoadRecord(conn, target_name(URI, None)), BATCH)
+        return diff.to_send == 0 and diff.to_delete == 0
+    finally:
+        conn.close()
+
+
+def test_a_store_never_loaded_has_no_triggers_and_a_load_installs_them(_use: dict, store: Path) -> None:
+    conn = sqlite3.connect(store)
+
+    def names() -> set[str]:
+        return {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+
+    assert not {n for n in names() if n.startswith("kg_gen_")}
+    _load(_use, FakeDriver(FakeState()), store)
+    assert {n for n in names() if n.startswith("kg_gen_")} == {
+        trigger_name(t, op) for t in WATCHED for op in ("INSERT", "UPDATE", "DELETE")
+    }
+    conn.close()
+
+
+def test_an_unchanged_store_skips_the_diff_after_any_completed_load(
+    _use: dict, store: Path, tmp_path: Path, examples_dir: Path, diffs: list[int]
+) -> None:
+    state = FakeState()
+    _load(_use, FakeDriver(state), store)  # full
+    assert diffs == []
+    for _ in range(2):
+        quiet = FakeDriver(state)
+        summary = _load(_use, quiet, store)
+        assert summary.mode == "incremental" and [c.kind for c in quiet.calls] == ["marker:read"]
+        assert summary.rows_sent == 0 and summary.rows_unchanged == len(_rows(store))
+    assert diffs == []
+    _change_the_store(store, tmp_path / "articles", examples_dir)
+    assert _load(_use, FakeDriver(state), store).rows_sent > 0 and diffs == [1]  # compared, then sent
+    assert state == _clean(store)
+    assert _load(_use, FakeDriver(state), store).rows_unchanged == len(_rows(store)) and diffs == [1]
+    _sql(store, "UPDATE articles SET title = title")  # a write that changes no row: compared, nothing sent
+    assert _load(_use, FakeDriver(state), store).rows_sent == 0 and diffs == [1, 1]
+    assert _load(_use, FakeDriver(state), store).rows_sent == 0 and diffs == [1, 1]  # and skipped again
+
+
+# One hand-made write per table the rows are built from (an older kg, another tool): each must be loaded.
+EDITS = {
+    "articles": "UPDATE articles SET title = title || '!' WHERE id = (SELECT MIN(id) FROM articles)",
+    "article_entities": "DELETE FROM article_entities WHERE rowid = "
+    "(SELECT MIN(rowid) FROM article_entities WHERE entity_id IS NOT NULL)",
+    "entities": "UPDATE entities SET name = name || '!' WHERE id = (SELECT MIN(id) FROM entities)",
+    "aliases": "INSERT INTO aliases(entity_id, alias, norm) SELECT MIN(id), '又一别名', '又一别名' FROM entities",
+    "relations": "UPDATE relations SET properties = json_set(properties, '$.date', '2099-01') "
+    "WHERE id = (SELECT MIN(id) FROM relations)",
+    "evidence": "UPDATE evidence SET sentence = sentence || '。' WHERE rowid = (SELECT MIN(rowid) FROM evidence)",
+}
+
+
+@pytest.mark.parametrize("table", WATCHED)
+def test_a_write_to_any_watched_table_moves_the_generation(
+    _use: dict, store: Path, table: str, diffs: list[int]
+) -> None:
+    state = FakeState()
+    _load(_use, FakeDriver(state), store)
+    before = _generation(store)
+    _sql(store, EDITS[table])
+    assert _generation(store) != before
+    summary = _load(_use, FakeDriver(state), store)
+    assert (
+        diffs == [1]
+        and summary.rows_sent
+        + sum(getattr(summary, k).deleted for k in ("articles", "entities", "mentions", "relations"))
+        > 0
+    )
+    assert state == _clean(store)
+
+
+def test_build_and_forget_move_the_generation(
+    _use: dict, store: Path, tmp_path: Path, examples_dir: Path
+) -> None:
+    state = FakeState()
+    _load(_use, FakeDriver(state), store)
+    seen = {_generation(store)}
+    build_store([_corpus(examples_dir, tmp_path / "articles", LATER[:1])], store)
+    seen.add(_generation(store))
+    forget_articles([str(tmp_path / "articles" / FIRST[0])], store)
+    seen.add(_generation(store))
+    assert len(seen) == 3 and None not in seen
+    _load(_use, FakeDriver(state), store)
+    assert state == _clean(store)
+
+
+def test_a_pending_element_is_sent_again_not_skipped(_use: dict, store: Path, diffs: list[int]) -> None:
+    state = FakeState()
+    _load(_use, FakeDriver(state), store)
+    conn = sqlite3.connect(store)
+    kind, a, b = conn.execute("SELECT kind, a, b FROM neo4j_loaded WHERE kind = 'a' LIMIT 1").fetchone()
+    conn.execute("UPDATE neo4j_loaded SET hash = '' WHERE kind = ? AND a = ? AND b = ?", (kind, a, b))
+    conn.commit()
+    conn.close()
+    summary = _load(_use, FakeDriver(state), store)
+    assert diffs == [1] and summary.rows_sent == 1 and state == _clean(store)
+
+
+@pytest.mark.parametrize(
+    "break_it",
+    [
+        f"DROP TRIGGER {trigger_name('entities', 'UPDATE')}",
+        f"DELETE FROM meta WHERE key = '{KEY}'",
+    ],
+    ids=["trigger-dropped", "counter-deleted"],
+)
+def test_a_missing_trigger_or_counter_means_the_store_is_compared(
+    _use: dict, store: Path, break_it: str, diffs: list[int]
+) -> None:
+    """A table rebuilt by a migration loses its triggers: writes made meanwhile were not counted."""
+    state = FakeState()
+    _load(_use, FakeDriver(state), store)
+    _sql(store, break_it, EDITS["entities"])
+    summary = _load(_use, FakeDriver(state), store)
+    assert diffs == [1] and summary.rows_sent > 0 and state == _clean(store)
+    _sql(store, EDITS["entities"])  # counted again
+    assert _load(_use, FakeDriver(state), store).rows_sent > 0 and diffs == [1, 1]
+    assert state == _clean(store)
+
+
+def test_watched_tables_cover_every_table_the_rows_are_read_from() -> None:
+    source = (ROOT / "kg" / "store" / "read.py").read_text(encoding="utf-8")
+    tables = set(re.findall(r"\b(?:FROM|JOIN)\s+([a-z_]+)\b", source))
+    scratch = {t for t in tables if t.startswith("kg_")} | {"json_each", "p"}  # temp tables, CTEs
+    assert tables - scratch == set(WATCHED)
+
+
+def test_random_updates_skip_only_when_the_full_diff_is_empty(
+    _use: dict, tmp_path: Path, examples_dir: Path, diffs: list[int]
+) -> None:
+    """Random add / change / forget / no-op days: each load leaves the graph a full load would, and a
+    load that skipped the diff is one where today's full diff (the oracle) finds nothing."""
+    rng = random.Random(13)
+    names = sorted(p.name for p in (examples_dir / "articles").iterdir())
+    folder = tmp_path / "articles"
+    db = tmp_path / "kg.db"
+    build_store([_corpus(examples_dir, folder, rng.sample(names, 4))], db)
+    state = FakeState()
+    _load(_use, FakeDriver(state), db)
+    for day in range(8):
+        action = rng.choice(["add", "change", "forget", "none", "none"])
+        present = sorted(p.name for p in folder.iterdir())
+        if action == "add" and len(present) < len(names):
+            _corpus(examples_dir, folder, [rng.choice(sorted(set(names) - set(present)))])
+            build_store([folder], db)
+        elif action == "change":
+            path = folder / rng.choice(present)
+            path.write_text(path.read_text(encoding="utf-8") + f"\n第{day}天补充。\n", encoding="utf-8")
+            build_store([folder], db)
+        elif action == "forget" and len(present) > 1:
+            path = folder / rng.choice(present)
+            forget_articles([str(path)], db)
+            path.unlink()
+        before = len(diffs)
+        _load(_use, FakeDriver(state), db)
+        assert state == _clean(db), day
+        if len(diffs) == before:  # skipped
+            assert _oracle_is_empty(db), day
+        if action == "none":
+            assert len(diffs) == before, day
