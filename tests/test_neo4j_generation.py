@@ -24,9 +24,11 @@ from test_neo4j_incremental import (
 )
 
 import kg.neo4j.incremental as inc
+from kg.neo4j.connection import Neo4jSettings
 from kg.neo4j.fakes import FakeDriver, FakeState
 from kg.neo4j.generation import KEY, WATCHED, trigger_name
 from kg.neo4j.incremental import compute_diff, target_name
+from kg.neo4j.loader import load_store
 from kg.neo4j.loadstate import LoadRecord, open_writer
 from kg.pipeline import build_store, forget_articles
 
@@ -48,17 +50,37 @@ def store(tmp_path: Path, examples_dir: Path) -> Path:
     return db
 
 
+def _snapshot(conn: sqlite3.Connection, diff: inc.Diff) -> tuple:
+    """What a diff decided: the rows to send per step in order, the count unchanged, the deletions."""
+    kinds = [step.statement.kind for step in diff.steps]
+    send = [
+        (kinds[i], a, b)
+        for i, a, b in conn.execute("SELECT step, a, b FROM temp.kg_load_changed ORDER BY step, seq")
+    ]
+    return kinds, diff.changed, send, diff.unchanged, diff.gone
+
+
 @pytest.fixture()
-def diffs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts the local diffs the loads compute (one entry per diff)."""
-    calls: list[int] = []
-    real = inc.compute_diff
+def diffs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Records the local diffs the loads compute ("full" or "logged"); every logged diff is checked
+    against today's full diff of the same store and records (the oracle): same rows, same order, same
+    deletions, same count unchanged."""
+    calls: list[str] = []
+    real_full, real_logged = inc.compute_diff, inc.compute_diff_logged
 
-    def counting(*args, **kwargs):
-        calls.append(1)
-        return real(*args, **kwargs)
+    def full(*args, **kwargs):
+        calls.append("full")
+        return real_full(*args, **kwargs)
 
-    monkeypatch.setattr(inc, "compute_diff", counting)
+    def logged(conn, record, batch_size, since):
+        calls.append("logged")
+        oracle = _snapshot(conn, real_full(conn, record, batch_size))
+        diff = real_logged(conn, record, batch_size, since)
+        assert _snapshot(conn, diff) == oracle
+        return diff
+
+    monkeypatch.setattr(inc, "compute_diff", full)
+    monkeypatch.setattr(inc, "compute_diff_logged", logged)
     return calls
 
 
@@ -105,24 +127,26 @@ def test_a_store_never_loaded_has_no_triggers_and_a_load_installs_them(_use: dic
 
 
 def test_an_unchanged_store_skips_the_diff_after_any_completed_load(
-    _use: dict, store: Path, tmp_path: Path, examples_dir: Path, diffs: list[int]
+    _use: dict, store: Path, tmp_path: Path, examples_dir: Path, diffs: list[str]
 ) -> None:
     state = FakeState()
     _load(_use, FakeDriver(state), store)  # full
-    assert diffs == []
+    assert not diffs
     for _ in range(2):
         quiet = FakeDriver(state)
         summary = _load(_use, quiet, store)
         assert summary.mode == "incremental" and [c.kind for c in quiet.calls] == ["marker:read"]
         assert summary.rows_sent == 0 and summary.rows_unchanged == len(_rows(store))
-    assert diffs == []
+    assert not diffs
     _change_the_store(store, tmp_path / "articles", examples_dir)
-    assert _load(_use, FakeDriver(state), store).rows_sent > 0 and diffs == [1]  # compared, then sent
+    assert _load(_use, FakeDriver(state), store).rows_sent > 0 and diffs == ["logged"]  # compared, then sent
     assert state == _clean(store)
-    assert _load(_use, FakeDriver(state), store).rows_unchanged == len(_rows(store)) and diffs == [1]
+    assert _load(_use, FakeDriver(state), store).rows_unchanged == len(_rows(store)) and diffs == ["logged"]
     _sql(store, "UPDATE articles SET title = title")  # a write that changes no row: compared, nothing sent
-    assert _load(_use, FakeDriver(state), store).rows_sent == 0 and diffs == [1, 1]
-    assert _load(_use, FakeDriver(state), store).rows_sent == 0 and diffs == [1, 1]  # and skipped again
+    assert _load(_use, FakeDriver(state), store).rows_sent == 0 and diffs == ["logged"] * 2
+    assert (
+        _load(_use, FakeDriver(state), store).rows_sent == 0 and diffs == ["logged"] * 2
+    )  # and skipped again
 
 
 # One hand-made write per table the rows are built from (an older kg, another tool): each must be loaded.
@@ -140,7 +164,7 @@ EDITS = {
 
 @pytest.mark.parametrize("table", WATCHED)
 def test_a_write_to_any_watched_table_moves_the_generation(
-    _use: dict, store: Path, table: str, diffs: list[int]
+    _use: dict, store: Path, table: str, diffs: list[str]
 ) -> None:
     state = FakeState()
     _load(_use, FakeDriver(state), store)
@@ -149,7 +173,7 @@ def test_a_write_to_any_watched_table_moves_the_generation(
     assert _generation(store) != before
     summary = _load(_use, FakeDriver(state), store)
     assert (
-        diffs == [1]
+        diffs == ["logged"]
         and summary.rows_sent
         + sum(getattr(summary, k).deleted for k in ("articles", "entities", "mentions", "relations"))
         > 0
@@ -172,7 +196,7 @@ def test_build_and_forget_move_the_generation(
     assert state == _clean(store)
 
 
-def test_a_pending_element_is_sent_again_not_skipped(_use: dict, store: Path, diffs: list[int]) -> None:
+def test_a_pending_element_is_sent_again_not_skipped(_use: dict, store: Path, diffs: list[str]) -> None:
     state = FakeState()
     _load(_use, FakeDriver(state), store)
     conn = sqlite3.connect(store)
@@ -181,7 +205,7 @@ def test_a_pending_element_is_sent_again_not_skipped(_use: dict, store: Path, di
     conn.commit()
     conn.close()
     summary = _load(_use, FakeDriver(state), store)
-    assert diffs == [1] and summary.rows_sent == 1 and state == _clean(store)
+    assert diffs == ["logged"] and summary.rows_sent == 1 and state == _clean(store)
 
 
 @pytest.mark.parametrize(
@@ -193,16 +217,16 @@ def test_a_pending_element_is_sent_again_not_skipped(_use: dict, store: Path, di
     ids=["trigger-dropped", "counter-deleted"],
 )
 def test_a_missing_trigger_or_counter_means_the_store_is_compared(
-    _use: dict, store: Path, break_it: str, diffs: list[int]
+    _use: dict, store: Path, break_it: str, diffs: list[str]
 ) -> None:
     """A table rebuilt by a migration loses its triggers: writes made meanwhile were not counted."""
     state = FakeState()
     _load(_use, FakeDriver(state), store)
     _sql(store, break_it, EDITS["entities"])
     summary = _load(_use, FakeDriver(state), store)
-    assert diffs == [1] and summary.rows_sent > 0 and state == _clean(store)
-    _sql(store, EDITS["entities"])  # counted again
-    assert _load(_use, FakeDriver(state), store).rows_sent > 0 and diffs == [1, 1]
+    assert diffs == ["full"] and summary.rows_sent > 0 and state == _clean(store)
+    _sql(store, EDITS["entities"])  # counted and logged again
+    assert _load(_use, FakeDriver(state), store).rows_sent > 0 and diffs == ["full", "logged"]
     assert state == _clean(store)
 
 
@@ -214,10 +238,11 @@ def test_watched_tables_cover_every_table_the_rows_are_read_from() -> None:
 
 
 def test_random_updates_skip_only_when_the_full_diff_is_empty(
-    _use: dict, tmp_path: Path, examples_dir: Path, diffs: list[int]
+    _use: dict, tmp_path: Path, examples_dir: Path, diffs: list[str]
 ) -> None:
-    """Random add / change / forget / no-op days: each load leaves the graph a full load would, and a
-    load that skipped the diff is one where today's full diff (the oracle) finds nothing."""
+    """Random add / change / forget / no-op days: each load leaves the graph a full load would; a load
+    that compared only the logged elements decided exactly what today's full diff (the oracle) decides
+    (the `diffs` fixture), and one that skipped the diff is one where the full diff finds nothing."""
     rng = random.Random(13)
     names = sorted(p.name for p in (examples_dir / "articles").iterdir())
     folder = tmp_path / "articles"
@@ -246,3 +271,38 @@ def test_random_updates_skip_only_when_the_full_diff_is_empty(
             assert _oracle_is_empty(db), day
         if action == "none":
             assert len(diffs) == before, day
+    assert set(diffs) <= {"logged"}  # each compared only the logged elements (checked against the full diff)
+
+
+def _log_size(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT COUNT(*) FROM neo4j_changes").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_the_log_is_pruned_to_what_every_target_still_needs(
+    _use: dict, store: Path, diffs: list[str]
+) -> None:
+    other = Neo4jSettings(uri=URI, password="secret-password", database="other")
+    a, b = FakeState(), FakeState()
+
+    def load_b() -> None:
+        _use["driver"] = FakeDriver(b)
+        load_store(str(store), other, batch_size=BATCH)
+
+    _load(_use, FakeDriver(a), store)
+    load_b()
+    _sql(store, EDITS["entities"], EDITS["evidence"])
+    logged = _log_size(store)
+    assert logged > 0
+    _load(_use, FakeDriver(a), store)
+    assert _log_size(store) == logged  # the other database has not loaded these changes yet
+    load_b()
+    assert _log_size(store) == 0 and diffs == ["logged", "logged"]
+    assert a == b == _clean(store)
+    # a record older than what was pruned cannot trust the log: every row is compared
+    _sql(store, "UPDATE neo4j_generations SET seq = 0", EDITS["articles"])
+    _load(_use, FakeDriver(a), store)
+    assert diffs[-1] == "full" and a == _clean(store)

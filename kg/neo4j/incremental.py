@@ -7,7 +7,9 @@ load its kg-managed graph is the result of. A load first reads the marker (one r
 
 - it names a load this store recorded for this target: the store's current rows are compared locally
   with the records (compute_diff); only new or changed rows are sent, and only the elements the store lost
-  are deleted (no retraction reads). Nothing changed: nothing is written at all;
+  are deleted (no retraction reads). Nothing changed: nothing is written at all. When the store's change
+  generation says nothing changed since that load, the comparison is skipped; when its change log has
+  every change since, only the logged elements are compared (compute_diff_logged; kg.neo4j.generation);
 - anything else (first load, `--full`, the database emptied, restored from a backup, or last loaded
   from another store or another copy of this one, a store kg cannot write): a full load (every row, the
   server compares hashes, then the four retraction reads), which rebuilds the records; the reason is
@@ -29,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg.models import GraphArticle
-from kg.neo4j import cypher
+from kg.neo4j import changelog, cypher
 from kg.neo4j.cypher import Statement
 from kg.neo4j.loadstate import PENDING, Key, LoadRecord, gone_query, recorded_hashes, row_code
 from kg.neo4j.marker import Marker, new_token, read_marker, schema_fingerprint, write_marker
@@ -149,6 +151,43 @@ def compute_diff(conn: sqlite3.Connection, record: LoadRecord, batch_size: int) 
         kind: [(a, b) for a, b in conn.execute(gone_query(kind), (tid,))] for kind in ("r", "m", "e", "a")
     }
     return Diff(steps, changed, unchanged, gone)
+
+
+def compute_diff_logged(conn: sqlite3.Connection, record: LoadRecord, batch_size: int, since: int) -> Diff:
+    """compute_diff's result, comparing only the elements the change log names after `since` (and the
+    pending ones): any other element has the row it had when the load the database holds read the store."""
+    conn.execute(f"DROP TABLE IF EXISTS {_CHANGED}")
+    conn.execute("CREATE TEMP TABLE kg_load_changed (step INTEGER, seq INTEGER, a TEXT, b TEXT)")
+    changelog.collect_candidates(conn, record.tid, since)
+    steps = plan_store(conn, batch_size).upserts
+    changed = [0] * len(steps)
+    seq = 0
+    ids = {kind: changelog.candidate_ids(conn, kind) for kind in ("a", "e", "r")}
+    for i, step in enumerate(steps):
+        kind = record_kind(step.statement.kind)
+        label = step.statement.kind.partition(":")[2]
+        for chunk in batched(changelog.candidate_mentions(conn) if kind == "m" else ids[kind], DIFF_CHUNK):
+            if kind == "m":
+                known = recorded_hashes(conn, record.tid, kind, chunk)
+                new = [k for k in chunk if known.get(k, (PENDING, ""))[0] == PENDING]
+            else:
+                rows = list(_rows_by_id(conn, kind, label, chunk, {}))
+                keyed = [(row_key(step.statement.kind, r), r["hash"]) for r in rows]
+                known = recorded_hashes(conn, record.tid, kind, [k for k, _ in keyed])
+                new = [k for k, h in keyed if known.get(k, (PENDING, ""))[0] != h]
+            changed[i] += len(new)
+            conn.executemany(
+                f"INSERT INTO {_CHANGED} VALUES (?, ?, ?, ?)",
+                ((i, seq + n, a, b) for n, (a, b) in enumerate(new)),
+            )
+            seq += len(new)
+    gone = {
+        kind: [
+            (a, b) for a, b in conn.execute(gone_query(kind, changelog.restrict_gone(kind)), (record.tid,))
+        ]
+        for kind in ("r", "m", "e", "a")
+    }
+    return Diff(steps, changed, sum(s.count for s in steps) - sum(changed), gone)
 
 
 def _compare_chunks(
@@ -364,7 +403,11 @@ def load_changes(
             on_connected(0)
         return True
     generation = record.generation()  # before comparing: a write during the diff moves it on
-    diff = compute_diff(conn, record, batch_size)
+    since = record.logged_since(marker.load_id)
+    if since is None:
+        diff = compute_diff(conn, record, batch_size)
+    else:
+        diff = compute_diff_logged(conn, record, batch_size, since)
     summary.rows_unchanged = diff.unchanged
     if on_connected is not None:
         on_connected(diff.to_send + diff.to_delete)

@@ -29,9 +29,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kg.neo4j.generation import (
-    current_generation,
+    Mark,
+    current_mark,
     ensure_generation,
     loaded_counts,
+    log_floor,
     recorded_generation,
     write_generation,
 )
@@ -164,22 +166,31 @@ class LoadRecord:
 
     # ------------------------------------------------------------------ the store's generation
 
-    def generation(self) -> str | None:
-        """The store's change generation now (read before comparing anything)."""
-        return current_generation(self.conn)
+    def generation(self) -> Mark | None:
+        """The store's change generation and change-log seq now (read before comparing anything)."""
+        return current_mark(self.conn)
 
-    def keep_generation(self, load_id: str, generation: str | None) -> None:
-        """The database at marker `load_id` holds exactly the store's rows of `generation`."""
+    def keep_generation(self, load_id: str, mark: Mark | None) -> None:
+        """The database at marker `load_id` holds exactly the store's rows as of `mark`."""
         with transaction(self.conn):
-            write_generation(self.conn, self.tid, load_id, generation)
+            write_generation(self.conn, self.tid, load_id, mark)
+
+    def logged_since(self, marker_load_id: str | None) -> int | None:
+        """The change-log seq after which every change since the load the database holds is logged
+        (that load's mark, when the log was not pruned past it), else None: then every row is compared."""
+        recorded = recorded_generation(self.conn, self.tid)
+        if marker_load_id is None or recorded is None or recorded[0] != marker_load_id:
+            return None
+        return recorded[2] if recorded[2] >= log_floor(self.conn) else None
 
     def unchanged_since(self, marker_load_id: str | None) -> int | None:
         """The number of elements loaded when the database at `marker_load_id` holds the store as it is now
         (same generation as that completed load, nothing pending), else None: then the store is compared."""
-        generation = self.generation()
-        if marker_load_id is None or generation is None:
+        mark = self.generation()
+        recorded = recorded_generation(self.conn, self.tid)
+        if marker_load_id is None or mark is None or recorded is None:
             return None
-        if recorded_generation(self.conn, self.tid) != (marker_load_id, generation):
+        if recorded[:2] != (marker_load_id, mark[0]):
             return None
         total, pending = loaded_counts(self.conn, self.tid)
         return total if pending == 0 else None
@@ -242,8 +253,12 @@ _GONE = {
 }
 
 
-def gone_query(kind: str) -> str:
+def gone_query(kind: str, among: str = "1") -> str:
     """SELECT a, b of the recorded elements of `kind` the store lost (parameter: tid), ordered as the
-    full load's retraction orders its deletes (relations by type, then id; mentions by article, entity)."""
+    full load's retraction orders its deletes (relations by type, then id; mentions by article, entity);
+    `among` limits it to some elements (kg.neo4j.changelog)."""
     order = "l.b, l.a" if kind in ("r", "m") else "l.a, l.b"  # relations by type; mentions by article
-    return f"SELECT l.a, l.b FROM neo4j_loaded l WHERE l.tid = ? AND l.kind = '{kind}' AND {_GONE[kind]} ORDER BY {order}"
+    return (
+        f"SELECT l.a, l.b FROM neo4j_loaded l WHERE l.tid = ? AND l.kind = '{kind}' AND {_GONE[kind]} "
+        f"AND {among} ORDER BY {order}"
+    )
