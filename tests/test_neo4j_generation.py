@@ -122,7 +122,7 @@ def test_a_store_never_loaded_has_no_triggers_and_a_load_installs_them(_use: dic
     _load(_use, FakeDriver(FakeState()), store)
     assert {n for n in names() if n.startswith("kg_gen_")} == {
         trigger_name(t, op) for t in WATCHED for op in ("INSERT", "UPDATE", "DELETE")
-    }
+    } | {trigger_name("articles", "REPLACE"), trigger_name("article_entities", "REPLACE")}
     conn.close()
 
 
@@ -160,6 +160,26 @@ EDITS = {
     "WHERE id = (SELECT MIN(id) FROM relations)",
     "evidence": "UPDATE evidence SET sentence = sentence || '。' WHERE rowid = (SELECT MIN(rowid) FROM evidence)",
 }
+# REPLACE deletes the row it replaces without firing delete triggers: the key that row had is logged first.
+REPLACES = {
+    "articles": "INSERT OR REPLACE INTO articles(id, path, content_hash, title, derived) "
+    "SELECT 'art_replaced', path, content_hash, title, derived FROM articles WHERE id = (SELECT MIN(id) FROM articles)",
+    "article_entities": "INSERT OR REPLACE INTO article_entities(article_id, local_id, type, name, aliases, entity_id) "
+    "SELECT article_id, local_id, type, name, aliases, (SELECT MAX(id) FROM entities) FROM article_entities "
+    "WHERE rowid = (SELECT MIN(rowid) FROM article_entities WHERE entity_id IS NOT NULL "
+    "AND entity_id <> (SELECT MAX(id) FROM entities))",
+}
+
+
+@pytest.mark.parametrize("table", sorted(REPLACES))
+def test_a_replace_that_changes_a_key_is_logged(
+    _use: dict, store: Path, table: str, diffs: list[str]
+) -> None:
+    state = FakeState()
+    _load(_use, FakeDriver(state), store)
+    _sql(store, "PRAGMA foreign_keys = ON", REPLACES[table])
+    _load(_use, FakeDriver(state), store)
+    assert diffs == ["logged"] and state == _clean(store)  # the fixture checked it against the full diff
 
 
 @pytest.mark.parametrize("table", WATCHED)
@@ -211,18 +231,22 @@ def test_a_pending_element_is_sent_again_not_skipped(_use: dict, store: Path, di
 @pytest.mark.parametrize(
     "break_it",
     [
-        f"DROP TRIGGER {trigger_name('entities', 'UPDATE')}",
-        f"DELETE FROM meta WHERE key = '{KEY}'",
+        (f"DROP TRIGGER {trigger_name('entities', 'UPDATE')}",),
+        (f"DELETE FROM meta WHERE key = '{KEY}'",),
+        (
+            f"DROP TRIGGER {trigger_name('entities', 'UPDATE')}",
+            f"CREATE TRIGGER {trigger_name('entities', 'UPDATE')} AFTER UPDATE ON entities BEGIN SELECT 1; END",
+        ),
     ],
-    ids=["trigger-dropped", "counter-deleted"],
+    ids=["trigger-dropped", "counter-deleted", "trigger-changed"],
 )
 def test_a_missing_trigger_or_counter_means_the_store_is_compared(
-    _use: dict, store: Path, break_it: str, diffs: list[str]
+    _use: dict, store: Path, break_it: tuple[str, ...], diffs: list[str]
 ) -> None:
     """A table rebuilt by a migration loses its triggers: writes made meanwhile were not counted."""
     state = FakeState()
     _load(_use, FakeDriver(state), store)
-    _sql(store, break_it, EDITS["entities"])
+    _sql(store, *break_it, EDITS["entities"])
     summary = _load(_use, FakeDriver(state), store)
     assert diffs == ["full"] and summary.rows_sent > 0 and state == _clean(store)
     _sql(store, EDITS["entities"])  # counted and logged again

@@ -62,11 +62,29 @@ _LOGGED = {
 }
 
 
+# A REPLACE conflict deletes the row it replaces without firing delete triggers (recursive_triggers is
+# off): kg never writes with REPLACE, but should anything do so, these log the rows about to be replaced
+# whose keys differ from the new row's (an article's path is unique; a local entity may be re-resolved).
+_REPLACED = {
+    "articles": "SELECT 'a', id, '' FROM articles WHERE path = new.path AND id <> new.id "
+    "UNION ALL SELECT 'A', id, '' FROM articles WHERE path = new.path AND id <> new.id",
+    "article_entities": "SELECT 'e', entity_id, '' FROM article_entities WHERE article_id = new.article_id "
+    "AND local_id = new.local_id AND entity_id IS NOT NULL UNION ALL SELECT 'm', entity_id, article_id "
+    "FROM article_entities WHERE article_id = new.article_id AND local_id = new.local_id "
+    "AND entity_id IS NOT NULL",
+}
+
+
 def trigger_name(table: str, op: str) -> str:
     return f"kg_gen_{table}_{op.lower()}"
 
 
 def _trigger_sql(table: str, op: str) -> str:
+    if op == "REPLACE":
+        return (
+            f"CREATE TRIGGER {trigger_name(table, op)} BEFORE INSERT ON {table} BEGIN "
+            f"INSERT INTO neo4j_changes(kind, a, b) {_REPLACED[table]}; END"
+        )
     rows = {"INSERT": ["new"], "DELETE": ["old"], "UPDATE": ["old", "new"]}[op]
     logged = "".join(
         f"INSERT INTO neo4j_changes(kind, a, b) SELECT {what.format(row=row)}; "
@@ -79,27 +97,38 @@ def _trigger_sql(table: str, op: str) -> str:
     )
 
 
+def wanted_triggers() -> dict[str, tuple[str, str]]:
+    """name -> (table, CREATE TRIGGER statement) of every trigger the generation and the log need."""
+    out = {}
+    for table in WATCHED:
+        for op in (*_OPS, "REPLACE") if table in _REPLACED else _OPS:
+            out[trigger_name(table, op)] = (table, _trigger_sql(table, op))
+    return out
+
+
 def ensure_generation(conn: sqlite3.Connection) -> bool:
-    """Install the counter and its triggers. True when all were already in place; else they are
-    (re)created and every recorded generation is dropped, in the same transaction: writes made while a
-    trigger was missing were not counted, and every write from now on is."""
-    wanted = {(trigger_name(t, op), t) for t in WATCHED for op in _OPS}
+    """Install the counter, the log and their triggers. True when all were already in place, as this kg
+    writes them; else the others are (re)created and every recorded mark is dropped, in the same
+    transaction: writes made while a trigger was missing were not counted, and every write from now on is."""
+    wanted = wanted_triggers()
     with transaction(conn):
         for statement in TABLE.split(";"):
             if statement.strip():
                 conn.execute(statement)
-        present = set(conn.execute("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'"))
-        if wanted <= present and get_meta(conn, KEY) is not None:
+        present = {
+            name: (table, sql)
+            for name, table, sql in conn.execute(
+                "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'"
+            )
+        }
+        stale = [name for name, spec in wanted.items() if present.get(name) != spec]
+        if not stale and get_meta(conn, KEY) is not None:
             return True
         conn.execute("DELETE FROM neo4j_generations")
         conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES (?, '0')", (KEY,))
-        for table in WATCHED:
-            for op in _OPS:
-                name = trigger_name(table, op)
-                if (name, table) in present:
-                    continue
-                conn.execute(f"DROP TRIGGER IF EXISTS {name}")  # a namesake left on a renamed table
-                conn.execute(_trigger_sql(table, op))
+        for name in stale:
+            conn.execute(f"DROP TRIGGER IF EXISTS {name}")  # another kg's version, or left on a renamed table
+            conn.execute(wanted[name][1])
         return False
 
 
