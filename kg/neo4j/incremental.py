@@ -366,10 +366,10 @@ def _finish(
     store_id: str,
     current: str,
     summary: LoadSummary,
-    generation: str | None,
+    generation: tuple[str, int] | None,
 ) -> None:
     """The records describe the database at `current`: rotate the marker once more and settle there
-    (with the store generation read before the load compared anything)."""
+    (with the store's mark, generation and change-log seq, read before the load compared anything)."""
     final = new_token()
     record.settle(current, final)
     if write_marker(session, summary, store_id, final, current):
