@@ -57,10 +57,3 @@ def candidate_mentions(conn: sqlite3.Connection) -> list[tuple[str, str]]:
         "ORDER BY c.a, c.b"
     )
     return [(a, b) for a, b in conn.execute(query)]
-
-
-def restrict_gone(kind: str) -> str:
-    """The condition that limits gone_query to the candidates of `kind`."""
-    if kind == "m":
-        return f"EXISTS (SELECT 1 FROM {CANDIDATES} c WHERE c.kind = 'm' AND c.a = l.a AND c.b = l.b)"
-    return f"l.a IN (SELECT a FROM {CANDIDATES} WHERE kind = '{kind}')"

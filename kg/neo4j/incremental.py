@@ -33,7 +33,15 @@ from typing import Any
 from kg.models import GraphArticle
 from kg.neo4j import changelog, cypher
 from kg.neo4j.cypher import Statement
-from kg.neo4j.loadstate import PENDING, Key, LoadRecord, gone_query, recorded_hashes, row_code
+from kg.neo4j.loadstate import (
+    PENDING,
+    Key,
+    LoadRecord,
+    gone_query,
+    gone_query_among,
+    recorded_hashes,
+    row_code,
+)
 from kg.neo4j.marker import Marker, new_token, read_marker, schema_fingerprint, write_marker
 from kg.neo4j.rows import (
     LoadSummary,
@@ -182,9 +190,7 @@ def compute_diff_logged(conn: sqlite3.Connection, record: LoadRecord, batch_size
             )
             seq += len(new)
     gone = {
-        kind: [
-            (a, b) for a, b in conn.execute(gone_query(kind, changelog.restrict_gone(kind)), (record.tid,))
-        ]
+        kind: [(a, b) for a, b in conn.execute(gone_query_among(kind, changelog.CANDIDATES), (record.tid,))]
         for kind in ("r", "m", "e", "a")
     }
     return Diff(steps, changed, sum(s.count for s in steps) - sum(changed), gone)

@@ -253,6 +253,17 @@ _GONE = {
 }
 
 
+def gone_query_among(kind: str, candidates: str) -> str:
+    """gone_query limited to the elements named in the table `candidates` (kind, a, b), read from it first:
+    the cost follows the candidates, not the records (parameter: tid)."""
+    order = "l.b, l.a" if kind in ("r", "m") else "l.a, l.b"
+    same_b = " AND l.b = c.b" if kind == "m" else ""  # mentions by (entity, article); others by id
+    return (
+        f"SELECT l.a, l.b FROM {candidates} c CROSS JOIN neo4j_loaded l ON l.tid = ? AND l.kind = c.kind "
+        f"AND l.a = c.a{same_b} WHERE c.kind = '{kind}' AND {_GONE[kind]} ORDER BY {order}"
+    )
+
+
 def gone_query(kind: str, among: str = "1") -> str:
     """SELECT a, b of the recorded elements of `kind` the store lost (parameter: tid), ordered as the
     full load's retraction orders its deletes (relations by type, then id; mentions by article, entity);
