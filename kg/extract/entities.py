@@ -8,6 +8,7 @@ apposition (设立合资公司X) link directly. Mentions are then every occurren
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -196,8 +197,10 @@ def _brand_core(name: str) -> str:
     return core
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _region_core(name: str) -> str:
-    """The distinctive part of a place name: 上海自贸区临港新片区 -> 临港 (places and zone words removed)."""
+    """The distinctive part of a place name: 上海自贸区临港新片区 -> 临港 (places and zone words removed).
+    Cached: clustering compares every surface with every entity (a list of thousands of zones repeats it)."""
     core = _ZONE_ANY_RE.sub("", _PLACE_PREFIX_RE.sub("", name))
     if len(core) < 2:
         core = _PLACE_PREFIX_RE.sub("", name, count=1)
@@ -224,6 +227,13 @@ def abbreviates(short: str, full: str) -> bool:
     return all(ch in it for ch in short)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _place_prefix(name: str) -> str:
+    """The place a name starts with ('' when none)."""
+    m = _PLACE_PREFIX_RE.match(name)
+    return m.group(0) if m else ""
+
+
 def is_short_region(short: str, full: str) -> bool:
     if short == full:
         return False
@@ -231,8 +241,8 @@ def is_short_region(short: str, full: str) -> bool:
         return False  # 南昌 is a city, not a short name of 南昌高新技术产业开发区
     if short in _MULTI_ZONES:
         return full.endswith(short) and len(full) > len(short)
-    ps, pf = _PLACE_PREFIX_RE.match(short), _PLACE_PREFIX_RE.match(full)
-    if ps and pf and ps.group(0) != pf.group(0):
+    ps, pf = _place_prefix(short), _place_prefix(full)
+    if ps and pf and ps != pf:
         return False  # 大连科学城 is not 北京科学城
     if _region_core(short) == _region_core(full):
         return True

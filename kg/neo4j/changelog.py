@@ -57,3 +57,18 @@ def candidate_mentions(conn: sqlite3.Connection) -> list[tuple[str, str]]:
         "ORDER BY c.a, c.b"
     )
     return [(a, b) for a, b in conn.execute(query)]
+
+
+def mention_count(conn: sqlite3.Connection, tid: int, present_candidates: int) -> int:
+    """The store's MENTIONS, from the target's records: a recorded mention that is not a candidate is still
+    in the store (every write that could remove it is logged), so the count is the records outside the
+    candidates plus the candidates the store has (`present_candidates`) - without counting the store."""
+    recorded = conn.execute(
+        "SELECT COUNT(*) FROM neo4j_loaded WHERE tid = ? AND kind = 'm'", (tid,)
+    ).fetchone()[0]
+    recorded_candidates = conn.execute(
+        f"SELECT COUNT(*) FROM {CANDIDATES} c CROSS JOIN neo4j_loaded l ON l.tid = ? AND l.kind = 'm' "
+        "AND l.a = c.a AND l.b = c.b WHERE c.kind = 'm'",
+        (tid,),
+    ).fetchone()[0]
+    return recorded - recorded_candidates + present_candidates

@@ -167,14 +167,16 @@ def compute_diff_logged(conn: sqlite3.Connection, record: LoadRecord, batch_size
     conn.execute(f"DROP TABLE IF EXISTS {_CHANGED}")
     conn.execute("CREATE TEMP TABLE kg_load_changed (step INTEGER, seq INTEGER, a TEXT, b TEXT)")
     changelog.collect_candidates(conn, record.tid, since)
-    steps = plan_store(conn, batch_size).upserts
+    mentions = changelog.candidate_mentions(conn)
+    count = changelog.mention_count(conn, record.tid, len(mentions))
+    steps = plan_store(conn, batch_size, mention_count=count).upserts
     changed = [0] * len(steps)
     seq = 0
     ids = {kind: changelog.candidate_ids(conn, kind) for kind in ("a", "e", "r")}
     for i, step in enumerate(steps):
         kind = record_kind(step.statement.kind)
         label = step.statement.kind.partition(":")[2]
-        for chunk in batched(changelog.candidate_mentions(conn) if kind == "m" else ids[kind], DIFF_CHUNK):
+        for chunk in batched(mentions if kind == "m" else ids[kind], DIFF_CHUNK):
             if kind == "m":
                 known = recorded_hashes(conn, record.tid, kind, chunk)
                 new = [k for k in chunk if known.get(k, (PENDING, ""))[0] == PENDING]

@@ -85,11 +85,16 @@ def relation_source(row: tuple, evidence: list[tuple]) -> str:
 
 
 def plan_store(
-    conn: sqlite3.Connection, batch_size: int = DEFAULT_BATCH_SIZE, sources: dict[str, str] | None = None
+    conn: sqlite3.Connection,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    sources: dict[str, str] | None = None,
+    mention_count: int | None = None,
 ) -> StorePlan:
     """prepare_load's plan for the store behind `conn`, with lazy rows: steps in the same order, empty
     entity/relation/mention steps left out, the articles step always present. With `sources`, each
-    relation's source fingerprint goes there as its row is built (the full load records them)."""
+    relation's source fingerprint goes there as its row is built (the full load records them).
+    `mention_count`, when the caller knows it (the logged diff does, from its records), spares counting
+    every (entity, article) pair of the store."""
     if batch_size < 1:
         raise ValueError("batch size must be at least 1")
     chunk = batch_size
@@ -134,7 +139,7 @@ def plan_store(
     for etype in EntityType:
         if n_ent.get(etype.value):
             upserts.append(StreamStep(cypher.upsert_entities(etype), n_ent[etype.value], entities(etype)))
-    n_mentions = store_read.count_entity_articles(conn)
+    n_mentions = store_read.count_entity_articles(conn) if mention_count is None else mention_count
     if n_mentions:
         upserts.append(StreamStep(cypher.upsert_mentions(), n_mentions, mentions))
     n_rel = store_read.count_relations_by_type(conn)
