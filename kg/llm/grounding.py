@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from kg.evaluate.gold import normalize_surface
 from kg.llm.schema import LlmAnswer, LlmRelation
 from kg.models import (
     Article,
@@ -41,9 +42,7 @@ UNDATED = frozenset({RelationType.SUBSIDIARY_OF, RelationType.LOCATED_IN, Relati
 _SENTENCE_END = frozenset("。!?;")  # after NFKC (！？； fold to ASCII)
 
 
-def fold(s: str) -> str:
-    """Width folding (NFKC) without whitespace: the scorer's normalisation."""
-    return "".join(unicodedata.normalize("NFKC", s).split())
+fold = normalize_surface  # the scorer's normalisation: what kg eval matches is what grounding finds
 
 
 @dataclass

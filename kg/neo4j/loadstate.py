@@ -264,12 +264,11 @@ def gone_query_among(kind: str, candidates: str) -> str:
     )
 
 
-def gone_query(kind: str, among: str = "1") -> str:
+def gone_query(kind: str) -> str:
     """SELECT a, b of the recorded elements of `kind` the store lost (parameter: tid), ordered as the
-    full load's retraction orders its deletes (relations by type, then id; mentions by article, entity);
-    `among` limits it to some elements (kg.neo4j.changelog)."""
+    full load's retraction orders its deletes (relations by type, then id; mentions by article, entity)."""
     order = "l.b, l.a" if kind in ("r", "m") else "l.a, l.b"  # relations by type; mentions by article
     return (
         f"SELECT l.a, l.b FROM neo4j_loaded l WHERE l.tid = ? AND l.kind = '{kind}' AND {_GONE[kind]} "
-        f"AND {among} ORDER BY {order}"
+        f"ORDER BY {order}"
     )
